@@ -1,0 +1,201 @@
+//! Parsing the attributes: `#[route(...)]` arguments and `#[middleware(...)]` lists.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Expr, Ident, LitInt, LitStr, Path, Token};
+
+use crate::method;
+use crate::template::{self, Template};
+
+/// The options `#[route("/p", …)]` accepts.
+pub const OPTIONS: &[&str] = &["revalidate", "body_limit"];
+
+/// `#[route(GET, "/p", revalidate = 60)]`, parsed and checked.
+pub struct RouteArgs {
+    /// The method of the function form, when written.
+    pub method: Option<(&'static str, Ident)>,
+    pub template_lit: LitStr,
+    pub template: Template,
+    pub revalidate: Option<u32>,
+    pub body_limit: Option<usize>,
+}
+
+impl Parse for RouteArgs {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut errors = crate::errors::Errors::default();
+        let mut method = None;
+        if input.peek(Ident) && !input.peek2(Token![=]) {
+            let ident: Ident = input.parse()?;
+            let name = ident.to_string();
+            match method::from_name(&name) {
+                Some(m) => method = Some((m, ident)),
+                None => errors.error(
+                    &ident,
+                    format!(
+                        "`{name}` is not an HTTP method: write `{}` (one of {})",
+                        method::nearest(&name),
+                        method::METHODS.join(", ")
+                    ),
+                ),
+            }
+            if input.is_empty() {
+                return Err(syn::Error::new(
+                    Span::call_site(),
+                    "missing route path: write `#[route(GET, \"/path\")]`",
+                ));
+            }
+            input.parse::<Token![,]>()?;
+        }
+        let template_lit: LitStr = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected the route path as a string literal: `#[route(\"/api/posts/$id\")]`",
+            )
+        })?;
+        let template = match template::parse(&template_lit.value()) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.error(&template_lit, e);
+                Template {
+                    segments: Vec::new(),
+                }
+            }
+        };
+        let mut revalidate = None;
+        let mut body_limit = None;
+        while !input.is_empty() {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let name: Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let value: Expr = input.parse()?;
+            match name.to_string().as_str() {
+                "revalidate" => {
+                    revalidate = int_option(
+                        &mut errors,
+                        &name,
+                        &value,
+                        "seconds, as in `revalidate = 60`",
+                    )
+                }
+                "body_limit" => {
+                    body_limit = int_option(
+                        &mut errors,
+                        &name,
+                        &value,
+                        "bytes, as in `body_limit = 1_048_576`",
+                    )
+                }
+                other => errors.error(
+                    &name,
+                    format!(
+                        "unknown route option `{other}`: the known options are `{}`",
+                        OPTIONS.join("`, `")
+                    ),
+                ),
+            }
+        }
+        errors.finish(RouteArgs {
+            method,
+            template_lit,
+            template,
+            revalidate,
+            body_limit,
+        })
+    }
+}
+
+fn int_option<T: std::str::FromStr>(
+    errors: &mut crate::errors::Errors,
+    name: &Ident,
+    value: &Expr,
+    unit: &str,
+) -> Option<T>
+where
+    T::Err: std::fmt::Display,
+{
+    let parsed = match value {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(int),
+            ..
+        }) => int_value::<T>(int),
+        _ => None,
+    };
+    if parsed.is_none() {
+        errors.error(value, format!("`{name}` takes a whole number of {unit}"));
+    }
+    parsed
+}
+
+fn int_value<T: std::str::FromStr>(int: &LitInt) -> Option<T>
+where
+    T::Err: std::fmt::Display,
+{
+    int.base10_parse::<T>().ok()
+}
+
+/// One entry of `#[middleware(a, b::c, CorsLayer::permissive())]`.
+pub enum MiddlewareItem {
+    /// A path: a `#[middleware]` function.
+    Named(Path),
+    /// Any other expression: a `tower::Layer`.
+    Layer(Expr),
+}
+
+impl MiddlewareItem {
+    /// How the route table names it.
+    pub fn label(&self) -> String {
+        let tokens = match self {
+            MiddlewareItem::Named(path) => quote::quote!(#path),
+            MiddlewareItem::Layer(expr) => quote::quote!(#expr),
+        };
+        tokens.to_string().replace(' ', "")
+    }
+}
+
+/// Parses the list inside `#[middleware(...)]`.
+pub fn parse_middleware_list(tokens: TokenStream) -> syn::Result<Vec<MiddlewareItem>> {
+    let list = syn::parse::Parser::parse2(Punctuated::<Expr, Token![,]>::parse_terminated, tokens)?;
+    Ok(list
+        .into_iter()
+        .map(|expr| match expr {
+            Expr::Path(p) if p.qself.is_none() && p.attrs.is_empty() => {
+                MiddlewareItem::Named(p.path)
+            }
+            other => MiddlewareItem::Layer(other),
+        })
+        .collect())
+}
+
+/// Whether `attr` is `#[name]` or `#[routekit::name]` (any path ending in `name`).
+pub fn is_attr(attr: &Attribute, name: &str) -> bool {
+    attr.path().segments.last().is_some_and(|s| s.ident == name)
+}
+
+/// Removes every `#[middleware(...)]` from `attrs` and parses their lists, in order.
+pub fn take_middleware(
+    attrs: &mut Vec<Attribute>,
+    errors: &mut crate::errors::Errors,
+) -> Vec<MiddlewareItem> {
+    let mut items = Vec::new();
+    attrs.retain(|attr| {
+        if !is_attr(attr, "middleware") {
+            return true;
+        }
+        match &attr.meta {
+            syn::Meta::List(list) => match parse_middleware_list(list.tokens.clone()) {
+                Ok(parsed) => items.extend(parsed),
+                Err(e) => errors.push(e),
+            },
+            _ => errors.error(
+                attr,
+                "a route takes its middleware as a list: write `#[middleware(auth, logger)]`",
+            ),
+        }
+        false
+    });
+    items
+}

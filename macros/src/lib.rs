@@ -1,0 +1,41 @@
+//! The proc macros of routekit. Each entry point parses with `syn`, then calls logic
+//! written over `proc_macro2` (so it is unit-tested directly), split by stage:
+//! `template` and `attr` parse, `ast` models, `check` asks the type system, `expand`
+//! generates.
+
+mod ast;
+mod attr;
+mod check;
+mod errors;
+mod expand;
+mod method;
+mod middleware;
+mod route;
+mod routes;
+mod template;
+
+
+use proc_macro::TokenStream;
+
+/// A route module (`#[route("/api/posts/$id")] mod post { pub async fn GET(…) }`) or a
+/// function-form route (`#[route(GET, "/api/hello")] async fn hello()`).
+#[proc_macro_attribute]
+pub fn route(attr: TokenStream, item: TokenStream) -> TokenStream {
+    route::expand(attr.into(), item.into()).into()
+}
+
+/// Without arguments, declares a middleware function (provider or around); with a list,
+/// `#[middleware(auth, logger)]`, attaches middleware to a route module or handler.
+#[proc_macro_attribute]
+pub fn middleware(attr: TokenStream, item: TokenStream) -> TokenStream {
+    middleware::expand(attr.into(), item.into()).into()
+}
+
+/// Builds an `axum::Router<S>` from route modules and route functions.
+#[proc_macro]
+pub fn routes(input: TokenStream) -> TokenStream {
+    routes::expand(input.into()).into()
+}
+
+#[cfg(test)]
+mod snapshots;

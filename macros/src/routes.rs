@@ -1,0 +1,27 @@
+//! `routes![a, b::c]`: the route set as one `axum::Router<S>`.
+
+use proc_macro2::TokenStream;
+use quote::quote_spanned;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Path, Token};
+
+pub fn expand(input: TokenStream) -> TokenStream {
+    let paths =
+        match syn::parse::Parser::parse2(Punctuated::<Path, Token![,]>::parse_terminated, input) {
+            Ok(paths) => paths,
+            Err(error) => {
+                return syn::Error::new(
+                    error.span(),
+                    "routes! takes route modules and functions: `routes![post, hello, api::users]`",
+                )
+                .to_compile_error()
+            }
+        };
+    let adds = paths
+        .iter()
+        .map(|path| quote_spanned!(path.span()=> .route(#path::__routekit_def())));
+    quote_spanned! {proc_macro2::Span::call_site()=>
+        ::routekit::__private::RouteSet::new() #(#adds)* .build()
+    }
+}

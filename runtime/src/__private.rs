@@ -1,0 +1,133 @@
+//! The only items macro-generated code calls. Not a public API: names may change in any
+//! release. Keeping this surface small keeps each expansion small and readable.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, Path};
+use axum::response::{IntoResponse, Response};
+use http::header::{HeaderValue, ALLOW, CACHE_CONTROL};
+use http::request::Parts;
+use http::StatusCode;
+
+pub use axum;
+pub use http;
+
+pub use crate::context::{Next, NextFuture};
+pub use crate::params::{optional, or_empty, required, ParamNames, Params, Rest, Seg, Slot};
+pub use crate::routes::{MethodInfo, RouteDef, RouteInfo, RouteKind, RouteSet};
+
+use crate::error::ApiError;
+use crate::request::Request;
+
+/// The boxed future every generated handler returns, as axum's own handlers do.
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
+
+/// Runs one `FromRequestParts` extractor; its rejection becomes the response.
+#[inline]
+pub async fn from_parts<T, S>(parts: &mut Parts, state: &S) -> Result<T, Response>
+where
+    T: FromRequestParts<S>,
+    S: Send + Sync,
+{
+    T::from_request_parts(parts, state)
+        .await
+        .map_err(IntoResponse::into_response)
+}
+
+/// Runs the one body-reading extractor, last, as axum does.
+#[inline]
+pub async fn from_request<T, S, M>(parts: Parts, body: Body, state: &S) -> Result<T, Response>
+where
+    T: FromRequest<S, M>,
+    S: Send + Sync,
+{
+    T::from_request(http::Request::from_parts(parts, body), state)
+        .await
+        .map_err(IntoResponse::into_response)
+}
+
+/// Reads a handler's path parameters out of axum's matched route, by name.
+#[inline]
+pub async fn path_params<N, T, S>(parts: &mut Parts, state: &S) -> Result<T, Response>
+where
+    N: ParamNames,
+    Params<N, T>: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    match Path::<Params<N, T>>::from_request_parts(parts, state).await {
+        Ok(Path(params)) => Ok(params.0),
+        Err(rejection) => Err(path_rejection(rejection).into_response()),
+    }
+}
+
+fn path_rejection(rejection: axum::extract::rejection::PathRejection) -> ApiError {
+    use axum::extract::path::ErrorKind;
+    use axum::extract::rejection::PathRejection;
+    match rejection {
+        PathRejection::FailedToDeserializePathParams(error) => match error.into_kind() {
+            ErrorKind::InvalidUtf8InPathParam { key } => {
+                ApiError::bad_request(format!("invalid path parameter `{key}`: not valid UTF-8"))
+                    .with_field("param", key)
+            }
+            _ => ApiError::bad_request("invalid path parameters"),
+        },
+        other => ApiError::internal(other.body_text()),
+    }
+}
+
+/// Turns whatever a handler returned into axum's response.
+#[inline]
+pub fn respond<R: IntoResponse>(value: R) -> Response {
+    value.into_response()
+}
+
+/// `revalidate = N`: `Cache-Control` on a successful answer the handler left uncached.
+#[inline]
+pub fn revalidate(mut response: Response, cache_control: &'static str) -> Response {
+    if response.status().is_success() {
+        response
+            .headers_mut()
+            .entry(CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static(cache_control));
+    }
+    response
+}
+
+/// The `OPTIONS` answer of a path that defines none: `204` with `Allow`, as Next.js.
+pub fn options_response(allow: HeaderValue) -> Response {
+    (StatusCode::NO_CONTENT, [(ALLOW, allow)]).into_response()
+}
+
+/// A method the path lacks: `405` with `Allow` and a JSON body.
+pub fn method_not_allowed(method: &http::Method, allow: HeaderValue) -> Response {
+    let mut response = ApiError::with_status(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("method {method} not allowed"),
+    )
+    .into_response();
+    response.headers_mut().insert(ALLOW, allow);
+    response
+}
+
+/// A path nothing matches: `404` with a JSON body.
+pub async fn not_found() -> Response {
+    ApiError::not_found("Not found").into_response()
+}
+
+/// Rebuilds the routekit [`Request`] an around middleware receives.
+#[inline]
+pub fn request(parts: Parts, body: Body) -> Request {
+    Request::from(http::Request::from_parts(parts, body))
+}
+
+/// Splits the request an around middleware passed on.
+#[inline]
+pub fn split(request: Request) -> (Parts, Body) {
+    http::Request::from(request).into_parts()
+}
+
+pub use crate::middleware::{
+    provide, require_all, require_ctx, through_layer, Middleware, MiddlewareInfo,
+};

@@ -1,0 +1,155 @@
+//! The one error vocabulary routekit answers with.
+//!
+//! Every error routekit produces by itself (a path parameter that does not parse, a body
+//! of the wrong type, an unknown path, a method the path lacks) and every [`ApiError`] a
+//! handler returns becomes the same JSON shape, `{"error": …}`, so clients parse one
+//! format whatever went wrong.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use axum::response::IntoResponse;
+use http::StatusCode;
+use serde_json::Value;
+
+/// The error a handler returns: a status and a JSON body `{"error": …}`.
+///
+/// Constructors are named after the status they answer, like the `Response.json({ error },
+/// { status })` calls in Next.js and TanStack Start handlers. [`ApiError::internal`] logs its
+/// cause with `tracing` and answers a body that hides it, so a database error message never
+/// reaches a client.
+pub struct ApiError {
+    status: StatusCode,
+    body: Value,
+    extra: Option<Vec<(&'static str, Value)>>,
+    cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl ApiError {
+    /// An error with any status and a message. Statuses outside 400–599 become `500`.
+    pub fn new(status: impl Into<u16>, message: impl Into<Cow<'static, str>>) -> Self {
+        let status = StatusCode::from_u16(status.into())
+            .ok()
+            .filter(|s| s.is_client_error() || s.is_server_error())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        Self::with_status(status, message)
+    }
+
+    /// An error with a status and a message.
+    pub fn with_status(status: StatusCode, message: impl Into<Cow<'static, str>>) -> Self {
+        let message: Cow<'static, str> = message.into();
+        Self {
+            status,
+            body: Value::String(message.into_owned()),
+            extra: None,
+            cause: None,
+        }
+    }
+
+    /// An error whose `error` member is structured JSON rather than a message, as the
+    /// seeds' `{ error: parsed.error.flatten() }`.
+    pub fn with_body(status: StatusCode, error: Value) -> Self {
+        Self {
+            status,
+            body: error,
+            extra: None,
+            cause: None,
+        }
+    }
+
+    /// Adds a member next to `error` in the JSON body (`{"error": …, "param": "id"}`).
+    pub fn with_field(mut self, name: &'static str, value: impl Into<Value>) -> Self {
+        self.extra
+            .get_or_insert_with(Vec::new)
+            .push((name, value.into()));
+        self
+    }
+
+    /// `400 Bad Request`.
+    pub fn bad_request(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::with_status(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// `401 Unauthorized`.
+    pub fn unauthorized(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::with_status(StatusCode::UNAUTHORIZED, message)
+    }
+
+    /// `403 Forbidden`.
+    pub fn forbidden(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::with_status(StatusCode::FORBIDDEN, message)
+    }
+
+    /// `404 Not Found`.
+    pub fn not_found(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::with_status(StatusCode::NOT_FOUND, message)
+    }
+
+    /// `409 Conflict`.
+    pub fn conflict(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::with_status(StatusCode::CONFLICT, message)
+    }
+
+    /// `422 Unprocessable Content`.
+    pub fn unprocessable(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::with_status(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+
+    /// `500 Internal Server Error` that keeps `cause` for the log and out of the body.
+    pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        let mut error =
+            Self::with_status(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error");
+        error.cause = Some(cause.into());
+        error
+    }
+
+    /// The status this error answers.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The value of the `error` member of the body.
+    pub fn error(&self) -> &Value {
+        &self.body
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("error", &self.body)
+            .field("cause", &self.cause)
+            .finish()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.body {
+            Value::String(message) => write!(f, "{}: {message}", self.status),
+            other => write!(f, "{}: {other}", self.status),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> axum::response::Response {
+        if let Some(cause) = &self.cause {
+            tracing::error!(status = self.status.as_u16(), error = %cause, "handler failed");
+        }
+        let mut object =
+            serde_json::Map::with_capacity(1 + self.extra.as_ref().map_or(0, Vec::len));
+        object.insert("error".to_owned(), self.body);
+        for (name, value) in self.extra.into_iter().flatten() {
+            object.insert(name.to_owned(), value);
+        }
+        (self.status, axum::Json(Value::Object(object))).into_response()
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(error: serde_json::Error) -> Self {
+        ApiError::bad_request(format!("invalid JSON: {error}"))
+    }
+}

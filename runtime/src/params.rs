@@ -1,0 +1,268 @@
+//! Typed path parameters: `$id` bound to `id: u64` by argument name, parsed with `FromStr`.
+//!
+//! The values come out of axum's own `Path` extractor, which borrows the already
+//! percent-decoded segments from the matched route, so reading a parameter costs what
+//! `Path<u64>` costs in a hand-written axum handler. Parsing never fails inside axum: each
+//! slot keeps `Err` and the generated handler answers a `400` naming the parameter.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::str::FromStr;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+
+use crate::error::ApiError;
+
+/// A path parameter's text that does not parse as the handler's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidParam;
+
+/// A catch-all value (`[...slug]`, `{*slug}`, `$`): the rest of the path.
+///
+/// `Vec<String>` gets its segments, as Next.js `params.slug`; `String` gets the rest as one
+/// string (`"a/b"`).
+pub trait FromCatchAll: Sized {
+    /// Builds the value from the percent-decoded rest of the path (no leading `/`).
+    fn from_catch_all(rest: &str) -> Result<Self, InvalidParam>;
+}
+
+impl FromCatchAll for String {
+    fn from_catch_all(rest: &str) -> Result<Self, InvalidParam> {
+        Ok(rest.to_owned())
+    }
+}
+
+impl FromCatchAll for Vec<String> {
+    fn from_catch_all(rest: &str) -> Result<Self, InvalidParam> {
+        Ok(rest
+            .split('/')
+            .filter(|segment| !segment.is_empty())
+            .map(str::to_owned)
+            .collect())
+    }
+}
+
+impl FromCatchAll for std::path::PathBuf {
+    fn from_catch_all(rest: &str) -> Result<Self, InvalidParam> {
+        Ok(rest.into())
+    }
+}
+
+/// How a slot turns the matched text into a value.
+#[doc(hidden)]
+pub trait Parse: Sized {
+    fn parse(text: &str) -> Result<Self, InvalidParam>;
+}
+
+/// One path segment parsed with `FromStr`.
+#[doc(hidden)]
+pub struct Seg<T>(PhantomData<T>);
+/// The catch-all rest of a path, parsed with [`FromCatchAll`].
+#[doc(hidden)]
+pub struct Rest<T>(PhantomData<T>);
+
+/// What a slot yields: its value once parsed (`Err` when the text did not parse).
+#[doc(hidden)]
+pub trait SlotKind {
+    type Value;
+    fn parse(text: &str) -> Result<Self::Value, InvalidParam>;
+}
+
+impl<T: FromStr> SlotKind for Seg<T> {
+    type Value = T;
+    fn parse(text: &str) -> Result<T, InvalidParam> {
+        text.parse().map_err(|_| InvalidParam)
+    }
+}
+
+impl<T: FromCatchAll> SlotKind for Rest<T> {
+    type Value = T;
+    fn parse(text: &str) -> Result<T, InvalidParam> {
+        T::from_catch_all(text)
+    }
+}
+
+/// One parameter's outcome: `None` when the matched path variant lacks it (an optional
+/// segment), `Some(Err)` when it did not parse.
+#[doc(hidden)]
+pub struct Slot<K: SlotKind>(pub Option<Result<K::Value, InvalidParam>>);
+
+impl<K: SlotKind> Default for Slot<K> {
+    fn default() -> Self {
+        Slot(None)
+    }
+}
+
+impl<'de, K: SlotKind> Deserialize<'de> for Slot<K> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SlotVisitor<K>(PhantomData<K>);
+        impl<K: SlotKind> Visitor<'_> for SlotVisitor<K> {
+            type Value = Slot<K>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a path segment")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Slot<K>, E> {
+                Ok(Slot(Some(K::parse(text))))
+            }
+        }
+        deserializer.deserialize_str(SlotVisitor(PhantomData))
+    }
+}
+
+/// The names of a route's parameters, in the order of the slots tuple.
+#[doc(hidden)]
+pub trait ParamNames: Send + 'static {
+    const NAMES: &'static [&'static str];
+}
+
+/// The slots of one handler's parameters, filled from axum's matched path by name.
+#[doc(hidden)]
+pub struct Params<N, T>(pub T, PhantomData<N>);
+
+struct NameIndex<N>(PhantomData<N>);
+
+impl<'de, N: ParamNames> DeserializeSeed<'de> for NameIndex<N> {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        struct NameVisitor<N>(PhantomData<N>);
+        impl<N: ParamNames> Visitor<'_> for NameVisitor<N> {
+            type Value = Option<usize>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a parameter name")
+            }
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Option<usize>, E> {
+                Ok(N::NAMES.iter().position(|known| *known == name))
+            }
+        }
+        deserializer.deserialize_str(NameVisitor::<N>(PhantomData))
+    }
+}
+
+macro_rules! params_tuple {
+    ($($kind:ident $index:tt),+) => {
+        impl<'de, N: ParamNames, $($kind: SlotKind),+> Deserialize<'de> for Params<N, ($(Slot<$kind>,)+)> {
+            fn deserialize<De: Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
+                struct MapVisitor<Nm, T>(PhantomData<(Nm, T)>);
+                impl<'de, N: ParamNames, $($kind: SlotKind),+> Visitor<'de> for MapVisitor<N, ($($kind,)+)> {
+                    type Value = Params<N, ($(Slot<$kind>,)+)>;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("path parameters")
+                    }
+                    fn visit_map<Ma: MapAccess<'de>>(self, mut map: Ma) -> Result<Self::Value, Ma::Error> {
+                        let mut slots: ($(Slot<$kind>,)+) = Default::default();
+                        while let Some(index) = map.next_key_seed(NameIndex::<N>(PhantomData))? {
+                            match index {
+                                $(Some($index) => slots.$index = map.next_value()?,)+
+                                _ => {
+                                    map.next_value::<IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        Ok(Params(slots, PhantomData))
+                    }
+                }
+                deserializer.deserialize_map(MapVisitor::<N, ($($kind,)+)>(PhantomData))
+            }
+        }
+    };
+}
+
+params_tuple!(A 0);
+params_tuple!(A 0, B 1);
+params_tuple!(A 0, B 1, C 2);
+params_tuple!(A 0, B 1, C 2, D 3);
+params_tuple!(A 0, B 1, C 2, D 3, E 4);
+params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
+params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+
+/// The `400` a parameter that does not parse answers: it names the parameter and the type.
+pub fn invalid_param(name: &'static str, expected: &'static str) -> ApiError {
+    ApiError::bad_request(format!(
+        "invalid path parameter `{name}`: expected {expected}"
+    ))
+    .with_field("param", name)
+    .with_field("expected", expected)
+}
+
+/// A required parameter's value.
+#[doc(hidden)]
+pub fn required<K: SlotKind>(
+    slot: Slot<K>,
+    name: &'static str,
+    expected: &'static str,
+) -> Result<K::Value, ApiError> {
+    match slot.0 {
+        Some(Ok(value)) => Ok(value),
+        Some(Err(InvalidParam)) => Err(invalid_param(name, expected)),
+        None => Err(ApiError::internal(format!(
+            "path parameter `{name}` missing from the matched route"
+        ))),
+    }
+}
+
+/// An optional segment's (`{-$lang}`) or optional catch-all's value: `None` when absent.
+#[doc(hidden)]
+pub fn optional<K: SlotKind>(
+    slot: Slot<K>,
+    name: &'static str,
+    expected: &'static str,
+) -> Result<Option<K::Value>, ApiError> {
+    match slot.0 {
+        Some(Ok(value)) => Ok(Some(value)),
+        Some(Err(InvalidParam)) => Err(invalid_param(name, expected)),
+        None => Ok(None),
+    }
+}
+
+/// An optional catch-all taken without `Option`: absent means empty (`Vec::new()`, `""`).
+#[doc(hidden)]
+pub fn or_empty<T: FromCatchAll>(
+    slot: Slot<Rest<T>>,
+    name: &'static str,
+    expected: &'static str,
+) -> Result<T, ApiError> {
+    match slot.0 {
+        Some(Ok(value)) => Ok(value),
+        Some(Err(InvalidParam)) => Err(invalid_param(name, expected)),
+        None => T::from_catch_all("").map_err(|InvalidParam| invalid_param(name, expected)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catch_all_splits_segments_and_skips_empty_ones() {
+        assert_eq!(
+            Vec::<String>::from_catch_all("a/b/c").unwrap(),
+            ["a", "b", "c"]
+        );
+        assert_eq!(Vec::<String>::from_catch_all("a//b/").unwrap(), ["a", "b"]);
+        assert!(Vec::<String>::from_catch_all("").unwrap().is_empty());
+        assert_eq!(String::from_catch_all("a/b").unwrap(), "a/b");
+    }
+
+    #[test]
+    fn slots_report_parse_failures_without_failing() {
+        assert_eq!(<Seg<u64> as SlotKind>::parse("12"), Ok(12));
+        assert_eq!(<Seg<u64> as SlotKind>::parse("x"), Err(InvalidParam));
+        let error = required(Slot::<Seg<u64>>(Some(Err(InvalidParam))), "id", "u64").unwrap_err();
+        assert_eq!(error.status(), http::StatusCode::BAD_REQUEST);
+        assert_eq!(error.error(), "invalid path parameter `id`: expected u64");
+        assert!(optional(Slot::<Seg<u64>>(None), "id", "u64")
+            .unwrap()
+            .is_none());
+        assert!(
+            or_empty(Slot::<Rest<Vec<String>>>(None), "slug", "Vec<String>")
+                .unwrap()
+                .is_empty()
+        );
+    }
+}

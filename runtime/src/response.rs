@@ -1,0 +1,621 @@
+//! The response a handler returns, after the Fetch API's `Response`.
+//!
+//! Next.js and TanStack Start handlers answer with `Response.json(v, { status })`,
+//! `new Response(body)` or `redirect(url)`; [`Response`] gives the same vocabulary so a
+//! handler ports line by line, and it is a plain [`http::Response`] underneath so it mixes
+//! with anything axum answers.
+//!
+//! The builder never panics. A step that would produce an unsendable or dangerous response
+//! (a header value with a line break, a status outside 100–999, a redirect with a status
+//! that is not a redirect) is remembered, and the response answers `500` with the usual
+//! `{"error": …}` body while the reason goes to the log. This keeps chains like
+//! `Response::json(&v).status(s).header(k, v)` free of `?`, and a value that could split
+//! the response (header injection) is never written to the wire.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use axum::body::Body;
+use axum::response::sse::{Event, Sse};
+use axum::response::IntoResponse;
+use axum::BoxError;
+use bytes::Bytes;
+use futures_util::Stream;
+use http::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+const TEXT_PLAIN: &str = "text/plain; charset=utf-8";
+const TEXT_HTML: &str = "text/html; charset=utf-8";
+const TEXT_XML: &str = "text/xml; charset=utf-8";
+const APPLICATION_JSON: &str = "application/json";
+
+/// A Fetch-style response: build it with a constructor, refine it with
+/// [`status`](Response::status), [`header`](Response::header) and
+/// [`cookie`](Response::cookie), return it from a handler.
+pub struct Response {
+    inner: Result<http::Response<Body>, Invalid>,
+}
+
+/// Why a builder step was refused; kept for the log, never sent to the client.
+struct Invalid(String);
+
+/// A body for [`Response::new`], remembering whether it is text so that `new Response("hi")`
+/// gets `text/plain` as it does in the Fetch API while bytes and streams stay untyped.
+pub struct ResponseBody {
+    body: Body,
+    content_type: Option<&'static str>,
+}
+
+impl From<&'static str> for ResponseBody {
+    fn from(text: &'static str) -> Self {
+        Self {
+            body: Body::from(text),
+            content_type: Some(TEXT_PLAIN),
+        }
+    }
+}
+
+impl From<String> for ResponseBody {
+    fn from(text: String) -> Self {
+        Self {
+            body: Body::from(text),
+            content_type: Some(TEXT_PLAIN),
+        }
+    }
+}
+
+impl From<Vec<u8>> for ResponseBody {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self {
+            body: Body::from(bytes),
+            content_type: None,
+        }
+    }
+}
+
+impl From<Bytes> for ResponseBody {
+    fn from(bytes: Bytes) -> Self {
+        Self {
+            body: Body::from(bytes),
+            content_type: None,
+        }
+    }
+}
+
+impl From<Body> for ResponseBody {
+    fn from(body: Body) -> Self {
+        Self {
+            body,
+            content_type: None,
+        }
+    }
+}
+
+impl From<()> for ResponseBody {
+    fn from((): ()) -> Self {
+        Self {
+            body: Body::empty(),
+            content_type: None,
+        }
+    }
+}
+
+/// A status given as a number (`201`, as in `{ status: 201 }`) or as a [`StatusCode`].
+pub trait IntoStatus {
+    /// The status, or the rejected number when it is outside 100–999.
+    fn into_status(self) -> Result<StatusCode, u16>;
+}
+
+impl IntoStatus for u16 {
+    fn into_status(self) -> Result<StatusCode, u16> {
+        StatusCode::from_u16(self).map_err(|_| self)
+    }
+}
+
+impl IntoStatus for StatusCode {
+    fn into_status(self) -> Result<StatusCode, u16> {
+        Ok(self)
+    }
+}
+
+impl Response {
+    /// `new Response(body)`: `200`; text bodies are `text/plain; charset=utf-8`.
+    pub fn new(body: impl Into<ResponseBody>) -> Self {
+        let ResponseBody { body, content_type } = body.into();
+        let mut response = http::Response::new(body);
+        if let Some(content_type) = content_type {
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        }
+        Self {
+            inner: Ok(response),
+        }
+    }
+
+    /// `Response.json(v)`: `200`, `application/json`. A value that fails to serialize (a map
+    /// with non-string keys, a failing `Serialize` impl) is a bug, so it answers `500`.
+    pub fn json<T: Serialize + ?Sized>(value: &T) -> Self {
+        match serde_json::to_vec(value) {
+            Ok(json) => Self::typed(Body::from(json), APPLICATION_JSON),
+            Err(error) => Self::invalid(format!(
+                "response body failed to serialize as JSON: {error}"
+            )),
+        }
+    }
+
+    /// A `text/plain; charset=utf-8` body.
+    pub fn text(text: impl Into<Cow<'static, str>>) -> Self {
+        Self::typed(Body::from(text.into()), TEXT_PLAIN)
+    }
+
+    /// A `text/html; charset=utf-8` body.
+    pub fn html(html: impl Into<Cow<'static, str>>) -> Self {
+        Self::typed(Body::from(html.into()), TEXT_HTML)
+    }
+
+    /// A `text/xml; charset=utf-8` body, as the RSS feeds of Next.js apps answer.
+    pub fn xml(xml: impl Into<Cow<'static, str>>) -> Self {
+        Self::typed(Body::from(xml.into()), TEXT_XML)
+    }
+
+    /// `new Response(null, { status: 204 })`.
+    pub fn empty() -> Self {
+        Self::new(()).status(StatusCode::NO_CONTENT)
+    }
+
+    /// Next.js `redirect(url)`: `307 Temporary Redirect`, which keeps the method and body.
+    pub fn redirect(url: impl AsRef<str>) -> Self {
+        Self::redirect_with(url, StatusCode::TEMPORARY_REDIRECT)
+    }
+
+    /// A redirect with a chosen status, which must be 301, 302, 303, 307 or 308.
+    ///
+    /// Non-ASCII characters in `url` are percent-encoded, since a raw UTF-8 `Location` is
+    /// read differently by different clients; control characters are refused.
+    pub fn redirect_with(url: impl AsRef<str>, status: impl IntoStatus) -> Self {
+        let url = url.as_ref();
+        let status = match status.into_status() {
+            Ok(status) if matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) => status,
+            Ok(status) => {
+                return Self::invalid(format!(
+                    "redirect status {status} is not 301, 302, 303, 307 or 308"
+                ))
+            }
+            Err(code) => return Self::invalid(format!("status {code} is outside 100-999")),
+        };
+        if url.chars().any(|c| c.is_ascii_control()) {
+            return Self::invalid("redirect URL contains a control character".to_owned());
+        }
+        let encoded =
+            percent_encoding::utf8_percent_encode(url, percent_encoding::CONTROLS).to_string();
+        Self::new(()).status(status).header(LOCATION, encoded)
+    }
+
+    /// A body streamed from `stream`, chunk by chunk; no content type unless one is set.
+    /// An `Err` item ends the response abruptly, as a failed upstream would.
+    pub fn stream<S, B, E>(stream: S) -> Self
+    where
+        S: Stream<Item = Result<B, E>> + Send + 'static,
+        B: Into<Bytes>,
+        E: Into<BoxError>,
+    {
+        Self::new(Body::from_stream(stream))
+    }
+
+    /// Server-sent events (`text/event-stream`) from a stream of axum [`Event`]s.
+    pub fn sse<S, E>(stream: S) -> Self
+    where
+        S: Stream<Item = Result<Event, E>> + Send + 'static,
+        E: Into<BoxError>,
+    {
+        Self {
+            inner: Ok(Sse::new(stream).into_response()),
+        }
+    }
+
+    /// `Response.json({ error: message }, { status })`: the same `{"error": …}` shape as
+    /// [`ApiError`], for handlers that answer errors without returning `Err`.
+    pub fn error(status: impl IntoStatus, message: impl Into<Cow<'static, str>>) -> Self {
+        match status.into_status() {
+            Ok(status) => Self {
+                inner: Ok(ApiError::with_status(status, message).into_response()),
+            },
+            Err(code) => Self::invalid(format!("status {code} is outside 100-999")),
+        }
+    }
+
+    /// Sets the status (`{ status: 201 }`). A number outside 100–999 makes the response `500`.
+    pub fn status(self, status: impl IntoStatus) -> Self {
+        match status.into_status() {
+            Ok(status) => self.map(|response| {
+                *response.status_mut() = status;
+                Ok(())
+            }),
+            Err(code) => self.fail(format!("status {code} is outside 100-999")),
+        }
+    }
+
+    /// Sets a header, replacing any value it had (`headers.set`). An invalid name or a value
+    /// with a line break or another control character makes the response `500`.
+    pub fn header<N, V>(self, name: N, value: V) -> Self
+    where
+        N: TryInto<HeaderName>,
+        N::Error: fmt::Display,
+        V: TryInto<HeaderValue>,
+        V::Error: fmt::Display,
+    {
+        let name = match name.try_into() {
+            Ok(name) => name,
+            Err(error) => return self.fail(format!("invalid header name: {error}")),
+        };
+        // The value is left out of the log: it may be a secret, and it is the client-facing
+        // header that was refused, so the name is what a reader needs.
+        match value.try_into() {
+            Ok(value) => self.map(|response| {
+                response.headers_mut().insert(name, value);
+                Ok(())
+            }),
+            Err(error) => self.fail(format!("invalid value for header {name}: {error}")),
+        }
+    }
+
+    /// Adds a `Set-Cookie` header; name and value are percent-encoded. An attribute with a
+    /// control character (a path or domain with a line break) makes the response `500`.
+    pub fn cookie(self, cookie: impl Into<cookie::Cookie<'static>>) -> Self {
+        let cookie = cookie.into();
+        match HeaderValue::try_from(cookie.encoded().to_string()) {
+            Ok(value) => self.map(|response| {
+                response.headers_mut().append(SET_COOKIE, value);
+                Ok(())
+            }),
+            Err(_) => self.fail(format!(
+                "cookie {:?} has an invalid attribute",
+                cookie.name()
+            )),
+        }
+    }
+
+    /// The status this response answers: `500` when a builder step was refused.
+    pub fn status_code(&self) -> StatusCode {
+        match &self.inner {
+            Ok(response) => response.status(),
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The headers so far, or `None` when a builder step was refused.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.inner.as_ref().ok().map(http::Response::headers)
+    }
+
+    fn typed(body: Body, content_type: &'static str) -> Self {
+        let mut response = http::Response::new(body);
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        Self {
+            inner: Ok(response),
+        }
+    }
+
+    fn invalid(reason: String) -> Self {
+        Self {
+            inner: Err(Invalid(reason)),
+        }
+    }
+
+    /// Applies `step` unless an earlier step already failed; the first failure is kept.
+    fn map(mut self, step: impl FnOnce(&mut http::Response<Body>) -> Result<(), String>) -> Self {
+        if let Ok(response) = &mut self.inner {
+            if let Err(reason) = step(response) {
+                self.inner = Err(Invalid(reason));
+            }
+        }
+        self
+    }
+
+    fn fail(self, reason: String) -> Self {
+        self.map(|_| Err(reason))
+    }
+}
+
+impl IntoResponse for Response {
+    fn into_response(self) -> axum::response::Response {
+        match self.inner {
+            Ok(response) => response,
+            Err(Invalid(reason)) => {
+                tracing::error!(%reason, "handler built an invalid response; answering 500");
+                ApiError::with_status(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+                    .into_response()
+            }
+        }
+    }
+}
+
+impl From<http::Response<Body>> for Response {
+    fn from(response: http::Response<Body>) -> Self {
+        Self {
+            inner: Ok(response),
+        }
+    }
+}
+
+impl From<Response> for http::Response<Body> {
+    fn from(response: Response) -> Self {
+        response.into_response()
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner {
+            Ok(response) => f
+                .debug_struct("Response")
+                .field("status", &response.status())
+                .field("headers", response.headers())
+                .finish_non_exhaustive(),
+            Err(Invalid(reason)) => f.debug_struct("Response").field("invalid", reason).finish(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::stream;
+    use http_body_util::BodyExt;
+
+    async fn parts(response: Response) -> (StatusCode, HeaderMap, String) {
+        let response = response.into_response();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    fn content_type(headers: &HeaderMap) -> Option<&str> {
+        headers.get(CONTENT_TYPE).map(|v| v.to_str().unwrap())
+    }
+
+    const INTERNAL: &str = r#"{"error":"Internal server error"}"#;
+
+    #[tokio::test]
+    async fn new_types_text_bodies_only() {
+        let (status, headers, body) = parts(Response::new("hi")).await;
+        assert_eq!(
+            (status, content_type(&headers), body.as_str()),
+            (StatusCode::OK, Some(TEXT_PLAIN), "hi")
+        );
+        let (_, headers, _) = parts(Response::new(String::from("hi"))).await;
+        assert_eq!(content_type(&headers), Some(TEXT_PLAIN));
+        for response in [
+            Response::new(vec![1u8, 2]),
+            Response::new(Bytes::from_static(b"\x01\x02")),
+            Response::new(Body::from("x")),
+        ] {
+            let (status, headers, _) = parts(response).await;
+            assert_eq!((status, content_type(&headers)), (StatusCode::OK, None));
+        }
+        let (status, headers, body) = parts(Response::new(())).await;
+        assert_eq!(
+            (status, content_type(&headers), body.as_str()),
+            (StatusCode::OK, None, "")
+        );
+    }
+
+    #[tokio::test]
+    async fn json_with_status() {
+        let response = Response::json(&serde_json::json!({"id": 1})).status(201);
+        assert_eq!(response.status_code(), StatusCode::CREATED);
+        let (status, headers, body) = parts(response).await;
+        assert_eq!(
+            (status, content_type(&headers), body.as_str()),
+            (StatusCode::CREATED, Some(APPLICATION_JSON), r#"{"id":1}"#)
+        );
+    }
+
+    #[tokio::test]
+    async fn json_that_fails_to_serialize_is_500() {
+        let map = std::collections::HashMap::from([((1, 2), 3)]);
+        let (status, _, body) = parts(Response::json(&map)).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::INTERNAL_SERVER_ERROR, INTERNAL)
+        );
+    }
+
+    #[tokio::test]
+    async fn text_html_xml() {
+        for (response, expected) in [
+            (Response::text("t"), TEXT_PLAIN),
+            (Response::html(String::from("<p>")), TEXT_HTML),
+            (Response::xml("<rss/>"), TEXT_XML),
+        ] {
+            let (status, headers, _) = parts(response).await;
+            assert_eq!(
+                (status, content_type(&headers)),
+                (StatusCode::OK, Some(expected))
+            );
+        }
+        let (_, _, body) = parts(Response::xml("<rss/>")).await;
+        assert_eq!(body, "<rss/>");
+    }
+
+    #[tokio::test]
+    async fn empty_is_204() {
+        let (status, headers, body) = parts(Response::empty()).await;
+        assert_eq!(
+            (status, content_type(&headers), body.as_str()),
+            (StatusCode::NO_CONTENT, None, "")
+        );
+    }
+
+    #[tokio::test]
+    async fn redirects() {
+        let (status, headers, _) = parts(Response::redirect("/login?next=/caf\u{e9}")).await;
+        assert_eq!(status, StatusCode::TEMPORARY_REDIRECT);
+        assert_eq!(headers[LOCATION], "/login?next=/caf%C3%A9");
+        let (status, headers, _) = parts(Response::redirect_with("/new", 308)).await;
+        assert_eq!(
+            (status, &headers[LOCATION]),
+            (
+                StatusCode::PERMANENT_REDIRECT,
+                &HeaderValue::from_static("/new")
+            )
+        );
+        let (status, _, _) = parts(Response::redirect_with("/x", StatusCode::SEE_OTHER)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+
+    #[tokio::test]
+    async fn redirect_with_non_redirect_status_is_500() {
+        for response in [
+            Response::redirect_with("/x", 200),
+            Response::redirect_with("/x", 1000),
+            Response::redirect("/a\r\nSet-Cookie: x=1"),
+        ] {
+            assert!(response.headers().is_none());
+            let (status, headers, body) = parts(response).await;
+            assert_eq!(
+                (status, body.as_str()),
+                (StatusCode::INTERNAL_SERVER_ERROR, INTERNAL)
+            );
+            assert!(headers.get(LOCATION).is_none() && headers.get(SET_COOKIE).is_none());
+        }
+    }
+
+    #[tokio::test]
+    async fn error_is_json() {
+        let (status, headers, body) = parts(Response::error(404, "Not found")).await;
+        assert_eq!(
+            (status, content_type(&headers), body.as_str()),
+            (
+                StatusCode::NOT_FOUND,
+                Some(APPLICATION_JSON),
+                r#"{"error":"Not found"}"#
+            )
+        );
+        let (status, _, body) =
+            parts(Response::error(StatusCode::CONFLICT, String::from("taken"))).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::CONFLICT, r#"{"error":"taken"}"#)
+        );
+    }
+
+    #[tokio::test]
+    async fn header_sets_and_accepts_owned_and_typed_values() {
+        let response = Response::text("x")
+            .header("x-a", "1")
+            .header("x-a", String::from("2"))
+            .header(
+                HeaderName::from_static("x-b"),
+                HeaderValue::from_static("3"),
+            )
+            .header(String::from("content-type"), "text/csv");
+        let headers = response.headers().unwrap();
+        assert_eq!(headers.get_all("x-a").iter().collect::<Vec<_>>(), ["2"]);
+        assert_eq!(
+            (&headers["x-b"], &headers[CONTENT_TYPE]),
+            (
+                &HeaderValue::from_static("3"),
+                &HeaderValue::from_static("text/csv")
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn header_with_line_break_is_500_and_not_sent() {
+        let response = Response::text("x")
+            .header("x-injected", "a\r\nb")
+            .header("x-after", "1");
+        assert_eq!(response.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        let (status, headers, body) = parts(response).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::INTERNAL_SERVER_ERROR, INTERNAL)
+        );
+        assert!(headers.get("x-injected").is_none() && headers.get("x-after").is_none());
+        let (status, _, _) = parts(Response::text("x").header("bad name", "1")).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[tokio::test]
+    async fn status_outside_range_is_500() {
+        let (status, _, body) = parts(Response::text("x").status(1000)).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::INTERNAL_SERVER_ERROR, INTERNAL)
+        );
+        let (status, _, _) = parts(Response::text("x").status(99)).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        // A later valid step does not repair the response.
+        let (status, _, _) = parts(Response::text("x").status(1000).status(200)).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[tokio::test]
+    async fn cookies_append_set_cookie() {
+        let session = cookie::Cookie::build(("session", "a b;c"))
+            .path("/")
+            .http_only(true)
+            .build();
+        let response = Response::empty().cookie(session).cookie(("theme", "dark"));
+        let headers = response.headers().unwrap();
+        let values: Vec<_> = headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        assert_eq!(
+            values,
+            ["session=a%20b%3Bc; HttpOnly; Path=/", "theme=dark"]
+        );
+
+        let bad = cookie::Cookie::build(("a", "1")).path("/\r\nx: y").build();
+        let (status, headers, _) = parts(Response::empty().cookie(bad)).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(headers.get(SET_COOKIE).is_none());
+    }
+
+    #[tokio::test]
+    async fn stream_body_is_collected() {
+        let chunks = stream::iter([Ok::<_, std::io::Error>("a"), Ok("b"), Ok("c")]);
+        let (status, headers, body) = parts(Response::stream(chunks)).await;
+        assert_eq!(
+            (status, content_type(&headers), body.as_str()),
+            (StatusCode::OK, None, "abc")
+        );
+    }
+
+    #[tokio::test]
+    async fn sse_is_event_stream() {
+        let events = stream::iter([Ok::<_, std::convert::Infallible>(
+            Event::default().data("hi"),
+        )]);
+        let (status, headers, body) = parts(Response::sse(events)).await;
+        assert_eq!(
+            (status, content_type(&headers), body.as_str()),
+            (StatusCode::OK, Some("text/event-stream"), "data: hi\n\n")
+        );
+    }
+
+    #[tokio::test]
+    async fn converts_to_and_from_http() {
+        let http_response = http::Response::builder()
+            .status(418)
+            .body(Body::from("tea"))
+            .unwrap();
+        let response = Response::from(http_response).header("x-a", "1");
+        let back: http::Response<Body> = response.into();
+        assert_eq!(
+            (back.status(), &back.headers()["x-a"]),
+            (StatusCode::IM_A_TEAPOT, &HeaderValue::from_static("1"))
+        );
+        assert!(format!("{:?}", Response::text("x").status(1000)).contains("outside"));
+    }
+}

@@ -1,0 +1,361 @@
+//! Assembling route definitions into one `axum::Router`, and the route table that
+//! describes what was built.
+//!
+//! A route module arrives complete: its `MethodRouter` already answers `OPTIONS` and `405`
+//! through the route's middleware. Function-form routes arrive one method each; the set
+//! merges those of one path and adds the automatic answers here, once, at build time.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Mutex;
+
+use axum::routing::MethodRouter;
+use axum::Router;
+use http::HeaderValue;
+
+/// What the macros know about one route, written into the binary as a `static`.
+#[derive(Debug)]
+pub struct RouteInfo {
+    /// The template as written, `"/api/posts/$id"`.
+    pub template: &'static str,
+    /// The axum paths it registers (two for an optional segment or catch-all).
+    pub paths: &'static [&'static str],
+    /// The module or function the route was written as.
+    pub name: &'static str,
+    /// Whether it is a route module or a function-form route.
+    pub kind: RouteKind,
+    /// Source file and line of the `#[route]` item.
+    pub file: &'static str,
+    /// Source line of the `#[route]` item.
+    pub line: u32,
+    /// Every method it answers, automatic ones included.
+    pub methods: &'static [MethodInfo],
+}
+
+/// Which of the two route forms produced a [`RouteInfo`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteKind {
+    /// `#[route("/p")] mod m { … }`
+    Module,
+    /// `#[route(GET, "/p")] fn f() { … }`
+    Function,
+}
+
+/// One method of a route: who handles it and what runs before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodInfo {
+    /// `"GET"`, `"HEAD"`, …
+    pub method: &'static str,
+    /// The handler function, or `"(automatic)"` for the answers routekit adds.
+    pub handler: &'static str,
+    /// The middleware chain that runs before the handler, outermost first.
+    pub middleware: &'static [&'static str],
+    /// Source line of the handler.
+    pub line: u32,
+    /// `true` for `HEAD` from `GET`, `OPTIONS` and other answers routekit adds.
+    pub automatic: bool,
+}
+
+/// A route ready to register: its description and its method router.
+#[doc(hidden)]
+pub struct RouteDef<S> {
+    pub info: &'static RouteInfo,
+    pub router: MethodRouter<S>,
+}
+
+/// One row of the route table: a method of a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteEntry {
+    /// The method, `"GET"`.
+    pub method: &'static str,
+    /// The template as written.
+    pub template: &'static str,
+    /// The axum path it is served at.
+    pub path: &'static str,
+    /// The handler, `post::GET`, or `(automatic)`.
+    pub handler: String,
+    /// Middleware that runs before the handler, outermost first.
+    pub middleware: Vec<&'static str>,
+    /// `file:line` of the handler.
+    pub location: String,
+    /// `true` for answers routekit adds by itself.
+    pub automatic: bool,
+}
+
+impl fmt::Display for RouteEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let chain = if self.middleware.is_empty() {
+            "-".to_owned()
+        } else {
+            self.middleware.join(" → ")
+        };
+        write!(
+            f,
+            "{:<8} {:<28} {:<24} {:<28} {}",
+            self.method, self.template, chain, self.handler, self.location
+        )
+    }
+}
+
+static TABLE: Mutex<Vec<RouteEntry>> = Mutex::new(Vec::new());
+
+/// Every route `routes![…]` has built in this process, sorted by path then method.
+///
+/// `routekit::serve` prints it at start; tests read it to see exactly which middleware runs
+/// before a handler.
+pub fn route_table() -> Vec<RouteEntry> {
+    let table = TABLE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut rows = table.clone();
+    rows.sort_by(|a, b| (a.path, method_rank(a.method)).cmp(&(b.path, method_rank(b.method))));
+    rows
+}
+
+fn method_rank(method: &str) -> usize {
+    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+        .iter()
+        .position(|m| *m == method)
+        .unwrap_or(usize::MAX)
+}
+
+/// The route table as an aligned text table, as `serve` prints it.
+pub fn format_route_table(rows: &[RouteEntry]) -> String {
+    let mut out = format!(
+        "{:<8} {:<28} {:<24} {:<28} {}\n",
+        "METHOD", "PATH", "MIDDLEWARE", "HANDLER", "SOURCE"
+    );
+    for row in rows {
+        out.push_str(&row.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// Collects route definitions for `routes![…]`.
+#[doc(hidden)]
+pub struct RouteSet<S> {
+    defs: Vec<RouteDef<S>>,
+}
+
+impl<S> Default for RouteSet<S> {
+    fn default() -> Self {
+        Self { defs: Vec::new() }
+    }
+}
+
+/// A path with its parameter names blanked, so `/a/{id}` and `/a/{slug}` compare equal as
+/// axum's router would.
+fn shape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push('{');
+            }
+            '}' => {
+                in_param = false;
+                out.push('}');
+            }
+            '*' if in_param => out.push('*'),
+            _ if in_param => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn location(info: &RouteInfo, line: u32) -> String {
+    format!("{}:{}", info.file, line)
+}
+
+impl<S> RouteSet<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn route(mut self, def: RouteDef<S>) -> Self {
+        self.defs.push(def);
+        self
+    }
+
+    /// Registers every route on one router with a JSON `404` fallback.
+    ///
+    /// # Panics
+    ///
+    /// When two handlers answer the same method and path, or two routes claim one path,
+    /// with a message naming both source locations (instead of axum's bare panic).
+    pub fn build(self) -> Router<S> {
+        let mut owners: BTreeMap<String, (&'static RouteInfo, &'static str)> = BTreeMap::new();
+        let mut functions: BTreeMap<&'static str, Vec<RouteDef<S>>> = BTreeMap::new();
+        let mut modules = Vec::new();
+        let mut rows = Vec::new();
+
+        for def in self.defs {
+            for &path in def.info.paths {
+                check_owner(&mut owners, def.info, path);
+            }
+            match def.info.kind {
+                RouteKind::Module => modules.push(def),
+                RouteKind::Function => {
+                    let key = def.info.paths[0];
+                    functions.entry(key).or_default().push(def);
+                }
+            }
+        }
+
+        let mut router = Router::new();
+        for def in modules {
+            for &path in def.info.paths {
+                rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
+                router = router.route(path, def.router.clone());
+            }
+        }
+        for (_, defs) in functions {
+            let (method_router, info, auto) = merge_functions(defs, &mut rows);
+            for &path in info.paths {
+                for &method in &auto {
+                    rows.push(RouteEntry {
+                        method,
+                        template: info.template,
+                        path,
+                        handler: "(automatic)".to_owned(),
+                        middleware: Vec::new(),
+                        location: location(info, info.line),
+                        automatic: true,
+                    });
+                }
+                router = router.route(path, method_router.clone());
+            }
+        }
+        record(rows);
+        router.fallback(crate::__private::not_found)
+    }
+}
+
+fn entry(info: &'static RouteInfo, path: &'static str, method: &MethodInfo) -> RouteEntry {
+    RouteEntry {
+        method: method.method,
+        template: info.template,
+        path,
+        handler: if method.automatic {
+            "(automatic)".to_owned()
+        } else {
+            method.handler.to_owned()
+        },
+        middleware: method.middleware.to_vec(),
+        location: location(info, method.line),
+        automatic: method.automatic,
+    }
+}
+
+/// Remembers which route owns each path shape and method, and refuses a second one.
+fn check_owner(
+    owners: &mut BTreeMap<String, (&'static RouteInfo, &'static str)>,
+    info: &'static RouteInfo,
+    path: &'static str,
+) {
+    let key = shape(path);
+    if let Some(&(other, other_path)) = owners.get(&key) {
+        if other_path != path {
+            panic!(
+                "routekit: routes `{}` ({}:{}) and `{}` ({}:{}) match the same paths with different parameter names; use one name",
+                other.template, other.file, other.line, info.template, info.file, info.line
+            );
+        }
+        if other.kind == RouteKind::Module || info.kind == RouteKind::Module {
+            panic!(
+                "routekit: path `{}` is defined twice: by `{}` at {}:{} and by `{}` at {}:{}; put every method of a path in one route module",
+                info.template, other.name, other.file, other.line, info.name, info.file, info.line
+            );
+        }
+        for method in info.methods.iter().filter(|m| !m.automatic) {
+            if let Some(previous) = other
+                .methods
+                .iter()
+                .find(|m| m.method == method.method && !m.automatic)
+            {
+                panic!(
+                    "routekit: `{} {}` is defined twice: by `{}` at {}:{} and by `{}` at {}:{}",
+                    method.method,
+                    info.template,
+                    previous.handler,
+                    other.file,
+                    previous.line,
+                    method.handler,
+                    info.file,
+                    method.line
+                );
+            }
+        }
+    }
+    owners.insert(key, (info, path));
+}
+
+/// Merges the function-form routes of one path and adds `OPTIONS` and `405`.
+fn merge_functions<S>(
+    defs: Vec<RouteDef<S>>,
+    rows: &mut Vec<RouteEntry>,
+) -> (MethodRouter<S>, &'static RouteInfo, Vec<&'static str>)
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let info = defs[0].info;
+    let mut methods: Vec<&'static str> = Vec::new();
+    let mut router = MethodRouter::new();
+    for def in defs {
+        for &path in def.info.paths {
+            rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
+        }
+        methods.extend(def.info.methods.iter().map(|m| m.method));
+        router = router.merge(def.router);
+    }
+    let mut auto = Vec::new();
+    if !methods.contains(&"OPTIONS") {
+        auto.push("OPTIONS");
+        methods.push("OPTIONS");
+    }
+    methods.sort_unstable();
+    methods.dedup();
+    let allow =
+        HeaderValue::from_str(&methods.join(", ")).expect("method names are valid header text");
+    if auto.contains(&"OPTIONS") {
+        let allow = allow.clone();
+        router = router.options(move || {
+            let allow = allow.clone();
+            async move { crate::__private::options_response(allow) }
+        });
+    }
+    router = router.fallback(move |method: http::Method| {
+        let allow = allow.clone();
+        async move { crate::__private::method_not_allowed(&method, allow) }
+    });
+    (router, info, auto)
+}
+
+fn record(rows: Vec<RouteEntry>) {
+    let mut table = TABLE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    for row in rows {
+        if !table.contains(&row) {
+            table.push(row);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shape;
+
+    #[test]
+    fn shape_blanks_parameter_names() {
+        assert_eq!(shape("/a/{id}/b/{*rest}"), "/a/{}/b/{*}");
+        assert_eq!(shape("/a/{id}"), shape("/a/{slug}"));
+    }
+}

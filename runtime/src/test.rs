@@ -1,0 +1,169 @@
+//! In-process requests against a router, the way to test a routekit app.
+//!
+//! ```ignore
+//! let client = TestClient::new(app);
+//! let res = client.get("/api/posts/1").header("authorization", "Bearer t").send().await;
+//! assert_eq!(res.status(), 200);
+//! let post: Post = res.json();
+//! ```
+
+use axum::body::Body;
+use axum::Router;
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use http_body_util::BodyExt;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tower::ServiceExt;
+
+/// Sends requests to a router in process: no socket, no server.
+#[derive(Clone)]
+pub struct TestClient {
+    app: Router,
+}
+
+impl TestClient {
+    /// A client for `app` (a router whose state is already supplied).
+    pub fn new(app: Router) -> Self {
+        Self { app }
+    }
+
+    /// A request with any method.
+    pub fn request(&self, method: Method, uri: &str) -> TestRequest {
+        TestRequest {
+            app: self.app.clone(),
+            builder: http::Request::builder().method(method).uri(uri),
+            body: Body::empty(),
+        }
+    }
+
+    /// `GET uri`.
+    pub fn get(&self, uri: &str) -> TestRequest {
+        self.request(Method::GET, uri)
+    }
+    /// `HEAD uri`.
+    pub fn head(&self, uri: &str) -> TestRequest {
+        self.request(Method::HEAD, uri)
+    }
+    /// `POST uri`.
+    pub fn post(&self, uri: &str) -> TestRequest {
+        self.request(Method::POST, uri)
+    }
+    /// `PUT uri`.
+    pub fn put(&self, uri: &str) -> TestRequest {
+        self.request(Method::PUT, uri)
+    }
+    /// `PATCH uri`.
+    pub fn patch(&self, uri: &str) -> TestRequest {
+        self.request(Method::PATCH, uri)
+    }
+    /// `DELETE uri`.
+    pub fn delete(&self, uri: &str) -> TestRequest {
+        self.request(Method::DELETE, uri)
+    }
+    /// `OPTIONS uri`.
+    pub fn options(&self, uri: &str) -> TestRequest {
+        self.request(Method::OPTIONS, uri)
+    }
+}
+
+/// A request being built; `send` runs it.
+pub struct TestRequest {
+    app: Router,
+    builder: http::request::Builder,
+    body: Body,
+}
+
+impl TestRequest {
+    /// Adds a header.
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        HeaderName: TryFrom<K>,
+        <HeaderName as TryFrom<K>>::Error: Into<http::Error>,
+        HeaderValue: TryFrom<V>,
+        <HeaderValue as TryFrom<V>>::Error: Into<http::Error>,
+    {
+        self.builder = self.builder.header(name, value);
+        self
+    }
+
+    /// A JSON body with `content-type: application/json`.
+    pub fn json<T: Serialize + ?Sized>(self, value: &T) -> Self {
+        let bytes = serde_json::to_vec(value).expect("test body serializes to JSON");
+        self.header("content-type", "application/json").body(bytes)
+    }
+
+    /// An urlencoded form body.
+    pub fn form<T: Serialize + ?Sized>(self, value: &T) -> Self {
+        let text = serde_urlencoded::to_string(value).expect("test body serializes as a form");
+        self.header("content-type", "application/x-www-form-urlencoded")
+            .body(text)
+    }
+
+    /// A raw body.
+    pub fn body(mut self, body: impl Into<Body>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// Sends the request and reads the whole response.
+    pub async fn send(self) -> TestResponse {
+        let request = self.builder.body(self.body).expect("a valid test request");
+        let response = self
+            .app
+            .oneshot(request)
+            .await
+            .expect("axum routers are infallible");
+        let (parts, body) = response.into_parts();
+        let body = body
+            .collect()
+            .await
+            .expect("response body reads")
+            .to_bytes();
+        TestResponse {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        }
+    }
+}
+
+/// A response read in full.
+#[derive(Debug)]
+pub struct TestResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl TestResponse {
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// All headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+    /// One header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    /// The body bytes.
+    pub fn bytes(&self) -> &Bytes {
+        &self.body
+    }
+    /// The body parsed as JSON; panics with the body text when it is not.
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "response body is not the expected JSON ({e}): {}",
+                self.text()
+            )
+        })
+    }
+}
