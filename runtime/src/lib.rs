@@ -26,6 +26,7 @@ pub mod params;
 pub mod request;
 pub mod response;
 pub mod routes;
+mod serve;
 pub mod test;
 
 #[doc(hidden)]
@@ -36,7 +37,8 @@ pub use error::ApiError;
 pub use request::Request;
 pub use response::Response;
 pub use routekit_macros::{middleware, route, routes};
-pub use routes::{route_table, MethodInfo, RouteInfo};
+pub use routes::{format_route_table, route_table, MethodInfo, RouteEntry, RouteInfo};
+pub use serve::{serve, serve_on};
 
 /// Re-exported so a user needs no direct dependency to name cookies.
 pub use cookie;

@@ -1,0 +1,110 @@
+//! The Next.js route-handler examples: params, cookies, headers, query, body, form data,
+//! redirect, CORS, streaming, an RSS feed and a webhook.
+
+use std::time::Duration;
+
+use routekit::prelude::*;
+use tower_http::cors::CorsLayer;
+
+use crate::Db;
+
+/// TanStack's webhook shape: raw body plus the `stripe-signature` header.
+#[route(POST, "/api/webhooks/stripe")]
+pub async fn webhook(State(db): State<Db>, mut req: Request) -> Result<Response, ApiError> {
+    let body = req.text().await?;
+    if req.header("stripe-signature").is_none() {
+        return Ok(Response::error(400, "Missing signature"));
+    }
+    let event: serde_json::Value = serde_json::from_str(&body).map_err(|_| ApiError::bad_request("Webhook failed"))?;
+    let kind = event["type"].as_str().unwrap_or_default();
+    if matches!(kind, "checkout.session.completed" | "customer.subscription.updated") {
+        db.record_event(kind);
+    }
+    Ok(Response::json(&serde_json::json!({ "received": true })))
+}
+
+/// `app/api/[team]/route.ts`.
+#[route(GET, "/api/teams/[team]")]
+pub async fn team(team: String) -> Response {
+    Response::json(&serde_json::json!({ "team": team }))
+}
+
+/// `app/docs/[[...slug]]/route.ts`: `/docs` and `/docs/a/b`.
+#[route(GET, "/docs/[[...slug]]")]
+pub async fn docs(slug: Option<Vec<String>>) -> Response {
+    Response::json(&serde_json::json!({ "slug": slug }))
+}
+
+#[route(GET, "/api/cookies")]
+pub async fn cookies(req: Request) -> Response {
+    Response::json(&serde_json::json!({ "token": req.cookies().get("token") }))
+}
+
+#[route(GET, "/api/headers")]
+pub async fn headers(req: Request) -> Response {
+    Response::json(&serde_json::json!({ "referer": req.header("referer") }))
+}
+
+#[route(GET, "/api/search")]
+pub fn search(req: Request) -> Response {
+    Response::json(&serde_json::json!({ "query": req.search_params().get("query") }))
+}
+
+#[route(POST, "/api/echo")]
+pub async fn echo(mut req: Request) -> Result<Response, ApiError> {
+    let res: serde_json::Value = req.json().await?;
+    Ok(Response::json(&serde_json::json!({ "res": res })))
+}
+
+#[route(POST, "/api/form")]
+pub async fn form(mut req: Request) -> Result<Response, ApiError> {
+    let form = req.form_data().await?;
+    Ok(Response::json(&serde_json::json!({ "name": form.get("name"), "email": form.get("email") })))
+}
+
+#[route(GET, "/api/redirect")]
+pub async fn redirect() -> Response {
+    Response::redirect("https://nextjs.org/")
+}
+
+/// Route-level, so the CORS layer also answers the browser's preflight `OPTIONS`.
+#[route("/api/cors")]
+#[middleware(CorsLayer::permissive())]
+pub mod cors {
+    use super::*;
+
+    pub async fn GET() -> Response {
+        Response::new("Hello, Next.js!")
+    }
+}
+
+#[route(GET, "/api/stream")]
+pub async fn stream() -> Response {
+    let chunks = futures_util::stream::unfold(0u8, |n| async move {
+        let chunk = match n {
+            0 => "<p>One</p>",
+            1 => "<p>Two</p>",
+            2 => "<p>Three</p>",
+            _ => return None,
+        };
+        if n > 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Some((Ok::<_, std::io::Error>(chunk), n + 1))
+    });
+    Response::stream(chunks).header("content-type", "text/html; charset=utf-8")
+}
+
+#[route(GET, "/feed.xml", revalidate = 60)]
+pub async fn feed() -> Response {
+    Response::xml(
+        r#"<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0">
+  <channel>
+    <title>Next.js Documentation</title>
+    <link>https://nextjs.org/docs</link>
+    <description>The React Framework for the Web</description>
+  </channel>
+</rss>"#,
+    )
+}

@@ -1,0 +1,8 @@
+use routekit::prelude::*;
+
+#[route("/x")]
+async fn hello() -> Response {
+    Response::empty()
+}
+
+fn main() {}

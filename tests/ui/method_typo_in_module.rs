@@ -1,0 +1,12 @@
+use routekit::prelude::*;
+
+#[route("/x")]
+mod x {
+    use super::*;
+
+    pub async fn GTE() -> Response {
+        Response::empty()
+    }
+}
+
+fn main() {}

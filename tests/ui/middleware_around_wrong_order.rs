@@ -1,0 +1,8 @@
+use routekit::prelude::*;
+
+#[middleware]
+async fn logger(next: Next, req: Request) -> Response {
+    next.run(req).await
+}
+
+fn main() {}
