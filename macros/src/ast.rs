@@ -73,8 +73,16 @@ const BODY_TYPES: &[&str] = &[
 /// a misspelt parameter.
 const VALUE_TYPES: &[&str] = &[
     "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
-    "f64", "bool", "char", "Uuid", "Vec", "Option",
+    "f64", "bool", "char", "Uuid",
 ];
+
+/// A type that is a plain value and never an extractor: `u64`, `Option<u64>`, `Vec<String>`.
+fn is_value_type(ty: &Type) -> bool {
+    if let Some(inner) = generic_arg(ty, "Option").or_else(|| generic_arg(ty, "Vec")) {
+        return is_value_type(inner) || type_name(inner).is_some_and(|n| n == "String");
+    }
+    type_name(ty).is_some_and(|n| VALUE_TYPES.iter().any(|v| n == v))
+}
 
 /// The last path segment's name of a type, `Json` for `axum::Json<T>`.
 pub fn type_name(ty: &Type) -> Option<&Ident> {
@@ -156,8 +164,7 @@ pub fn handler(
             Role::Body
         } else {
             if let Some(name) = &name {
-                let bare = type_name(&ty).is_some_and(|n| VALUE_TYPES.iter().any(|v| n == v));
-                if bare {
+                if is_value_type(&ty) {
                     let known: Vec<_> = template.params().filter_map(|s| s.name()).collect();
                     let known = if known.is_empty() {
                         "it has none".to_owned()

@@ -148,11 +148,17 @@ pub enum MiddlewareItem {
 impl MiddlewareItem {
     /// How the route table names it.
     pub fn label(&self) -> String {
-        let tokens = match self {
-            MiddlewareItem::Named(path) => quote::quote!(#path),
-            MiddlewareItem::Layer(expr) => quote::quote!(#expr),
+        let squeeze = |tokens: proc_macro2::TokenStream| {
+            tokens.to_string().split_whitespace().collect::<String>()
         };
-        tokens.to_string().replace(' ', "")
+        match self {
+            MiddlewareItem::Named(path) => squeeze(quote::quote!(#path)),
+            MiddlewareItem::Layer(Expr::Call(call)) => {
+                let func = &call.func;
+                format!("{}(…)", squeeze(quote::quote!(#func)))
+            }
+            MiddlewareItem::Layer(expr) => squeeze(quote::quote!(#expr)),
+        }
     }
 }
 

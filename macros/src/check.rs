@@ -34,15 +34,16 @@ pub fn ctx_checks(handler: &Handler, chain: &[&MiddlewareItem]) -> TokenStream {
     for (index, item) in chain.iter().enumerate() {
         if let MiddlewareItem::Named(path) = item {
             let before = provided(&chain[..index]);
-            checks.push(quote_spanned! {path.span()=>
-                ::routekit::__private::require_all::<<#path as ::routekit::__private::MiddlewareInfo>::Requires, #before, _>();
+            let requires = quote_spanned!(path.span()=> <#path as ::routekit::__private::MiddlewareInfo>::Requires);
+            checks.push(quote! {
+                ::routekit::__private::require_all::<#requires, #before, _>();
             });
         }
     }
     let all = provided(chain);
     for arg in &handler.args {
         if let Role::Ctx { inner } = &arg.role {
-            checks.push(quote_spanned! {arg.ty.span()=>
+            checks.push(quote! {
                 ::routekit::__private::require_ctx::<#inner, #all, _>();
             });
         }

@@ -14,7 +14,6 @@ mod route;
 mod routes;
 mod template;
 
-
 use proc_macro::TokenStream;
 
 /// A route module (`#[route("/api/posts/$id")] mod post { pub async fn GET(…) }`) or a

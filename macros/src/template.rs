@@ -160,9 +160,13 @@ fn ident(name: &str, raw: &str) -> Result<String, TemplateError> {
                     }
                 })
                 .collect();
+            let cleaned = if cleaned.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("_{cleaned}")
+            } else {
+                cleaned
+            };
             format!(
-                "use letters, digits and `_`, for example `{}`",
-                cleaned.trim_start_matches(|c: char| c.is_ascii_digit())
+                "use letters, digits and `_`, not starting with a digit: for example `{cleaned}`"
             )
         };
         return err(format!(

@@ -49,11 +49,6 @@ pub trait Middleware<S>: MiddlewareInfo {
 }
 
 /// Type-level list membership: `L` contains `T` at position `I`.
-#[diagnostic::on_unimplemented(
-    message = "no middleware before this handler provides `{T}`",
-    label = "`Ctx<{T}>` needs a `#[middleware]` that returns `{T}` earlier on this route",
-    note = "add a provider such as `#[middleware] async fn auth(…) -> Result<{T}, ApiError>` to the route's `#[middleware(…)]` list, before this handler; use `Option<Ctx<{T}>>` if it may be absent"
-)]
 pub trait Has<T, I> {}
 
 #[doc(hidden)]
@@ -64,31 +59,47 @@ pub struct There<I>(PhantomData<I>);
 impl<T, Tail> Has<T, Here> for (T, Tail) {}
 impl<T, H, Tail, I> Has<T, There<I>> for (H, Tail) where Tail: Has<T, I> {}
 
-/// Every type of the list `R` is in `L`.
+/// `Self` is provided by a middleware of the chain `L`, so `Ctx<Self>` can be taken.
 #[diagnostic::on_unimplemented(
-    message = "a middleware takes a context value that no middleware before it provides",
-    label = "this middleware takes `Ctx<…>` of a type in `{R}` that nothing earlier provides",
-    note = "list the providing `#[middleware]` before this one"
+    message = "no middleware earlier on this route provides `{Self}`",
+    label = "`Ctx<{Self}>` needs a `#[middleware]` that returns `{Self}` earlier on this route",
+    note = "add a provider such as `#[middleware] async fn auth(…) -> Result<{Self}, ApiError>` to the route's `#[middleware(…)]` list, before this handler; use `Option<Ctx<{Self}>>` if it may be absent"
 )]
-pub trait HasAll<R, I> {}
-impl<L> HasAll<(), ()> for L {}
-impl<L, H, T, I, J> HasAll<(H, T), (I, J)> for L where L: Has<H, I> + HasAll<T, J> {}
+pub trait ProvidedBy<L, I> {}
+#[diagnostic::do_not_recommend]
+impl<T, L: Has<T, I>, I> ProvidedBy<L, I> for T {}
+
+/// Every type of the list `Self` (a middleware's `Ctx` arguments) is provided by `L`.
+#[diagnostic::on_unimplemented(
+    message = "this middleware takes a context value that no middleware before it provides",
+    label = "needs every type of `{Self}` from a `#[middleware]` listed before it",
+    note = "list the `#[middleware]` that returns the value before this one"
+)]
+pub trait SatisfiedBy<L, I> {}
+impl<L> SatisfiedBy<L, ()> for () {}
+impl<H, T, L, I, J> SatisfiedBy<L, (I, J)> for (H, T)
+where
+    H: ProvidedBy<L, I>,
+    T: SatisfiedBy<L, J>,
+{
+}
 
 /// Compile-time check that the chain `L` provides `T`.
 #[inline(always)]
-pub fn require_ctx<T, L: Has<T, I>, I>() {}
+pub fn require_ctx<T: ProvidedBy<L, I>, L, I>() {}
 
 /// Compile-time check that the chain `L` provides everything in `R`.
 #[inline(always)]
-pub fn require_all<R, L: HasAll<R, I>, I>() {}
+pub fn require_all<R: SatisfiedBy<L, I>, L, I>() {}
 
 /// Whether a context type can travel in the request's extensions.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a context value",
     label = "a middleware's context value must be `Clone + Send + Sync + 'static`",
-    note = "wrap it in `Arc<…>` or derive `Clone`"
+    note = "derive `Clone`, and share with `Arc` (not `Rc`/`RefCell`) so the value can cross threads"
 )]
 pub trait ContextValue: Clone + Send + Sync + 'static {}
+#[diagnostic::do_not_recommend]
 impl<T: Clone + Send + Sync + 'static> ContextValue for T {}
 
 /// Puts a provider's value into the request context, or answers its error.

@@ -17,7 +17,9 @@ pub async fn serve_on(app: Router, listener: TcpListener) -> std::io::Result<()>
     let address = listener.local_addr()?;
     println!("{}", format_route_table(&route_table()));
     println!("routekit listening on http://{address}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

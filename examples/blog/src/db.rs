@@ -45,7 +45,9 @@ impl Db {
     }
 
     fn tables(&self) -> MutexGuard<'_, Tables> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn ping(&self) -> Result<(), String> {
@@ -60,7 +62,13 @@ impl Db {
     pub fn users_page(&self, page: u64, limit: u64) -> (Vec<User>, u64) {
         let tables = self.tables();
         let skip = page.saturating_sub(1).saturating_mul(limit) as usize;
-        let data = tables.users.iter().skip(skip).take(limit as usize).cloned().collect();
+        let data = tables
+            .users
+            .iter()
+            .skip(skip)
+            .take(limit as usize)
+            .cloned()
+            .collect();
         (data, tables.users.len() as u64)
     }
 
@@ -77,7 +85,11 @@ impl Db {
     }
 
     pub fn user_by_token(&self, token: &str) -> Option<User> {
-        self.tables().users.iter().find(|u| u.token == token).cloned()
+        self.tables()
+            .users
+            .iter()
+            .find(|u| u.token == token)
+            .cloned()
     }
 
     pub fn posts(&self) -> Vec<Post> {
@@ -102,9 +114,18 @@ impl Db {
     }
 
     /// Updates a post only when `author_id` owns it.
-    pub fn update_post(&self, id: u64, author_id: u64, title: Option<String>, body: Option<String>) -> Option<Post> {
+    pub fn update_post(
+        &self,
+        id: u64,
+        author_id: u64,
+        title: Option<String>,
+        body: Option<String>,
+    ) -> Option<Post> {
         let mut tables = self.tables();
-        let post = tables.posts.iter_mut().find(|p| p.id == id && p.author_id == author_id)?;
+        let post = tables
+            .posts
+            .iter_mut()
+            .find(|p| p.id == id && p.author_id == author_id)?;
         if let Some(title) = title {
             post.title = title;
         }
@@ -118,7 +139,9 @@ impl Db {
     pub fn delete_post(&self, id: u64, author_id: u64) -> bool {
         let mut tables = self.tables();
         let before = tables.posts.len();
-        tables.posts.retain(|p| !(p.id == id && p.author_id == author_id));
+        tables
+            .posts
+            .retain(|p| !(p.id == id && p.author_id == author_id));
         tables.posts.len() != before
     }
 

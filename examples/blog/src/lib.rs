@@ -24,7 +24,8 @@ pub async fn health(State(db): State<Db>) -> Response {
             "status": "healthy",
             "timestamp": db::now_rfc3339(),
         })),
-        Err(error) => Response::json(&serde_json::json!({ "status": "unhealthy", "error": error })).status(503),
+        Err(error) => Response::json(&serde_json::json!({ "status": "unhealthy", "error": error }))
+            .status(503),
     }
 }
 

@@ -15,9 +15,13 @@ pub async fn webhook(State(db): State<Db>, mut req: Request) -> Result<Response,
     if req.header("stripe-signature").is_none() {
         return Ok(Response::error(400, "Missing signature"));
     }
-    let event: serde_json::Value = serde_json::from_str(&body).map_err(|_| ApiError::bad_request("Webhook failed"))?;
+    let event: serde_json::Value =
+        serde_json::from_str(&body).map_err(|_| ApiError::bad_request("Webhook failed"))?;
     let kind = event["type"].as_str().unwrap_or_default();
-    if matches!(kind, "checkout.session.completed" | "customer.subscription.updated") {
+    if matches!(
+        kind,
+        "checkout.session.completed" | "customer.subscription.updated"
+    ) {
         db.record_event(kind);
     }
     Ok(Response::json(&serde_json::json!({ "received": true })))
@@ -59,7 +63,9 @@ pub async fn echo(mut req: Request) -> Result<Response, ApiError> {
 #[route(POST, "/api/form")]
 pub async fn form(mut req: Request) -> Result<Response, ApiError> {
     let form = req.form_data().await?;
-    Ok(Response::json(&serde_json::json!({ "name": form.get("name"), "email": form.get("email") })))
+    Ok(Response::json(
+        &serde_json::json!({ "name": form.get("name"), "email": form.get("email") }),
+    ))
 }
 
 #[route(GET, "/api/redirect")]

@@ -15,7 +15,8 @@ pub async fn auth(headers: HeaderMap, State(db): State<Db>) -> Result<User, ApiE
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| ApiError::unauthorized("Unauthorized"))?;
-    db.user_by_token(token).ok_or_else(|| ApiError::unauthorized("Unauthorized"))
+    db.user_by_token(token)
+        .ok_or_else(|| ApiError::unauthorized("Unauthorized"))
 }
 
 /// Logs method, path and status of every request that reaches it.
@@ -37,7 +38,10 @@ pub async fn validation(headers: HeaderMap) -> Result<Validated, ApiError> {
     if json {
         Ok(Validated)
     } else {
-        Err(ApiError::with_status(StatusCode::UNSUPPORTED_MEDIA_TYPE, "expected content-type application/json"))
+        Err(ApiError::with_status(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "expected content-type application/json",
+        ))
     }
 }
 
@@ -67,7 +71,11 @@ pub mod posts {
     }
 
     #[middleware(validation)]
-    pub async fn POST(user: Ctx<User>, State(db): State<Db>, mut req: Request) -> Result<Response, ApiError> {
+    pub async fn POST(
+        user: Ctx<User>,
+        State(db): State<Db>,
+        mut req: Request,
+    ) -> Result<Response, ApiError> {
         let body: NewPost = req.json().await?;
         Ok(Response::json(&db.create_post(user.id, &body.title, &body.body)).status(201))
     }
@@ -86,7 +94,12 @@ pub mod post {
     }
 
     #[middleware(validation)]
-    pub async fn PATCH(id: u64, user: Ctx<User>, State(db): State<Db>, mut req: Request) -> Result<Response, ApiError> {
+    pub async fn PATCH(
+        id: u64,
+        user: Ctx<User>,
+        State(db): State<Db>,
+        mut req: Request,
+    ) -> Result<Response, ApiError> {
         let body: UpdatePost = req.json().await?;
         match db.update_post(id, user.id, body.title, body.body) {
             Some(post) => Ok(Response::json(&post)),

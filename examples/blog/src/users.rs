@@ -16,8 +16,16 @@ pub mod users {
     use super::*;
 
     pub async fn GET(req: Request, State(db): State<Db>) -> Response {
-        let page: u64 = req.search_params().get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-        let limit: u64 = req.search_params().get("limit").and_then(|l| l.parse().ok()).unwrap_or(10);
+        let page: u64 = req
+            .search_params()
+            .get("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1);
+        let limit: u64 = req
+            .search_params()
+            .get("limit")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(10);
         let (data, total) = db.users_page(page, limit);
         Response::json(&serde_json::json!({
             "data": data,
@@ -28,7 +36,9 @@ pub mod users {
     pub async fn POST(State(db): State<Db>, mut req: Request) -> Result<Response, ApiError> {
         let body: CreateUser = req.json().await?;
         if body.name.trim().is_empty() || !body.email.contains('@') {
-            return Err(ApiError::bad_request("name is required and email must be an email address"));
+            return Err(ApiError::bad_request(
+                "name is required and email must be an email address",
+            ));
         }
         let token = format!("{}-token", body.name.to_lowercase());
         let user = db.create_user(&body.name, &body.email, &token);
