@@ -18,7 +18,7 @@ fn provided(items: &[&MiddlewareItem]) -> TokenStream {
     for item in items.iter().rev() {
         let head = match item {
             MiddlewareItem::Named(path) => {
-                quote!(<#path as ::routekit::__private::MiddlewareInfo>::Provides)
+                quote_spanned!(path.span()=> <#path as ::routekit::__private::MiddlewareInfo>::Provides)
             }
             MiddlewareItem::Layer(_) => quote!(()),
         };

@@ -42,7 +42,7 @@ fn chain(items: &[&MiddlewareItem], inner: TokenStream) -> TokenStream {
     for item in items.iter().rev() {
         code = match item {
             MiddlewareItem::Named(path) => quote_spanned! {path.span()=>
-                <#path as #rk::Middleware<S>>::call(parts, body, state, move |mut parts: #rk::http::request::Parts, body: #rk::axum::body::Body, state: S| async move {
+                <#path as ::routekit::__private::Middleware<S>>::call(parts, body, state, move |mut parts: #rk::http::request::Parts, body: #rk::axum::body::Body, state: S| async move {
                     #code
                 }).await
             },
@@ -62,7 +62,7 @@ fn middleware_bounds(items: &[&MiddlewareItem]) -> Vec<TokenStream> {
         .iter()
         .filter_map(|item| match item {
             MiddlewareItem::Named(path) => {
-                Some(quote_spanned!(path.span()=> #path: #rk::Middleware<S>))
+                Some(quote_spanned!(path.span()=> #path: ::routekit::__private::Middleware<S>))
             }
             MiddlewareItem::Layer(_) => None,
         })
