@@ -57,7 +57,6 @@ fn chain(items: &[&MiddlewareItem], inner: TokenStream) -> TokenStream {
 }
 
 fn middleware_bounds(items: &[&MiddlewareItem]) -> Vec<TokenStream> {
-    let rk = private();
     items
         .iter()
         .filter_map(|item| match item {
