@@ -34,9 +34,9 @@ pub fn app(db: Db) -> axum::Router {
     routes![
         hello,
         health,
-        users::users,
-        posts::posts,
-        posts::post,
+        users::collection,
+        posts::collection,
+        posts::item,
         nextjs::webhook,
         nextjs::team,
         nextjs::docs,

@@ -63,7 +63,7 @@ pub struct UpdatePost {
 
 #[route("/api/posts")]
 #[middleware(auth, logger)]
-pub mod posts {
+pub mod collection {
     use super::*;
 
     pub async fn GET(State(db): State<Db>) -> Response {
@@ -83,7 +83,7 @@ pub mod posts {
 
 #[route("/api/posts/$id")]
 #[middleware(auth, logger)]
-pub mod post {
+pub mod item {
     use super::*;
 
     pub async fn GET(id: u64, State(db): State<Db>) -> Response {

@@ -12,7 +12,7 @@ pub struct CreateUser {
 }
 
 #[route("/api/users")]
-pub mod users {
+pub mod collection {
     use super::*;
 
     pub async fn GET(req: Request, State(db): State<Db>) -> Response {
