@@ -163,18 +163,38 @@ fn endpoint(
         let var = format_ident!("__routekit_arg{}", index);
         let ty = &arg.ty;
         match &arg.role {
-            Role::Param { name, binding, .. } => {
+            Role::Param {
+                name,
+                binding,
+                slot,
+                value_ty,
+            } => {
                 let field = syn::Index::from(param_index);
                 param_index += 1;
-                let expected =
-                    LitStr::new(&quote!(#ty).to_string().replace(' ', ""), Span::call_site());
-                let read = match binding {
-                    Binding::Required => quote!(required),
-                    Binding::Optional => quote!(optional),
-                    Binding::OrEmpty => quote!(or_empty),
+                let expected = quote!(#value_ty).to_string().replace(' ', "");
+                let expected = LitStr::new(&expected, Span::call_site());
+                let value = quote!(__routekit_params.#field);
+                let path = quote!(parts.uri.path());
+                let read = match (slot, binding) {
+                    (Slot::Segment, Binding::Required) => {
+                        quote!(#rk::required(#value, #name, #expected))
+                    }
+                    (Slot::Segment, _) => quote!(#rk::optional(#value, #name, #expected)),
+                    (Slot::Rest, Binding::Required) => quote! {
+                        #rk::required(#value, #name, #expected)
+                            .and_then(|text| #rk::rest(text, #path, #name, #expected))
+                    },
+                    (Slot::Rest, Binding::Optional) => quote! {
+                        #rk::optional(#value, #name, #expected).and_then(|text| {
+                            text.map(|text| #rk::rest(text, #path, #name, #expected)).transpose()
+                        })
+                    },
+                    (Slot::Rest, Binding::OrEmpty) => {
+                        quote!(#rk::rest_or_empty(#value, #path, #name, #expected))
+                    }
                 };
                 stmts.push(quote_spanned! {ty.span()=>
-                    let #var: #ty = match #rk::#read(__routekit_params.#field, #name, #expected) {
+                    let #var: #ty = match #read {
                         ::core::result::Result::Ok(value) => value,
                         ::core::result::Result::Err(error) => return #rk::respond(error),
                     };

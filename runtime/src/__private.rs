@@ -15,7 +15,9 @@ pub use axum;
 pub use http;
 
 pub use crate::context::{Next, NextFuture};
-pub use crate::params::{optional, or_empty, required, ParamNames, Params, Rest, Seg, Slot};
+pub use crate::params::{
+    optional, required, rest, rest_or_empty, ParamNames, Params, Rest, Seg, Slot,
+};
 pub use crate::routes::{MethodInfo, RouteDef, RouteInfo, RouteKind, RouteSet};
 
 use crate::error::ApiError;

@@ -20,33 +20,61 @@ pub struct InvalidParam;
 
 /// A catch-all value (`[...slug]`, `{*slug}`, `$`): the rest of the path.
 ///
-/// `Vec<String>` gets its segments, as Next.js `params.slug`; `String` gets the rest as one
-/// string (`"a/b"`).
+/// `Vec<String>` gets its segments, each percent-decoded, as Next.js `params.slug` (so
+/// `a%2Fb/c` is `["a/b", "c"]`); `String` gets the decoded rest as one string (`"a/b/c"`).
 pub trait FromCatchAll: Sized {
-    /// Builds the value from the percent-decoded rest of the path (no leading `/`).
-    fn from_catch_all(rest: &str) -> Result<Self, InvalidParam>;
+    /// Builds the value from the decoded rest of the path and, when known, the same rest
+    /// as it was sent (still percent-encoded).
+    fn from_catch_all(decoded: &str, raw: Option<&str>) -> Result<Self, InvalidParam>;
 }
 
 impl FromCatchAll for String {
-    fn from_catch_all(rest: &str) -> Result<Self, InvalidParam> {
-        Ok(rest.to_owned())
+    fn from_catch_all(decoded: &str, _raw: Option<&str>) -> Result<Self, InvalidParam> {
+        Ok(decoded.to_owned())
     }
 }
 
 impl FromCatchAll for Vec<String> {
-    fn from_catch_all(rest: &str) -> Result<Self, InvalidParam> {
-        Ok(rest
-            .split('/')
+    fn from_catch_all(decoded: &str, raw: Option<&str>) -> Result<Self, InvalidParam> {
+        let Some(raw) = raw else {
+            return Ok(decoded
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect());
+        };
+        raw.split('/')
             .filter(|segment| !segment.is_empty())
-            .map(str::to_owned)
-            .collect())
+            .map(|segment| {
+                percent_encoding::percent_decode_str(segment)
+                    .decode_utf8()
+                    .map(|s| s.into_owned())
+                    .map_err(|_| InvalidParam)
+            })
+            .collect()
     }
 }
 
 impl FromCatchAll for std::path::PathBuf {
-    fn from_catch_all(rest: &str) -> Result<Self, InvalidParam> {
-        Ok(rest.into())
+    fn from_catch_all(decoded: &str, _raw: Option<&str>) -> Result<Self, InvalidParam> {
+        Ok(decoded.into())
     }
+}
+
+/// The suffix of the request path that decodes to `decoded`: the catch-all as sent.
+fn raw_rest<'a>(path: &'a str, decoded: &str) -> Option<&'a str> {
+    let mut start = path.len();
+    while let Some(slash) = path[..start].rfind('/') {
+        let candidate = &path[slash + 1..];
+        let text = percent_encoding::percent_decode_str(candidate)
+            .decode_utf8()
+            .ok()?;
+        if text.len() >= decoded.len() {
+            return (text == decoded).then_some(candidate);
+        }
+        start = slash;
+    }
+    None
 }
 
 /// How a slot turns the matched text into a value.
@@ -77,9 +105,10 @@ impl<T: FromStr> SlotKind for Seg<T> {
 }
 
 impl<T: FromCatchAll> SlotKind for Rest<T> {
-    type Value = T;
-    fn parse(text: &str) -> Result<T, InvalidParam> {
-        T::from_catch_all(text)
+    /// The decoded text; [`rest`] builds the value once the raw path is at hand.
+    type Value = String;
+    fn parse(text: &str) -> Result<String, InvalidParam> {
+        Ok(text.to_owned())
     }
 }
 
@@ -220,17 +249,29 @@ pub fn optional<K: SlotKind>(
     }
 }
 
-/// An optional catch-all taken without `Option`: absent means empty (`Vec::new()`, `""`).
+/// A catch-all's value, built from its decoded text and the request path as sent.
 #[doc(hidden)]
-pub fn or_empty<T: FromCatchAll>(
-    slot: Slot<Rest<T>>,
+pub fn rest<T: FromCatchAll>(
+    text: String,
+    path: &str,
     name: &'static str,
     expected: &'static str,
 ) -> Result<T, ApiError> {
-    match slot.0 {
-        Some(Ok(value)) => Ok(value),
-        Some(Err(InvalidParam)) => Err(invalid_param(name, expected)),
-        None => T::from_catch_all("").map_err(|InvalidParam| invalid_param(name, expected)),
+    T::from_catch_all(&text, raw_rest(path, &text))
+        .map_err(|InvalidParam| invalid_param(name, expected))
+}
+
+/// An optional catch-all taken without `Option`: absent means empty (`Vec::new()`, `""`).
+#[doc(hidden)]
+pub fn rest_or_empty<T: FromCatchAll>(
+    slot: Slot<Rest<T>>,
+    path: &str,
+    name: &'static str,
+    expected: &'static str,
+) -> Result<T, ApiError> {
+    match optional(slot, name, expected)? {
+        Some(text) => rest(text, path, name, expected),
+        None => T::from_catch_all("", None).map_err(|InvalidParam| invalid_param(name, expected)),
     }
 }
 
@@ -239,14 +280,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn catch_all_splits_segments_and_skips_empty_ones() {
-        assert_eq!(
-            Vec::<String>::from_catch_all("a/b/c").unwrap(),
-            ["a", "b", "c"]
+    fn catch_all_splits_the_raw_rest_then_decodes_each_segment() {
+        let vec = |decoded: &str, path: &str| {
+            rest::<Vec<String>>(decoded.into(), path, "slug", "Vec<String>").unwrap()
+        };
+        assert_eq!(vec("a/b/c", "/docs/a/b/c"), ["a", "b", "c"]);
+        assert_eq!(vec("a/b/c", "/docs/a%2Fb/c"), ["a/b", "c"]);
+        assert_eq!(vec("a b/c", "/docs/a%20b/c"), ["a b", "c"]);
+        assert_eq!(vec("a//b/", "/docs/a//b/"), ["a", "b"]);
+        assert_eq!(vec("x/y", "/nested/prefix/stripped/x/y"), ["x", "y"]);
+        let text = rest::<String>("a/b".into(), "/docs/a%2Fb", "slug", "String").unwrap();
+        assert_eq!(text, "a/b");
+        let absent = rest_or_empty(
+            Slot::<Rest<Vec<String>>>(None),
+            "/docs",
+            "slug",
+            "Vec<String>",
         );
-        assert_eq!(Vec::<String>::from_catch_all("a//b/").unwrap(), ["a", "b"]);
-        assert!(Vec::<String>::from_catch_all("").unwrap().is_empty());
-        assert_eq!(String::from_catch_all("a/b").unwrap(), "a/b");
+        assert!(absent.unwrap().is_empty());
     }
 
     #[test]
@@ -259,10 +310,5 @@ mod tests {
         assert!(optional(Slot::<Seg<u64>>(None), "id", "u64")
             .unwrap()
             .is_none());
-        assert!(
-            or_empty(Slot::<Rest<Vec<String>>>(None), "slug", "Vec<String>")
-                .unwrap()
-                .is_empty()
-        );
     }
 }

@@ -81,6 +81,72 @@ async fn limited_fn(mut req: Request) -> Result<Response, ApiError> {
     Ok(Response::text(format!("fn got {}", bytes.len())))
 }
 
+// Lower-case handler names are accepted in the module form.
+#[route("/aa/lower")]
+mod lower {
+    use super::*;
+
+    pub async fn get() -> Response {
+        Response::text("lower get")
+    }
+    pub async fn post() -> Response {
+        Response::text("lower post").status(201)
+    }
+}
+
+// Function form: an explicit HEAD and OPTIONS beside a GET replace the automatic ones.
+#[route(GET, "/aa/explicit")]
+async fn explicit_get() -> Response {
+    Response::text("explicit GET").header("x-handler", "GET")
+}
+
+#[route(HEAD, "/aa/explicit")]
+async fn explicit_head() -> Response {
+    Response::new(()).header("x-handler", "HEAD")
+}
+
+#[route(OPTIONS, "/aa/explicit")]
+async fn explicit_options() -> Response {
+    Response::new(()).header("x-handler", "OPTIONS")
+}
+
+// `revalidate` only on successful GET/HEAD answers, and never over the handler's own header.
+#[route("/aa/cached/$id", revalidate = 60)]
+mod cached {
+    use super::*;
+
+    pub async fn GET(id: u64) -> Response {
+        match id {
+            0 => Response::error(404, "Not found"),
+            1 => Response::text("own").header("cache-control", "no-store"),
+            _ => Response::text("cached"),
+        }
+    }
+    pub async fn POST(id: u64) -> Response {
+        Response::text(format!("posted {id}"))
+    }
+}
+
+#[route(GET, "/aa/cached-fn", revalidate = 5)]
+async fn cached_fn() -> Response {
+    Response::text("fn cached")
+}
+
+// Plain `fn` handlers and `impl IntoResponse` return types.
+#[route(GET, "/aa/sync")]
+fn sync_handler() -> &'static str {
+    "sync"
+}
+
+#[route("/aa/impl")]
+mod impl_response {
+    use super::*;
+
+    pub fn GET() -> impl axum::response::IntoResponse {
+        (StatusCode::CREATED, [("x-impl", "1")], "impl")
+    }
+}
+
 fn router() -> axum::Router {
     routes![
         items,
@@ -90,7 +156,15 @@ fn router() -> axum::Router {
         merged_post,
         named::GET,
         limited,
-        limited_fn
+        limited_fn,
+        lower,
+        explicit_get,
+        explicit_head,
+        explicit_options,
+        cached,
+        cached_fn,
+        sync_handler,
+        impl_response
     ]
 }
 
@@ -343,4 +417,112 @@ async fn fallback_overrides_the_json_404() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.text(), r#"{"items":[1,2,3]}"#);
     assert_405(&client.put("/aa/items").send().await, "GET, HEAD, OPTIONS");
+}
+
+#[tokio::test]
+async fn lower_case_handler_names() {
+    let client = client();
+    let res = client.get("/aa/lower").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text(), "lower get");
+    let res = client.post("/aa/lower").send().await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(res.text(), "lower post");
+    let res = client.options("/aa/lower").send().await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS, POST"));
+    assert_405(
+        &client.delete("/aa/lower").send().await,
+        "GET, HEAD, OPTIONS, POST",
+    );
+}
+
+#[tokio::test]
+async fn function_form_explicit_head_and_options_win() {
+    let client = client();
+    let res = client.get("/aa/explicit").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.header("x-handler"), Some("GET"));
+    assert_eq!(res.text(), "explicit GET");
+
+    let res = client.head("/aa/explicit").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.header("x-handler"), Some("HEAD"));
+    assert!(res.bytes().is_empty());
+
+    let res = client.options("/aa/explicit").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.header("x-handler"), Some("OPTIONS"));
+
+    assert_405(
+        &client.post("/aa/explicit").send().await,
+        "GET, HEAD, OPTIONS",
+    );
+}
+
+#[tokio::test]
+async fn revalidate_applies_to_successful_get_and_head_only() {
+    let client = client();
+    let cache = Some("s-maxage=60, stale-while-revalidate");
+
+    let res = client.get("/aa/cached/2").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.header("cache-control"), cache);
+    assert_eq!(res.text(), "cached");
+    let res = client.head("/aa/cached/2").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.header("cache-control"), cache);
+
+    // An error is not cached, nor is a 400 for a bad parameter, nor a POST.
+    let res = client.get("/aa/cached/0").send().await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.header("cache-control"), None);
+    let res = client.get("/aa/cached/zero").send().await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.header("cache-control"), None);
+    let res = client.post("/aa/cached/2").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text(), "posted 2");
+    assert_eq!(res.header("cache-control"), None);
+    let res = client.options("/aa/cached/2").send().await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(res.header("cache-control"), None);
+
+    // The handler's own Cache-Control is kept.
+    let res = client.get("/aa/cached/1").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.header("cache-control"), Some("no-store"));
+
+    // The function form too.
+    let res = client.get("/aa/cached-fn").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.header("cache-control"),
+        Some("s-maxage=5, stale-while-revalidate")
+    );
+    let res = client.head("/aa/cached-fn").send().await;
+    assert_eq!(
+        res.header("cache-control"),
+        Some("s-maxage=5, stale-while-revalidate")
+    );
+}
+
+#[tokio::test]
+async fn sync_handlers_and_impl_into_response() {
+    let client = client();
+    let res = client.get("/aa/sync").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(res.text(), "sync");
+    let res = client.options("/aa/sync").send().await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS"));
+
+    let res = client.get("/aa/impl").send().await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(res.header("x-impl"), Some("1"));
+    assert_eq!(res.text(), "impl");
 }

@@ -168,10 +168,54 @@ async fn fn_params(name: String, id: i32) -> Response {
     Response::json(&json!({ "id": id, "name": name }))
 }
 
+// Extractors beside parameters, destructured or not, in any order.
+#[route("/p/mixed/$id")]
+mod mixed {
+    use super::*;
+    pub async fn GET(
+        Query(query): Query<std::collections::BTreeMap<String, String>>,
+        id: u64,
+        headers: HeaderMap,
+    ) -> Response {
+        let agent = headers
+            .get("x-agent")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Response::json(&json!({ "id": id, "query": query, "agent": agent }))
+    }
+}
+
+// Two optional segments: every combination is served.
+#[route("/p/multi/{-$lang}/docs/{-$version}")]
+mod multi {
+    use super::*;
+    pub async fn GET(version: Option<u32>, lang: Option<String>) -> Response {
+        Response::json(&json!({ "lang": lang, "version": version }))
+    }
+}
+
+// A parameter, then a catch-all.
+#[route("/p/u/$user/files/[...path]")]
+mod user_files {
+    use super::*;
+    pub async fn GET(path: Vec<String>, user: String) -> Response {
+        Response::json(&json!({ "user": user, "path": path }))
+    }
+}
+
+// An optional catch-all as one string.
+#[route("/p/tree/[[...rest]]")]
+mod tree {
+    use super::*;
+    pub async fn GET(rest: Option<String>) -> Response {
+        Response::json(&json!({ "rest": rest }))
+    }
+}
+
 fn client() -> TestClient {
     let app: axum::Router = routes![
         dollar, bracket, brace, release, files, blog, wiki, assets, docs, shop, catalog, about,
-        list, order, repo, fn_params
+        list, order, repo, fn_params, mixed, multi, user_files, tree
     ];
     TestClient::new(app)
 }
@@ -389,5 +433,76 @@ async fn invalid_utf8_percent_encoding_is_400_json() {
     assert_eq!(
         body,
         json!({ "error": "invalid path parameter `name`: not valid UTF-8", "param": "name" })
+    );
+}
+
+#[tokio::test]
+async fn extractors_beside_parameters() {
+    let res = client()
+        .get("/p/mixed/5?b=2&a=1")
+        .header("x-agent", "test")
+        .send()
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text());
+    assert_eq!(
+        res.json::<Value>(),
+        json!({ "id": 5, "query": { "a": "1", "b": "2" }, "agent": "test" })
+    );
+    assert_eq!(
+        get_json("/p/mixed/x?a=1").await,
+        (
+            400,
+            json!({
+                "error": "invalid path parameter `id`: expected u64",
+                "param": "id",
+                "expected": "u64",
+            })
+        )
+    );
+}
+
+#[tokio::test]
+async fn two_optional_segments() {
+    for (uri, expected) in [
+        ("/p/multi/docs", json!({ "lang": null, "version": null })),
+        ("/p/multi/en/docs", json!({ "lang": "en", "version": null })),
+        ("/p/multi/docs/3", json!({ "lang": null, "version": 3 })),
+        ("/p/multi/en/docs/3", json!({ "lang": "en", "version": 3 })),
+    ] {
+        assert_eq!(get_json(uri).await, (200, expected), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn parameter_then_catch_all() {
+    assert_eq!(
+        get_json("/p/u/ada/files/src/main.rs").await,
+        (200, json!({ "user": "ada", "path": ["src", "main.rs"] }))
+    );
+    let res = client().get("/p/u/ada/files").send().await;
+    assert_eq!(res.status(), 404);
+}
+
+#[tokio::test]
+async fn optional_catch_all_as_a_string() {
+    assert_eq!(get_json("/p/tree").await, (200, json!({ "rest": null })));
+    assert_eq!(
+        get_json("/p/tree/a/b").await,
+        (200, json!({ "rest": "a/b" }))
+    );
+}
+
+#[tokio::test]
+
+async fn catch_all_segments_are_split_before_decoding() {
+    // `a%2Fb` is one segment whose decoded text is `a/b` (Next.js `params.slug` is
+    // `["a/b", "c"]`); the one-string form gets the decoded rest.
+    assert_eq!(
+        get_json("/p/blog/a%2Fb/c").await,
+        (200, json!({ "slug": ["a/b", "c"] }))
+    );
+    assert_eq!(
+        get_json("/p/wiki/a%2Fb/c").await,
+        (200, json!({ "path": "a/b/c" }))
     );
 }

@@ -256,10 +256,36 @@ mod tuple {
     }
 }
 
+#[derive(serde::Deserialize, serde::Serialize)]
+struct Signup {
+    email: String,
+    age: u8,
+}
+
+// A typed urlencoded form, and every value of a repeated query parameter.
+#[route("/api/signup")]
+mod signup {
+    use super::*;
+
+    pub async fn POST(mut request: Request) -> Result<Response, ApiError> {
+        let tags: Vec<String> = request
+            .search_params()
+            .get_all("tag")
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let form: Signup = request.form().await?;
+        Ok(
+            Response::json(&json!({ "email": form.email, "age": form.age, "tags": tags }))
+                .status(201),
+        )
+    }
+}
+
 fn client() -> TestClient {
     let app: axum::Router = routes![
         basic, methods, url, team, user, cookies, headers, items, form, search, redirect, cors,
-        stream, blog, webhook, rss, tuple
+        stream, blog, webhook, rss, tuple, signup
     ];
     TestClient::new(app)
 }
@@ -633,4 +659,56 @@ async fn handlers_may_return_any_into_response() {
     assert_eq!(res.status(), 200, "{}", res.text());
     assert_eq!(res.header("content-type"), Some(JSON_CT));
     assert_eq!(res.text(), r#"{"got":{"a":1}}"#);
+}
+
+#[tokio::test]
+async fn typed_form_and_repeated_query_parameters() {
+    let client = client();
+    let res = client
+        .post("/api/signup?tag=a&tag=b%20c&tag=d+e")
+        .form(&Signup {
+            email: "ada@example.com".into(),
+            age: 36,
+        })
+        .send()
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text());
+    assert_eq!(res.header("content-type"), Some(JSON_CT));
+    assert_eq!(
+        res.json::<Value>(),
+        json!({ "email": "ada@example.com", "age": 36, "tags": ["a", "b c", "d e"] })
+    );
+
+    let res = client
+        .post("/api/signup")
+        .form(&[("email", "ada@example.com"), ("age", "old")])
+        .send()
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(
+        res.json::<Value>(),
+        json!({ "error": "age: invalid digit found in string" })
+    );
+
+    let res = client
+        .post("/api/signup")
+        .form(&[("age", "3")])
+        .send()
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(
+        res.json::<Value>(),
+        json!({ "error": "email: missing field" })
+    );
+}
+
+#[tokio::test]
+async fn percent_encoded_cookie_values_are_decoded() {
+    let res = client()
+        .get("/api/cookies")
+        .header("cookie", "token=abc%20def")
+        .send()
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>(), json!({ "token": "abc def" }));
 }
