@@ -71,6 +71,7 @@ fn middleware_bounds(items: &[&MiddlewareItem]) -> Vec<TokenStream> {
 /// A unit struct implementing axum's `Handler` by running `inner` after the chain.
 fn handler_impl(
     ty: &Ident,
+    template: &str,
     items: &[&MiddlewareItem],
     bounds: Vec<TokenStream>,
     inner: TokenStream,
@@ -95,10 +96,10 @@ fn handler_impl(
 
             #[allow(unused_mut, unused_variables, clippy::let_unit_value, clippy::needless_return)]
             fn call(self, req: #rk::http::Request<#rk::axum::body::Body>, state: S) -> Self::Future {
-                ::std::boxed::Box::pin(async move {
+                ::std::boxed::Box::pin(#rk::finish(#template, async move {
                     let (mut parts, body) = req.into_parts();
                     #body
-                })
+                }))
             }
         }
     }
@@ -277,6 +278,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         .revalidate
         .map(|seconds| format!("s-maxage={seconds}, stale-while-revalidate"));
     let route_level: Vec<&MiddlewareItem> = route.route_middleware.iter().collect();
+    let template = route.args.template_lit.value();
 
     for handler in route.handlers {
         let ty = format_ident!("__routekit_{}", handler.method);
@@ -292,7 +294,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             .chain(handler.middleware.iter())
             .collect();
         items.extend(param_items);
-        items.extend(handler_impl(&ty, &chain_items, bounds, inner));
+        items.extend(handler_impl(&ty, &template, &chain_items, bounds, inner));
         items.extend(crate::check::ctx_checks(handler, &chain_items));
         let filter = method_filter(handler.method);
         registrations.push(quote!(.on(#filter, #ty)));
@@ -330,6 +332,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             let ty = format_ident!("__routekit_auto_OPTIONS");
             items.extend(handler_impl(
                 &ty,
+                &template,
                 &route_level,
                 Vec::new(),
                 quote!(#rk::options_response(#rk::http::HeaderValue::from_static(#allow))),
@@ -341,6 +344,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         let ty = format_ident!("__routekit_method_not_allowed");
         items.extend(handler_impl(
             &ty,
+            &template,
             &route_level,
             Vec::new(),
             quote!(#rk::method_not_allowed(&parts.method, #rk::http::HeaderValue::from_static(#allow))),
@@ -352,7 +356,6 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let body_limit = route.args.body_limit.map(|limit| {
         quote!(let router = router.layer(#rk::axum::extract::DefaultBodyLimit::max(#limit));)
     });
-    let template = route.args.template_lit.value();
     let paths = route.args.template.axum_paths();
     let name = &route.name;
     let kind = if route.complete {

@@ -58,10 +58,25 @@ where
     Params<N, T>: serde::de::DeserializeOwned + Send,
     S: Send + Sync,
 {
+    if has_bad_escape(parts.uri.path()) {
+        return Err(
+            ApiError::bad_request("invalid percent-encoding in the request path").into_response(),
+        );
+    }
     match Path::<Params<N, T>>::from_request_parts(parts, state).await {
         Ok(Path(params)) => Ok(params.0),
         Err(rejection) => Err(path_rejection(rejection).into_response()),
     }
+}
+
+/// A `%` not followed by two hex digits: axum would pass it through undecoded.
+fn has_bad_escape(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'%'
+            && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    })
 }
 
 fn path_rejection(rejection: axum::extract::rejection::PathRejection) -> ApiError {
@@ -76,6 +91,36 @@ fn path_rejection(rejection: axum::extract::rejection::PathRejection) -> ApiErro
             _ => ApiError::bad_request("invalid path parameters"),
         },
         other => ApiError::internal(other.body_text()),
+    }
+}
+
+/// Runs a generated handler's future: a panic in it (handler or middleware) becomes a
+/// `500` that leaks nothing, and an `internal` error's cause is logged with the route.
+pub async fn finish<F>(route: &'static str, future: F) -> Response
+where
+    F: Future<Output = Response>,
+{
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(future).catch_unwind().await {
+        Ok(mut response) => {
+            if let Some(cause) = response
+                .extensions_mut()
+                .remove::<crate::error::ErrorCause>()
+            {
+                cause.log(route);
+            }
+            response
+        }
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("(non-string panic payload)");
+            tracing::error!(route, panic = message, "handler panicked");
+            ApiError::with_status(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+                .into_response()
+        }
     }
 }
 

@@ -135,16 +135,105 @@ impl fmt::Display for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> axum::response::Response {
-        if let Some(cause) = &self.cause {
-            tracing::error!(status = self.status.as_u16(), error = %cause, "handler failed");
-        }
         let mut object =
             serde_json::Map::with_capacity(1 + self.extra.as_ref().map_or(0, Vec::len));
         object.insert("error".to_owned(), self.body);
         for (name, value) in self.extra.into_iter().flatten() {
             object.insert(name.to_owned(), value);
         }
-        (self.status, axum::Json(Value::Object(object))).into_response()
+        let mut response = render(self.status, object);
+        if let Some(cause) = self.cause {
+            response.extensions_mut().insert(ErrorCause::new(cause));
+        }
+        response
+    }
+}
+
+/// Turns an error's status and JSON members (`error`, and any `with_field`) into the
+/// response. Every error routekit answers by itself goes through it.
+pub type Renderer = fn(StatusCode, serde_json::Map<String, Value>) -> axum::response::Response;
+
+static RENDERER: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();
+
+/// Swaps the error renderer for the whole process, once, before serving: for example
+/// [`problem_json`] for RFC 9457. Returns `Err` with the renderer if one was already set.
+pub fn set_renderer(renderer: Renderer) -> Result<(), Renderer> {
+    RENDERER.set(renderer)
+}
+
+fn render(status: StatusCode, members: serde_json::Map<String, Value>) -> axum::response::Response {
+    match RENDERER.get() {
+        Some(renderer) => renderer(status, members),
+        None => json(status, members),
+    }
+}
+
+/// The default renderer: `{"error": …}` as `application/json`.
+pub fn json(
+    status: StatusCode,
+    members: serde_json::Map<String, Value>,
+) -> axum::response::Response {
+    (status, axum::Json(Value::Object(members))).into_response()
+}
+
+/// RFC 9457 `application/problem+json`: `title` from the status, `detail` from a message
+/// `error`, `errors` from a structured one, other members kept.
+pub fn problem_json(
+    status: StatusCode,
+    mut members: serde_json::Map<String, Value>,
+) -> axum::response::Response {
+    let mut problem = serde_json::Map::new();
+    problem.insert("type".to_owned(), Value::from("about:blank"));
+    problem.insert(
+        "title".to_owned(),
+        Value::from(status.canonical_reason().unwrap_or("Error")),
+    );
+    problem.insert("status".to_owned(), Value::from(status.as_u16()));
+    match members.remove("error") {
+        Some(Value::String(detail)) => {
+            problem.insert("detail".to_owned(), Value::String(detail));
+        }
+        Some(other) => {
+            problem.insert("errors".to_owned(), other);
+        }
+        None => {}
+    }
+    problem.extend(members);
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    (
+        status,
+        [(http::header::CONTENT_TYPE, "application/problem+json")],
+        body,
+    )
+        .into_response()
+}
+
+/// The cause of an `internal` error, riding on the response until the route that
+/// answered it logs it with its template; logged without one if no route does.
+#[derive(Clone)]
+pub(crate) struct ErrorCause(std::sync::Arc<std::sync::Mutex<Option<BoxError>>>);
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl ErrorCause {
+    fn new(cause: BoxError) -> Self {
+        Self(std::sync::Arc::new(std::sync::Mutex::new(Some(cause))))
+    }
+
+    /// Logs the cause once, naming the route.
+    pub(crate) fn log(&self, route: &str) {
+        let taken = self.0.lock().map(|mut cause| cause.take()).unwrap_or(None);
+        if let Some(cause) = taken {
+            tracing::error!(route, error = %cause, "internal error");
+        }
+    }
+}
+
+impl Drop for ErrorCause {
+    fn drop(&mut self) {
+        if std::sync::Arc::strong_count(&self.0) == 1 {
+            self.log("-");
+        }
     }
 }
 

@@ -28,6 +28,7 @@ pub mod response;
 pub mod routes;
 mod serve;
 pub mod test;
+pub mod validation;
 
 #[doc(hidden)]
 pub mod __private;
@@ -39,13 +40,16 @@ pub use response::Response;
 pub use routekit_macros::{middleware, route, routes};
 pub use routes::{format_route_table, route_table, MethodInfo, RouteEntry, RouteInfo};
 pub use serve::{serve, serve_on};
+pub use validation::{Valid, ValidationError};
 
 /// Re-exported so a user needs no direct dependency to name cookies.
 pub use cookie;
+/// Re-exported: the validation library `json_valid` and [`Valid`] use.
+pub use garde;
 
 /// Everything a route file needs: `use routekit::prelude::*;`.
 pub mod prelude {
-    pub use crate::{middleware, route, routes, ApiError, Ctx, Next, Request, Response};
+    pub use crate::{middleware, route, routes, ApiError, Ctx, Next, Request, Response, Valid};
     pub use axum::extract::{Json, Query, State};
     pub use axum::http::{HeaderMap, StatusCode};
 }

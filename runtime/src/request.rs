@@ -25,6 +25,7 @@ use http::{Extensions, HeaderMap, Method, StatusCode, Uri};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+use crate::validation::ValidationError;
 
 const JSON: &str = "application/json";
 const URLENCODED: &str = "application/x-www-form-urlencoded";
@@ -134,7 +135,7 @@ impl Request {
         let bytes = self.bytes().await?;
         String::from_utf8(Vec::from(bytes)).map_err(|error| {
             let at = error.utf8_error().valid_up_to();
-            BodyError::Invalid(format!("request body is not valid UTF-8 (at byte {at})"))
+            BodyError::Malformed(format!("request body is not valid UTF-8 (at byte {at})"))
         })
     }
 
@@ -152,9 +153,35 @@ impl Request {
         self.expect_content_type(URLENCODED, |media| media == URLENCODED)?;
         let bytes = self.bytes().await?;
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes));
-        serde_path_to_error::deserialize(deserializer).map_err(|error| {
-            BodyError::Invalid(shape_message(error.path(), &error.inner().to_string()))
-        })
+        serde_path_to_error::deserialize(deserializer)
+            .map_err(|error| shape_error(error.path(), &error.inner().to_string()))
+    }
+
+    /// [`json`](Self::json), then the type's `garde` rules: every failure is a `400` with
+    /// the shape of zod's `error.flatten()`, field by field.
+    pub async fn json_valid<T>(&mut self) -> Result<T, BodyError>
+    where
+        T: DeserializeOwned + garde::Validate,
+        T::Context: Default,
+    {
+        let value: T = self.json().await?;
+        value
+            .validate()
+            .map_err(|report| BodyError::Invalid(report.into()))?;
+        Ok(value)
+    }
+
+    /// [`form`](Self::form), then the type's `garde` rules, as [`json_valid`](Self::json_valid).
+    pub async fn form_valid<T>(&mut self) -> Result<T, BodyError>
+    where
+        T: DeserializeOwned + garde::Validate,
+        T::Context: Default,
+    {
+        let value: T = self.form().await?;
+        value
+            .validate()
+            .map_err(|report| BodyError::Invalid(report.into()))?;
+        Ok(value)
     }
 
     /// The body as form fields and files, from `multipart/form-data` or an urlencoded form.
@@ -172,7 +199,7 @@ impl Request {
                 if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     BodyError::TooLarge
                 } else {
-                    BodyError::Invalid(
+                    BodyError::Malformed(
                         "multipart/form-data content-type has no valid boundary".to_owned(),
                     )
                 }
@@ -238,7 +265,7 @@ fn is_json(media: &str) -> bool {
 
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(BodyError::Invalid(
+        return Err(BodyError::Malformed(
             "request body is empty, expected JSON".to_owned(),
         ));
     }
@@ -247,7 +274,7 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyError> {
         let inner = error.inner();
         match inner.classify() {
             serde_json::error::Category::Data => {
-                BodyError::Invalid(shape_message(error.path(), &without_position(inner)))
+                shape_error(error.path(), &without_position(inner))
             }
             _ => json_syntax_error(inner),
         }
@@ -260,7 +287,7 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyError> {
 
 fn json_syntax_error(error: &serde_json::Error) -> BodyError {
     let (line, column) = (error.line(), error.column());
-    BodyError::Invalid(format!(
+    BodyError::Malformed(format!(
         "malformed JSON at line {line} column {column}: {}",
         without_position(error)
     ))
@@ -273,9 +300,10 @@ fn without_position(error: &serde_json::Error) -> String {
     message.strip_suffix(&suffix).unwrap_or(&message).to_owned()
 }
 
-/// `address.city: invalid type: …`. serde reports a missing field at its parent, so the
-/// field is moved into the path: `address.city: missing field`.
-fn shape_message(path: &serde_path_to_error::Path, message: &str) -> String {
+/// A body that parsed but does not fit `T`, as `address.city: invalid type: …`. serde
+/// reports a missing field at its parent, so the field is moved into the path:
+/// `address.city: missing field`.
+fn shape_error(path: &serde_path_to_error::Path, message: &str) -> BodyError {
     let mut path = if path.iter().next().is_none() {
         String::new()
     } else {
@@ -292,18 +320,14 @@ fn shape_message(path: &serde_path_to_error::Path, message: &str) -> String {
         path.push_str(field);
         message = "missing field";
     }
-    if path.is_empty() {
-        message.to_owned()
-    } else {
-        format!("{path}: {message}")
-    }
+    BodyError::Invalid(ValidationError::from_field(path, message))
 }
 
 fn multipart_error(error: MultipartError) -> BodyError {
     if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
         BodyError::TooLarge
     } else {
-        BodyError::Invalid(format!("malformed multipart body: {}", error.body_text()))
+        BodyError::Malformed(format!("malformed multipart body: {}", error.body_text()))
     }
 }
 
@@ -360,7 +384,9 @@ pub enum BodyError {
     /// `400`: the body stream failed (the client went away or sent a broken encoding).
     Unreadable,
     /// `400`: the body is malformed; the message names where.
-    Invalid(String),
+    Malformed(String),
+    /// `400`: the body does not fit the type or fails its `garde` rules, by field.
+    Invalid(ValidationError),
 }
 
 impl BodyError {
@@ -369,7 +395,9 @@ impl BodyError {
         match self {
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::AlreadyRead | Self::Unreadable | Self::Invalid(_) => StatusCode::BAD_REQUEST,
+            Self::AlreadyRead | Self::Unreadable | Self::Malformed(_) | Self::Invalid(_) => {
+                StatusCode::BAD_REQUEST
+            }
         }
     }
 }
@@ -392,7 +420,8 @@ impl fmt::Display for BodyError {
             Self::TooLarge => f.write_str("request body is larger than this route accepts"),
             Self::AlreadyRead => f.write_str("body already read"),
             Self::Unreadable => f.write_str("request body could not be read"),
-            Self::Invalid(message) => f.write_str(message),
+            Self::Malformed(message) => f.write_str(message),
+            Self::Invalid(errors) => fmt::Display::fmt(errors, f),
         }
     }
 }
@@ -401,7 +430,10 @@ impl std::error::Error for BodyError {}
 
 impl From<BodyError> for ApiError {
     fn from(error: BodyError) -> Self {
-        ApiError::with_status(error.status(), error.to_string())
+        match error {
+            BodyError::Invalid(errors) => errors.into(),
+            other => ApiError::with_status(other.status(), other.to_string()),
+        }
     }
 }
 
@@ -528,7 +560,7 @@ impl FormData {
         let mut form = Self::default();
         while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
             let Some(name) = field.name().map(str::to_owned) else {
-                return Err(BodyError::Invalid(
+                return Err(BodyError::Malformed(
                     "multipart part has no name in its content-disposition".to_owned(),
                 ));
             };
@@ -544,7 +576,7 @@ impl FormData {
                 });
             } else {
                 let text = String::from_utf8(Vec::from(bytes)).map_err(|_| {
-                    BodyError::Invalid(format!("form field `{name}` is not valid UTF-8"))
+                    BodyError::Malformed(format!("form field `{name}` is not valid UTF-8"))
                 })?;
                 form.fields.push((name, text));
             }

@@ -687,7 +687,10 @@ async fn typed_form_and_repeated_query_parameters() {
     assert_eq!(res.status(), 400);
     assert_eq!(
         res.json::<Value>(),
-        json!({ "error": "age: invalid digit found in string" })
+        json!({ "error": {
+            "formErrors": [],
+            "fieldErrors": { "age": ["invalid digit found in string"] },
+        } })
     );
 
     let res = client
