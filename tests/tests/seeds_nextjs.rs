@@ -701,7 +701,7 @@ async fn typed_form_and_repeated_query_parameters() {
     assert_eq!(res.status(), 400);
     assert_eq!(
         res.json::<Value>(),
-        json!({ "error": "email: missing field" })
+        json!({ "error": { "formErrors": [], "fieldErrors": { "email": ["missing field"] } } })
     );
 }
 
