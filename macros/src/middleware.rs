@@ -52,7 +52,7 @@ fn attach(attr: TokenStream, item: TokenStream) -> TokenStream {
     let has_route = attrs.is_some_and(|attrs| attrs.iter().any(|a| attr::is_attr(a, "route")));
     if !has_route {
         let error = syn::Error::new_spanned(
-            &item,
+            &attr,
             "#[middleware(…)] with a list goes on a #[route] module, a #[route] function or a handler inside a #[route] module; to declare a middleware write `#[middleware]` without a list",
         )
         .to_compile_error();
