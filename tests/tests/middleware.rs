@@ -448,3 +448,16 @@ async fn route_table_lists_each_methods_effective_chain() {
         "{me}"
     );
 }
+
+/// `Ctx<T>` used as a plain axum extractor where nothing provided `T` (the one way past the
+/// compile-time check) answers a clear `500`, never a panic.
+#[tokio::test]
+async fn a_missing_context_value_at_run_time_is_a_500() {
+    async fn plain(user: Ctx<User>) -> String {
+        user.name.clone()
+    }
+    let app = axum::Router::new().route("/plain", axum::routing::get(plain));
+    let res = TestClient::new(app).get("/plain").send().await;
+    assert_eq!(res.status(), 500);
+    assert_eq!(res.json::<serde_json::Value>(), serde_json::json!({ "error": "Internal server error" }));
+}
