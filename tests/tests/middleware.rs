@@ -459,5 +459,8 @@ async fn a_missing_context_value_at_run_time_is_a_500() {
     let app = axum::Router::new().route("/plain", axum::routing::get(plain));
     let res = TestClient::new(app).get("/plain").send().await;
     assert_eq!(res.status(), 500);
-    assert_eq!(res.json::<serde_json::Value>(), serde_json::json!({ "error": "Internal server error" }));
+    assert_eq!(
+        res.json::<serde_json::Value>(),
+        serde_json::json!({ "error": "Internal server error" })
+    );
 }

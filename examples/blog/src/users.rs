@@ -5,9 +5,12 @@ use serde::Deserialize;
 
 use crate::Db;
 
-#[derive(Deserialize)]
+/// The seed's `createUserSchema`.
+#[derive(Deserialize, garde::Validate)]
 pub struct CreateUser {
+    #[garde(length(min = 1, max = 100))]
     pub name: String,
+    #[garde(email)]
     pub email: String,
 }
 
