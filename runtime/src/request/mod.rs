@@ -1,0 +1,452 @@
+//! The request a handler reads, after the Fetch API's `Request`.
+//!
+//! Next.js and TanStack Start handlers read `request.nextUrl.searchParams.get("page")`,
+//! `request.headers.get("referer")`, `request.cookies.get("token")` and
+//! `await request.json()`; [`Request`] offers the same calls over the
+//! [`http::Request`] axum hands a handler, so the handler ports line by line and can still
+//! drop down to axum with [`Request::into_http`].
+//!
+//! The body readers answer the errors a client can act on: `415` for a wrong content type,
+//! `400` naming where the body is malformed, `413` past the body limit. They read through
+//! axum's own extractors so a route's `DefaultBodyLimit` (2 MB unless changed) applies
+//! exactly as it does for `Json<T>` or `Multipart`.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use axum::body::Body;
+use axum::extract::multipart::MultipartError;
+use axum::extract::{FromRequest, Multipart};
+use axum::response::IntoResponse;
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, COOKIE};
+use http::{Extensions, HeaderMap, Method, StatusCode, Uri};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::validation::ValidationError;
+
+const JSON: &str = "application/json";
+const URLENCODED: &str = "application/x-www-form-urlencoded";
+const MULTIPART: &str = "multipart/form-data";
+
+/// A Fetch-style request; take it as the last argument of a handler (it owns the body).
+///
+/// Query and cookie look-ups are parsed on first use and cached, so a handler that never
+/// asks pays nothing.
+///
+/// `Request` is `Sync`, so a handler may `await` a helper taking `&Request` (as in
+/// `getUser(request)`) and its future stays `Send`, as axum requires. axum's `Body` is not
+/// `Sync`, hence the body sits in a `Mutex` that is only ever reached through `&mut self`
+/// (`Mutex::into_inner`, never locked), and the caches are `OnceLock` rather than `OnceCell`.
+pub struct Request {
+    parts: http::request::Parts,
+    /// `None` once a reader took it.
+    body: Option<Mutex<Body>>,
+    search_params: OnceLock<SearchParams>,
+    cookies: OnceLock<Cookies>,
+}
+
+impl Request {
+    /// Wraps the request axum received.
+    pub fn from_http(request: http::Request<Body>) -> Self {
+        let (parts, body) = request.into_parts();
+        Self {
+            parts,
+            body: Some(Mutex::new(body)),
+            search_params: OnceLock::new(),
+            cookies: OnceLock::new(),
+        }
+    }
+
+    /// The underlying request, for axum APIs; its body is empty once a reader took it.
+    pub fn into_http(self) -> http::Request<Body> {
+        let body = self.body.map_or_else(Body::empty, into_body);
+        http::Request::from_parts(self.parts, body)
+    }
+
+    /// The method (`GET`, `POST`, …).
+    pub fn method(&self) -> &Method {
+        &self.parts.method
+    }
+
+    /// The request target: `url().path()`, `url().query()`. On a server this is the
+    /// origin form (`/path?query`), without scheme or host.
+    pub fn url(&self) -> &Uri {
+        &self.parts.uri
+    }
+
+    /// All headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.parts.headers
+    }
+
+    /// All headers, for a middleware that adjusts the request before passing it on.
+    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        // The cookie cache was parsed from the old headers.
+        self.cookies = OnceLock::new();
+        &mut self.parts.headers
+    }
+
+    /// Typed values other layers attached to the request.
+    pub fn extensions(&self) -> &Extensions {
+        &self.parts.extensions
+    }
+
+    /// Typed values other layers attached to the request, mutably.
+    pub fn extensions_mut(&mut self) -> &mut Extensions {
+        &mut self.parts.extensions
+    }
+
+    /// `headers.get(name)`: the first value, or `None` if absent or not visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.parts.headers.get(name)?.to_str().ok()
+    }
+
+    /// The query string's parameters (`?page=2&tag=a&tag=b`), decoded.
+    pub fn search_params(&self) -> &SearchParams {
+        self.search_params
+            .get_or_init(|| SearchParams::parse(self.parts.uri.query().unwrap_or("")))
+    }
+
+    /// The cookies of every `Cookie` header, values percent-decoded.
+    pub fn cookies(&self) -> &Cookies {
+        self.cookies
+            .get_or_init(|| Cookies::parse(self.parts.headers.get_all(COOKIE)))
+    }
+
+    /// The raw body. Like every reader, it takes the body: a second read is a `400`.
+    pub async fn bytes(&mut self) -> Result<Bytes, BodyError> {
+        let request = self.take_body()?;
+        <Bytes as FromRequest<()>>::from_request(request, &())
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    BodyError::TooLarge
+                } else {
+                    BodyError::Unreadable
+                }
+            })
+    }
+
+    /// The body as UTF-8 text, whatever its content type.
+    pub async fn text(&mut self) -> Result<String, BodyError> {
+        let bytes = self.bytes().await?;
+        String::from_utf8(Vec::from(bytes)).map_err(|error| {
+            let at = error.utf8_error().valid_up_to();
+            BodyError::Malformed(format!("request body is not valid UTF-8 (at byte {at})"))
+        })
+    }
+
+    /// The body as JSON (`application/json` or a `+json` type such as
+    /// `application/merge-patch+json`). A `415` leaves the body unread, so a handler may
+    /// fall back to another reader.
+    pub async fn json<T: DeserializeOwned>(&mut self) -> Result<T, BodyError> {
+        self.expect_content_type(JSON, is_json)?;
+        let bytes = self.bytes().await?;
+        parse_json(&bytes)
+    }
+
+    /// The body as an `application/x-www-form-urlencoded` form.
+    pub async fn form<T: DeserializeOwned>(&mut self) -> Result<T, BodyError> {
+        self.expect_content_type(URLENCODED, |media| media == URLENCODED)?;
+        let bytes = self.bytes().await?;
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes));
+        serde_path_to_error::deserialize(deserializer)
+            .map_err(|error| shape_error(error.path(), &error.inner().to_string()))
+    }
+
+    /// [`json`](Self::json), then the type's `garde` rules: every failure is a `400` with
+    /// the shape of zod's `error.flatten()`, field by field.
+    pub async fn json_valid<T>(&mut self) -> Result<T, BodyError>
+    where
+        T: DeserializeOwned + garde::Validate,
+        T::Context: Default,
+    {
+        let value: T = self.json().await?;
+        value
+            .validate()
+            .map_err(|report| BodyError::Invalid(report.into()))?;
+        Ok(value)
+    }
+
+    /// [`form`](Self::form), then the type's `garde` rules, as [`json_valid`](Self::json_valid).
+    pub async fn form_valid<T>(&mut self) -> Result<T, BodyError>
+    where
+        T: DeserializeOwned + garde::Validate,
+        T::Context: Default,
+    {
+        let value: T = self.form().await?;
+        value
+            .validate()
+            .map_err(|report| BodyError::Invalid(report.into()))?;
+        Ok(value)
+    }
+
+    /// The body as form fields and files, from `multipart/form-data` or an urlencoded form.
+    pub async fn form_data(&mut self) -> Result<FormData, BodyError> {
+        const EXPECTED: &str = "multipart/form-data or application/x-www-form-urlencoded";
+        self.expect_content_type(EXPECTED, |media| media == MULTIPART || media == URLENCODED)?;
+        if self.media_type().as_deref() == Some(URLENCODED) {
+            let bytes = self.bytes().await?;
+            return Ok(FormData::from_urlencoded(&bytes));
+        }
+        let request = self.take_body()?;
+        let multipart = Multipart::from_request(request, &())
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    BodyError::TooLarge
+                } else {
+                    BodyError::Malformed(
+                        "multipart/form-data content-type has no valid boundary".to_owned(),
+                    )
+                }
+            })?;
+        FormData::from_multipart(multipart).await
+    }
+
+    /// Moves the body into a request axum's extractors accept. The headers and extensions
+    /// are cloned along because the body limit (`DefaultBodyLimit`) travels as an extension
+    /// and multipart needs the content type.
+    fn take_body(&mut self) -> Result<axum::extract::Request, BodyError> {
+        self.ensure_unread()?;
+        let body = self.body.take().map_or_else(Body::empty, into_body);
+        let mut request = axum::extract::Request::new(body);
+        *request.headers_mut() = self.parts.headers.clone();
+        *request.extensions_mut() = self.parts.extensions.clone();
+        Ok(request)
+    }
+
+    fn ensure_unread(&self) -> Result<(), BodyError> {
+        if self.body.is_none() {
+            Err(BodyError::AlreadyRead)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The content type without parameters, lowercased (`application/json`).
+    fn media_type(&self) -> Option<String> {
+        let value = self.header(CONTENT_TYPE.as_str())?;
+        let essence = value.split(';').next().unwrap_or("").trim();
+        (!essence.is_empty()).then(|| essence.to_ascii_lowercase())
+    }
+
+    fn expect_content_type(
+        &self,
+        expected: &'static str,
+        accepts: impl Fn(&str) -> bool,
+    ) -> Result<(), BodyError> {
+        self.ensure_unread()?;
+        match self.media_type() {
+            Some(media) if accepts(&media) => Ok(()),
+            found => {
+                // Echo what the client sent, bounded, so the message names the mistake.
+                let found = found.map(|media| media.chars().take(100).collect());
+                Err(BodyError::UnsupportedMediaType { expected, found })
+            }
+        }
+    }
+}
+
+/// The body out of its `Mutex`, which is never locked and so never poisoned.
+fn into_body(body: Mutex<Body>) -> Body {
+    body.into_inner().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn is_json(media: &str) -> bool {
+    media == JSON
+        || media
+            .split_once('/')
+            .is_some_and(|(_, subtype)| subtype.ends_with("+json"))
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(BodyError::Malformed(
+            "request body is empty, expected JSON".to_owned(),
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let inner = error.inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                shape_error(error.path(), &without_position(inner))
+            }
+            _ => json_syntax_error(inner),
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|error| json_syntax_error(&error))?;
+    Ok(value)
+}
+
+fn json_syntax_error(error: &serde_json::Error) -> BodyError {
+    let (line, column) = (error.line(), error.column());
+    BodyError::Malformed(format!(
+        "malformed JSON at line {line} column {column}: {}",
+        without_position(error)
+    ))
+}
+
+/// serde_json's message without its ` at line L column C` suffix.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    message.strip_suffix(&suffix).unwrap_or(&message).to_owned()
+}
+
+/// A body that parsed but does not fit `T`, as `address.city: invalid type: …`. serde
+/// reports a missing field at its parent, so the field is moved into the path:
+/// `address.city: missing field`.
+fn shape_error(path: &serde_path_to_error::Path, message: &str) -> BodyError {
+    let mut path = if path.iter().next().is_none() {
+        String::new()
+    } else {
+        path.to_string()
+    };
+    let mut message = message;
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(field);
+        message = "missing field";
+    }
+    BodyError::Invalid(ValidationError::from_field(path, message))
+}
+
+pub(super) fn multipart_error(error: MultipartError) -> BodyError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        BodyError::TooLarge
+    } else {
+        BodyError::Malformed(format!("malformed multipart body: {}", error.body_text()))
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Request {
+    type Rejection = Infallible;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self::from_http(request))
+    }
+}
+
+impl From<http::Request<Body>> for Request {
+    fn from(request: http::Request<Body>) -> Self {
+        Self::from_http(request)
+    }
+}
+
+impl From<Request> for http::Request<Body> {
+    fn from(request: Request) -> Self {
+        request.into_http()
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", self.method())
+            .field("url", self.url())
+            .field("headers", self.headers())
+            .field("body_read", &self.body.is_none())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a body reader refused the body. Converts into [`ApiError`] with `?` and answers
+/// `{"error": "<message>"}` with [`status`](BodyError::status).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyError {
+    /// `415`: the content type is not one the reader parses.
+    UnsupportedMediaType {
+        /// What the reader parses.
+        expected: &'static str,
+        /// The media type the client sent, if any.
+        found: Option<String>,
+    },
+    /// `413`: the body is over the route's limit.
+    TooLarge,
+    /// `400`: a reader already took the body.
+    AlreadyRead,
+    /// `400`: the body stream failed (the client went away or sent a broken encoding).
+    Unreadable,
+    /// `400`: the body is malformed; the message names where.
+    Malformed(String),
+    /// `400`: the body does not fit the type or fails its `garde` rules, by field.
+    Invalid(ValidationError),
+}
+
+impl BodyError {
+    /// The status this error answers.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::AlreadyRead | Self::Unreadable | Self::Malformed(_) | Self::Invalid(_) => {
+                StatusCode::BAD_REQUEST
+            }
+        }
+    }
+}
+
+impl fmt::Display for BodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnsupportedMediaType {
+                expected,
+                found: Some(found),
+            } => {
+                write!(f, "expected content-type {expected}, got {found}")
+            }
+            Self::UnsupportedMediaType {
+                expected,
+                found: None,
+            } => {
+                write!(f, "expected content-type {expected}, got none")
+            }
+            Self::TooLarge => f.write_str("request body is larger than this route accepts"),
+            Self::AlreadyRead => f.write_str("body already read"),
+            Self::Unreadable => f.write_str("request body could not be read"),
+            Self::Malformed(message) => f.write_str(message),
+            Self::Invalid(errors) => fmt::Display::fmt(errors, f),
+        }
+    }
+}
+
+impl std::error::Error for BodyError {}
+
+impl From<BodyError> for ApiError {
+    fn from(error: BodyError) -> Self {
+        match error {
+            BodyError::Invalid(errors) => errors.into(),
+            other => ApiError::with_status(other.status(), other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for BodyError {
+    fn into_response(self) -> axum::response::Response {
+        ApiError::from(self).into_response()
+    }
+}
+
+mod form_data;
+mod search;
+#[cfg(test)]
+mod tests;
+
+pub use form_data::{FormData, FormFile};
+pub use search::{Cookies, SearchParams};

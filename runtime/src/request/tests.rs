@@ -1,0 +1,443 @@
+//! Unit tests of the request readers and look-ups.
+
+use super::*;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::post;
+use http_body_util::BodyExt;
+use serde::Deserialize;
+use tower::ServiceExt;
+
+fn request(content_type: Option<&str>, body: impl Into<Body>) -> Request {
+    let mut builder = http::Request::builder().method("POST").uri("/submit?x=1");
+    if let Some(content_type) = content_type {
+        builder = builder.header(CONTENT_TYPE, content_type);
+    }
+    Request::from_http(builder.body(body.into()).unwrap())
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct User {
+    name: String,
+    address: Address,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct Address {
+    city: String,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct Signup {
+    email: String,
+    age: u8,
+}
+
+fn invalid(error: BodyError) -> String {
+    assert_eq!(error.status(), StatusCode::BAD_REQUEST, "{error}");
+    error.to_string()
+}
+
+#[test]
+fn accessors() {
+    let http = http::Request::builder()
+        .method("PUT")
+        .uri("/posts/1?draft")
+        .header("referer", "https://example.com/")
+        .header(
+            "x-binary",
+            http::HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap(),
+        )
+        .body(Body::empty())
+        .unwrap();
+    let mut req = Request::from(http);
+    assert_eq!(
+        (req.method(), req.url().path(), req.url().query()),
+        (&Method::PUT, "/posts/1", Some("draft"))
+    );
+    assert_eq!(req.header("referer"), Some("https://example.com/"));
+    assert_eq!(req.header("Referer"), Some("https://example.com/"));
+    assert_eq!(
+        (req.header("x-binary"), req.header("missing")),
+        (None, None)
+    );
+    req.extensions_mut().insert(7u32);
+    assert_eq!(req.extensions().get::<u32>(), Some(&7));
+    let back: http::Request<Body> = req.into();
+    assert_eq!(back.uri(), "/posts/1?draft");
+}
+
+#[test]
+fn request_is_send_and_sync() {
+    // Sync is what lets a handler await a helper that borrows the request.
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Request>();
+}
+
+#[test]
+fn search_params_decode_plus_and_percent() {
+    let req = Request::from_http(
+        http::Request::get("/search?q=hello+world&tag=a%20b&tag=c&draft&empty=")
+            .body(Body::empty())
+            .unwrap(),
+    );
+    let params = req.search_params();
+    assert_eq!(params.get("q"), Some("hello world"));
+    assert_eq!(params.get("tag"), Some("a b"));
+    assert_eq!(params.get_all("tag"), ["a b", "c"]);
+    assert!(params.has("draft") && params.has("empty") && !params.has("page"));
+    assert_eq!((params.get("draft"), params.get("page")), (Some(""), None));
+    assert!(params.get_all("page").is_empty());
+    assert_eq!(params.iter().count(), 5);
+    assert!(std::ptr::eq(params, req.search_params()), "parsed once");
+    let bare = Request::from_http(http::Request::get("/").body(Body::empty()).unwrap());
+    assert_eq!(bare.search_params().iter().count(), 0);
+}
+
+#[test]
+fn cookies_from_every_header() {
+    let mut req = Request::from_http(
+        http::Request::get("/")
+            .header(COOKIE, "token=abc%20def; theme=\"dark\"")
+            .header(COOKIE, "bad; token=second; lang=en")
+            .body(Body::empty())
+            .unwrap(),
+    );
+    let cookies = req.cookies();
+    assert_eq!(cookies.get("token"), Some("abc def"));
+    assert_eq!(cookies.get("theme"), Some("dark"));
+    assert_eq!(cookies.get("lang"), Some("en"));
+    assert_eq!(cookies.get("bad"), None);
+    assert_eq!(
+        cookies.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+        ["token", "theme", "token", "lang"]
+    );
+    req.headers_mut()
+        .insert(COOKIE, http::HeaderValue::from_static("fresh=1"));
+    assert_eq!(
+        (req.cookies().get("fresh"), req.cookies().get("token")),
+        (Some("1"), None)
+    );
+}
+
+#[tokio::test]
+async fn json_ok_including_plus_json() {
+    let body = r#"{"name":"Ada","address":{"city":"London"}}"#;
+    let mut req = request(Some("application/json; charset=utf-8"), body);
+    let user: User = req.json().await.unwrap();
+    assert_eq!(
+        user,
+        User {
+            name: "Ada".into(),
+            address: Address {
+                city: "London".into()
+            }
+        }
+    );
+    let mut req = request(Some("application/merge-patch+json"), r#"{"city":"Paris"}"#);
+    assert_eq!(req.json::<Address>().await.unwrap().city, "Paris");
+}
+
+#[tokio::test]
+async fn json_wrong_content_type_is_415_and_keeps_body() {
+    let mut req = request(Some("text/plain"), r#"{"city":"Paris"}"#);
+    let error = req.json::<Address>().await.unwrap_err();
+    assert_eq!(error.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        error.to_string(),
+        "expected content-type application/json, got text/plain"
+    );
+    assert_eq!(req.text().await.unwrap(), r#"{"city":"Paris"}"#);
+    let error = request(None, "{}").json::<Address>().await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "expected content-type application/json, got none"
+    );
+}
+
+#[tokio::test]
+async fn json_syntax_error_names_line_and_column() {
+    let message = invalid(
+        request(Some(JSON), "{\n  \"city\": \"x\",,\n}")
+            .json::<Address>()
+            .await
+            .unwrap_err(),
+    );
+    assert!(
+        message.starts_with("malformed JSON at line 2 column"),
+        "{message}"
+    );
+    let message = invalid(
+        request(Some(JSON), r#"{"city":"x"} trailing"#)
+            .json::<Address>()
+            .await
+            .unwrap_err(),
+    );
+    assert!(
+        message.starts_with("malformed JSON at line 1 column 14"),
+        "{message}"
+    );
+    let message = invalid(request(Some(JSON), "").json::<Address>().await.unwrap_err());
+    assert_eq!(message, "request body is empty, expected JSON");
+}
+
+#[tokio::test]
+async fn json_shape_error_names_path() {
+    let message = invalid(
+        request(Some(JSON), r#"{"address":{"city":"x"}}"#)
+            .json::<User>()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(message, "name: missing field");
+    let message = invalid(
+        request(Some(JSON), r#"{"name":"a","address":{}}"#)
+            .json::<User>()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(message, "address.city: missing field");
+    let message = invalid(
+        request(Some(JSON), r#"{"name":"a","address":{"city":5}}"#)
+            .json::<User>()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        message,
+        "address.city: invalid type: integer `5`, expected a string"
+    );
+    let message = invalid(
+        request(Some(JSON), r#"[1,"x"]"#)
+            .json::<Vec<u8>>()
+            .await
+            .unwrap_err(),
+    );
+    assert!(
+        message.starts_with("[1]: invalid type: string"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn text_and_invalid_utf8() {
+    assert_eq!(request(None, "héllo").text().await.unwrap(), "héllo");
+    let message = invalid(request(None, vec![b'a', 0xff]).text().await.unwrap_err());
+    assert_eq!(message, "request body is not valid UTF-8 (at byte 1)");
+    assert_eq!(request(None, "raw").bytes().await.unwrap(), "raw");
+}
+
+#[tokio::test]
+async fn form_ok_and_errors() {
+    let mut req = request(Some(URLENCODED), "email=a%40b.c&age=30");
+    assert_eq!(
+        req.form::<Signup>().await.unwrap(),
+        Signup {
+            email: "a@b.c".into(),
+            age: 30
+        }
+    );
+    let message = invalid(
+        request(Some(URLENCODED), "email=x&age=old")
+            .form::<Signup>()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(message, "age: invalid digit found in string");
+    let message = invalid(
+        request(Some(URLENCODED), "age=3")
+            .form::<Signup>()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(message, "email: missing field");
+    let error = request(Some(JSON), "{}")
+        .form::<Signup>()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[tokio::test]
+async fn form_data_urlencoded() {
+    let form = request(Some(URLENCODED), "email=a%40b.c&tag=x&tag=y+z")
+        .form_data()
+        .await
+        .unwrap();
+    assert_eq!(
+        (form.get("email"), form.get_all("tag")),
+        (Some("a@b.c"), vec!["x", "y z"])
+    );
+    assert!(form.file("email").is_none() && form.get("missing").is_none());
+    let error = request(Some("text/plain"), "x")
+        .form_data()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(error.to_string().contains("multipart/form-data"));
+}
+
+const BOUNDARY: &str = "XyZ";
+
+fn multipart_body() -> Vec<u8> {
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        b"--XyZ\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\na@b.c\r\n",
+    );
+    body.extend_from_slice(b"--XyZ\r\nContent-Disposition: form-data; name=\"tag\"\r\n\r\none\r\n");
+    body.extend_from_slice(b"--XyZ\r\nContent-Disposition: form-data; name=\"tag\"\r\n\r\ntwo\r\n");
+    body.extend_from_slice(
+        b"--XyZ\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"me.png\"\r\n\
+          Content-Type: image/png\r\n\r\n\x89PNG\xff\r\n",
+    );
+    body.extend_from_slice(b"--XyZ--\r\n");
+    body
+}
+
+#[tokio::test]
+async fn form_data_multipart() {
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let form = request(Some(&content_type), multipart_body())
+        .form_data()
+        .await
+        .unwrap();
+    assert_eq!(
+        (form.get("email"), form.get_all("tag")),
+        (Some("a@b.c"), vec!["one", "two"])
+    );
+    let avatar = form.file("avatar").unwrap();
+    assert_eq!(
+        (avatar.name(), avatar.file_name(), avatar.content_type()),
+        ("avatar", Some("me.png"), Some("image/png"))
+    );
+    assert_eq!(avatar.bytes().as_ref(), b"\x89PNG\xff");
+    assert_eq!(
+        (
+            form.get("avatar"),
+            form.iter().count(),
+            form.files().count()
+        ),
+        (None, 3, 1)
+    );
+}
+
+#[tokio::test]
+async fn form_data_multipart_errors() {
+    let message = invalid(
+        request(Some("multipart/form-data"), multipart_body())
+            .form_data()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        message,
+        "multipart/form-data content-type has no valid boundary"
+    );
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let bad_text =
+        b"--XyZ\r\nContent-Disposition: form-data; name=\"bio\"\r\n\r\n\xff\r\n--XyZ--\r\n"
+            .to_vec();
+    let message = invalid(
+        request(Some(&content_type), bad_text)
+            .form_data()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(message, "form field `bio` is not valid UTF-8");
+    let truncated = b"--XyZ\r\nContent-Disposition: form-data; name=\"bio\"\r\n\r\nhi".to_vec();
+    let message = invalid(
+        request(Some(&content_type), truncated)
+            .form_data()
+            .await
+            .unwrap_err(),
+    );
+    assert!(message.starts_with("malformed multipart body"), "{message}");
+}
+
+#[tokio::test]
+async fn second_read_is_400() {
+    let mut req = request(Some(JSON), "{}");
+    req.bytes().await.unwrap();
+    for error in [
+        req.bytes().await.unwrap_err(),
+        req.text().await.unwrap_err(),
+        req.json::<serde_json::Value>().await.unwrap_err(),
+        req.form_data().await.unwrap_err(),
+    ] {
+        assert_eq!(
+            (error.status(), error.to_string()),
+            (StatusCode::BAD_REQUEST, "body already read".to_owned())
+        );
+    }
+}
+
+async fn call(
+    app: axum::Router,
+    content_type: &str,
+    body: impl Into<Body>,
+) -> (StatusCode, String) {
+    let request = http::Request::post("/")
+        .header(CONTENT_TYPE, content_type)
+        .body(body.into())
+        .unwrap();
+    let response = app.oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+async fn echo_text(mut req: Request) -> Result<String, BodyError> {
+    req.text().await
+}
+
+async fn count_form_fields(mut req: Request) -> Result<String, ApiError> {
+    Ok(req.form_data().await?.iter().count().to_string())
+}
+
+#[tokio::test]
+async fn body_over_route_limit_is_413() {
+    let app = axum::Router::new()
+        .route("/", post(echo_text))
+        .layer(DefaultBodyLimit::max(10));
+    assert_eq!(
+        call(app.clone(), "text/plain", "short").await,
+        (StatusCode::OK, "short".to_owned())
+    );
+    let too_large = r#"{"error":"request body is larger than this route accepts"}"#.to_owned();
+    assert_eq!(
+        call(app, "text/plain", "0123456789ABC").await,
+        (StatusCode::PAYLOAD_TOO_LARGE, too_large.clone())
+    );
+
+    let app = axum::Router::new()
+        .route("/", post(count_form_fields))
+        .layer(DefaultBodyLimit::max(10));
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    assert_eq!(
+        call(app, &content_type, multipart_body()).await,
+        (StatusCode::PAYLOAD_TOO_LARGE, too_large)
+    );
+}
+
+#[tokio::test]
+async fn body_over_default_limit_is_413() {
+    let app = axum::Router::new().route("/", post(echo_text));
+    let (status, _) = call(app, "text/plain", vec![b'a'; 2 * 1024 * 1024 + 1]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn errors_answer_json_through_api_error() {
+    let app = axum::Router::new().route("/", post(count_form_fields));
+    let expected = r#"{"error":"expected content-type multipart/form-data or application/x-www-form-urlencoded, got application/json"}"#;
+    assert_eq!(
+        call(app.clone(), "application/json", "{}").await,
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, expected.to_owned())
+    );
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    assert_eq!(
+        call(app, &content_type, multipart_body()).await,
+        (StatusCode::OK, "3".to_owned())
+    );
+    let api: ApiError = BodyError::TooLarge.into();
+    assert_eq!(api.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
