@@ -23,19 +23,20 @@ pub struct InvalidParam;
 /// `Vec<String>` gets its segments, each percent-decoded, as Next.js `params.slug` (so
 /// `a%2Fb/c` is `["a/b", "c"]`); `String` gets the decoded rest as one string (`"a/b/c"`).
 pub trait FromCatchAll: Sized {
-    /// Builds the value from the decoded rest of the path and, when known, the same rest
-    /// as it was sent (still percent-encoded).
-    fn from_catch_all(decoded: &str, raw: Option<&str>) -> Result<Self, InvalidParam>;
+    /// Builds the value from the decoded rest of the path (owned, so a `String` catch-all
+    /// costs no second copy) and, when known, the same rest as it was sent, still
+    /// percent-encoded.
+    fn from_catch_all(decoded: String, raw: Option<&str>) -> Result<Self, InvalidParam>;
 }
 
 impl FromCatchAll for String {
-    fn from_catch_all(decoded: &str, _raw: Option<&str>) -> Result<Self, InvalidParam> {
-        Ok(decoded.to_owned())
+    fn from_catch_all(decoded: String, _raw: Option<&str>) -> Result<Self, InvalidParam> {
+        Ok(decoded)
     }
 }
 
 impl FromCatchAll for Vec<String> {
-    fn from_catch_all(decoded: &str, raw: Option<&str>) -> Result<Self, InvalidParam> {
+    fn from_catch_all(decoded: String, raw: Option<&str>) -> Result<Self, InvalidParam> {
         let Some(raw) = raw else {
             return Ok(decoded
                 .split('/')
@@ -56,7 +57,7 @@ impl FromCatchAll for Vec<String> {
 }
 
 impl FromCatchAll for std::path::PathBuf {
-    fn from_catch_all(decoded: &str, _raw: Option<&str>) -> Result<Self, InvalidParam> {
+    fn from_catch_all(decoded: String, _raw: Option<&str>) -> Result<Self, InvalidParam> {
         Ok(decoded.into())
     }
 }
@@ -257,8 +258,8 @@ pub fn rest<T: FromCatchAll>(
     name: &'static str,
     expected: &'static str,
 ) -> Result<T, ApiError> {
-    T::from_catch_all(&text, raw_rest(path, &text))
-        .map_err(|InvalidParam| invalid_param(name, expected))
+    let raw = raw_rest(path, &text);
+    T::from_catch_all(text, raw).map_err(|InvalidParam| invalid_param(name, expected))
 }
 
 /// An optional catch-all taken without `Option`: absent means empty (`Vec::new()`, `""`).
@@ -271,7 +272,8 @@ pub fn rest_or_empty<T: FromCatchAll>(
 ) -> Result<T, ApiError> {
     match optional(slot, name, expected)? {
         Some(text) => rest(text, path, name, expected),
-        None => T::from_catch_all("", None).map_err(|InvalidParam| invalid_param(name, expected)),
+        None => T::from_catch_all(String::new(), None)
+            .map_err(|InvalidParam| invalid_param(name, expected)),
     }
 }
 
