@@ -29,6 +29,8 @@ pub mod routes;
 mod serve;
 pub mod test;
 pub mod validation;
+#[cfg(feature = "webhook")]
+pub mod webhook;
 
 #[doc(hidden)]
 pub mod __private;
@@ -39,7 +41,7 @@ pub use request::Request;
 pub use response::Response;
 pub use routekit_macros::{middleware, route, routes};
 pub use routes::{format_route_table, route_table, MethodInfo, RouteEntry, RouteInfo};
-pub use serve::{serve, serve_on};
+pub use serve::{serve, serve_on, Server};
 pub use validation::{Valid, ValidationError};
 
 /// Re-exported so a user needs no direct dependency to name cookies.

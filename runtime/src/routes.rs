@@ -82,18 +82,30 @@ pub struct RouteEntry {
     pub automatic: bool,
 }
 
-impl fmt::Display for RouteEntry {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let chain = if self.middleware.is_empty() {
+impl RouteEntry {
+    /// The middleware chain as printed: `auth → logger`, or `-`.
+    fn chain(&self) -> String {
+        if self.middleware.is_empty() {
             "-".to_owned()
         } else {
             self.middleware.join(" → ")
-        };
-        write!(
-            f,
-            "{:<8} {:<28} {:<24} {:<28} {}",
-            self.method, self.template, chain, self.handler, self.location
-        )
+        }
+    }
+
+    fn columns(&self) -> [String; 5] {
+        [
+            self.method.to_owned(),
+            self.template.to_owned(),
+            self.chain(),
+            self.handler.clone(),
+            self.location.clone(),
+        ]
+    }
+}
+
+impl fmt::Display for RouteEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.columns().join("  "))
     }
 }
 
@@ -119,14 +131,30 @@ fn method_rank(method: &str) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// The route table as an aligned text table, as `serve` prints it.
+/// The route table as an aligned text table, as `serve` prints it: each column as wide as
+/// its longest cell, so a long middleware chain never runs into the handler name.
 pub fn format_route_table(rows: &[RouteEntry]) -> String {
-    let mut out = format!(
-        "{:<8} {:<28} {:<24} {:<28} {}\n",
-        "METHOD", "PATH", "MIDDLEWARE", "HANDLER", "SOURCE"
-    );
-    for row in rows {
-        out.push_str(&row.to_string());
+    let header = ["METHOD", "PATH", "MIDDLEWARE", "HANDLER", "SOURCE"].map(str::to_owned);
+    let cells: Vec<[String; 5]> = std::iter::once(header)
+        .chain(rows.iter().map(RouteEntry::columns))
+        .collect();
+    let mut widths = [0usize; 5];
+    for row in &cells {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &cells {
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                let pad = width - cell.chars().count() + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        out.push_str(line.trim_end());
         out.push('\n');
     }
     out
@@ -351,7 +379,46 @@ fn record(rows: Vec<RouteEntry>) {
 
 #[cfg(test)]
 mod tests {
-    use super::shape;
+    use super::{format_route_table, shape, RouteEntry};
+
+    fn row(method: &'static str, middleware: Vec<&'static str>, handler: &str) -> RouteEntry {
+        RouteEntry {
+            method,
+            template: "/api/posts/$id",
+            path: "/api/posts/{id}",
+            handler: handler.to_owned(),
+            middleware,
+            location: "src/posts.rs:12".to_owned(),
+            automatic: false,
+        }
+    }
+
+    #[test]
+    fn table_columns_are_as_wide_as_their_longest_cell() {
+        let rows = [
+            row("GET", vec![], "item::GET"),
+            row("PATCH", vec!["auth", "logger", "validation"], "item::PATCH"),
+        ];
+        let table = format_route_table(&rows);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 3);
+        // The HANDLER column starts at the same character on every line.
+        let column = |line: &str, needle: &str| {
+            let byte = line.find(needle).unwrap();
+            line[..byte].chars().count()
+        };
+        let handler = column(lines[0], "HANDLER");
+        assert_eq!(column(lines[1], "item::GET"), handler, "{table}");
+        assert_eq!(column(lines[2], "item::PATCH"), handler, "{table}");
+        assert!(
+            lines[2].contains("auth → logger → validation  item::PATCH"),
+            "{table}"
+        );
+        assert!(
+            lines[1].contains("  -  "),
+            "an empty chain prints `-`: {table}"
+        );
+    }
 
     #[test]
     fn shape_blanks_parameter_names() {

@@ -1,14 +1,50 @@
 //! The example app: every route handler of the two seed documents (TanStack Start server
-//! routes, Next.js route handlers), ported to routekit over an in-memory store.
+//! routes, Next.js route handlers), ported to routekit over SQLite.
 
 pub mod db;
 pub mod nextjs;
 pub mod posts;
 pub mod users;
+pub mod webhooks;
 
+use std::sync::Arc;
+
+use axum::extract::FromRef;
 use routekit::prelude::*;
 
 pub use db::Db;
+
+/// What every handler can reach through `State<…>`: the database and the webhook secret.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub stripe: StripeSecret,
+}
+
+/// The signing secret of the Stripe webhook endpoint (`whsec_…`).
+#[derive(Clone)]
+pub struct StripeSecret(pub Arc<str>);
+
+impl FromRef<AppState> for Db {
+    fn from_ref(state: &AppState) -> Db {
+        state.db.clone()
+    }
+}
+
+impl FromRef<AppState> for StripeSecret {
+    fn from_ref(state: &AppState) -> StripeSecret {
+        state.stripe.clone()
+    }
+}
+
+impl AppState {
+    pub fn new(db: Db, stripe_secret: &str) -> Self {
+        AppState {
+            db,
+            stripe: StripeSecret(stripe_secret.into()),
+        }
+    }
+}
 
 /// `GET /api/hello`: TanStack's basic server route.
 #[route(GET, "/api/hello")]
@@ -16,28 +52,31 @@ pub async fn hello() -> Response {
     Response::new("Hello, World!")
 }
 
-/// `GET /api/health`: the health check.
+/// `GET /api/health`: `SELECT 1`, `503` when the database does not answer.
 #[route(GET, "/api/health")]
 pub async fn health(State(db): State<Db>) -> Response {
-    match db.ping() {
+    match db.ping().await {
         Ok(()) => Response::json(&serde_json::json!({
             "status": "healthy",
             "timestamp": db::now_rfc3339(),
         })),
-        Err(error) => Response::json(&serde_json::json!({ "status": "unhealthy", "error": error }))
-            .status(503),
+        Err(error) => Response::json(&serde_json::json!({
+            "status": "unhealthy",
+            "error": error.to_string(),
+        }))
+        .status(503),
     }
 }
 
 /// The whole app, state supplied.
-pub fn app(db: Db) -> axum::Router {
+pub fn app(state: AppState) -> axum::Router {
     routes![
         hello,
         health,
         users::collection,
         posts::collection,
         posts::item,
-        nextjs::webhook,
+        webhooks::stripe,
         nextjs::team,
         nextjs::docs,
         nextjs::cookies,
@@ -50,5 +89,5 @@ pub fn app(db: Db) -> axum::Router {
         nextjs::stream,
         nextjs::feed,
     ]
-    .with_state(db)
+    .with_state(state)
 }

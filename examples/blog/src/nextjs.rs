@@ -1,31 +1,10 @@
 //! The Next.js route-handler examples: params, cookies, headers, query, body, form data,
-//! redirect, CORS, streaming, an RSS feed and a webhook.
+//! redirect, CORS, streaming and an RSS feed.
 
 use std::time::Duration;
 
 use routekit::prelude::*;
 use tower_http::cors::CorsLayer;
-
-use crate::Db;
-
-/// TanStack's webhook shape: raw body plus the `stripe-signature` header.
-#[route(POST, "/api/webhooks/stripe")]
-pub async fn webhook(State(db): State<Db>, mut req: Request) -> Result<Response, ApiError> {
-    let body = req.text().await?;
-    if req.header("stripe-signature").is_none() {
-        return Ok(Response::error(400, "Missing signature"));
-    }
-    let event: serde_json::Value =
-        serde_json::from_str(&body).map_err(|_| ApiError::bad_request("Webhook failed"))?;
-    let kind = event["type"].as_str().unwrap_or_default();
-    if matches!(
-        kind,
-        "checkout.session.completed" | "customer.subscription.updated"
-    ) {
-        db.record_event(kind);
-    }
-    Ok(Response::json(&serde_json::json!({ "received": true })))
-}
 
 /// `app/api/[team]/route.ts`.
 #[route(GET, "/api/teams/[team]")]
@@ -84,6 +63,7 @@ pub mod cors {
     }
 }
 
+/// The seed's `iteratorToStream`: three chunks, 200 ms apart.
 #[route(GET, "/api/stream")]
 pub async fn stream() -> Response {
     let chunks = futures_util::stream::unfold(0u8, |n| async move {
@@ -94,7 +74,7 @@ pub async fn stream() -> Response {
             _ => return None,
         };
         if n > 0 {
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
         Some((Ok::<_, std::io::Error>(chunk), n + 1))
     });

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::db::User;
 use crate::Db;
 
-/// Bearer token → user; `401` without one.
+/// Bearer token → the user it belongs to, looked up in the database; `401` without one.
 #[middleware]
 pub async fn auth(headers: HeaderMap, State(db): State<Db>) -> Result<User, ApiError> {
     let token = headers
@@ -16,15 +16,24 @@ pub async fn auth(headers: HeaderMap, State(db): State<Db>) -> Result<User, ApiE
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| ApiError::unauthorized("Unauthorized"))?;
     db.user_by_token(token)
+        .await?
         .ok_or_else(|| ApiError::unauthorized("Unauthorized"))
 }
 
-/// Logs method, path and status of every request that reaches it.
+/// Logs method, path, status and latency of every request that reaches it.
 #[middleware]
 pub async fn logger(req: Request, next: Next) -> Response {
     let (method, path) = (req.method().clone(), req.url().path().to_owned());
+    let started = std::time::Instant::now();
     let res = next.run(req).await;
-    println!("{method} {path} -> {}", res.status_code());
+    tracing::info!(
+        target: "blog::posts",
+        %method,
+        path,
+        status = res.status_code().as_u16(),
+        elapsed_us = started.elapsed().as_micros() as u64,
+        "posts request"
+    );
     res
 }
 
@@ -49,15 +58,21 @@ pub async fn validation(headers: HeaderMap) -> Result<Validated, ApiError> {
 #[derive(Clone, Copy, Debug)]
 pub struct Validated;
 
-#[derive(Deserialize)]
+/// A new post: both fields required.
+#[derive(Deserialize, garde::Validate)]
 pub struct NewPost {
+    #[garde(length(min = 1, max = 200))]
     pub title: String,
+    #[garde(length(min = 1))]
     pub body: String,
 }
 
-#[derive(Deserialize)]
+/// The seed's `updatePostSchema`: every field optional, none empty.
+#[derive(Deserialize, garde::Validate)]
 pub struct UpdatePost {
+    #[garde(inner(length(min = 1, max = 200)))]
     pub title: Option<String>,
+    #[garde(inner(length(min = 1)))]
     pub body: Option<String>,
 }
 
@@ -66,8 +81,8 @@ pub struct UpdatePost {
 pub mod collection {
     use super::*;
 
-    pub async fn GET(State(db): State<Db>) -> Response {
-        Response::json(&db.posts())
+    pub async fn GET(State(db): State<Db>) -> Result<Response, ApiError> {
+        Ok(Response::json(&db.posts().await?))
     }
 
     #[middleware(validation)]
@@ -76,8 +91,9 @@ pub mod collection {
         State(db): State<Db>,
         mut req: Request,
     ) -> Result<Response, ApiError> {
-        let body: NewPost = req.json().await?;
-        Ok(Response::json(&db.create_post(user.id, &body.title, &body.body)).status(201))
+        let body: NewPost = req.json_valid().await?;
+        let post = db.create_post(user.id, &body.title, &body.body).await?;
+        Ok(Response::json(&post).status(201))
     }
 }
 
@@ -86,32 +102,40 @@ pub mod collection {
 pub mod item {
     use super::*;
 
-    pub async fn GET(id: u64, State(db): State<Db>) -> Response {
-        match db.post(id) {
-            Some(post) => Response::json(&post),
-            None => Response::error(404, "Not found"),
+    pub async fn GET(id: i64, State(db): State<Db>) -> Result<Response, ApiError> {
+        match db.post(id).await? {
+            Some(post) => Ok(Response::json(&post)),
+            None => Err(ApiError::not_found("Not found")),
         }
     }
 
+    /// Only the author may edit: someone else's post answers `404`, as a missing one does.
     #[middleware(validation)]
     pub async fn PATCH(
-        id: u64,
+        id: i64,
         user: Ctx<User>,
         State(db): State<Db>,
         mut req: Request,
     ) -> Result<Response, ApiError> {
-        let body: UpdatePost = req.json().await?;
-        match db.update_post(id, user.id, body.title, body.body) {
+        let body: UpdatePost = req.json_valid().await?;
+        let updated = db
+            .update_post(id, user.id, body.title.as_deref(), body.body.as_deref())
+            .await?;
+        match updated {
             Some(post) => Ok(Response::json(&post)),
             None => Err(ApiError::not_found("Not found or forbidden")),
         }
     }
 
-    pub async fn DELETE(id: u64, user: Ctx<User>, State(db): State<Db>) -> Response {
-        if db.delete_post(id, user.id) {
-            Response::empty()
+    pub async fn DELETE(
+        id: i64,
+        user: Ctx<User>,
+        State(db): State<Db>,
+    ) -> Result<Response, ApiError> {
+        if db.delete_post(id, user.id).await? {
+            Ok(Response::empty())
         } else {
-            Response::error(404, "Not found or forbidden")
+            Err(ApiError::not_found("Not found or forbidden"))
         }
     }
 }

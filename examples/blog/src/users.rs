@@ -1,6 +1,7 @@
 //! `/api/users`: TanStack's "REST API with multiple methods".
 
 use routekit::prelude::*;
+use routekit::ValidationError;
 use serde::Deserialize;
 
 use crate::Db;
@@ -14,37 +15,50 @@ pub struct CreateUser {
     pub email: String,
 }
 
+/// `?page=&limit=`, defaulting to the seed's `1` and `10`.
+#[derive(Deserialize, garde::Validate)]
+pub struct Pagination {
+    #[serde(default = "first_page")]
+    #[garde(range(min = 1))]
+    pub page: i64,
+    #[serde(default = "default_limit")]
+    #[garde(range(min = 1, max = 100))]
+    pub limit: i64,
+}
+
+fn first_page() -> i64 {
+    1
+}
+
+fn default_limit() -> i64 {
+    10
+}
+
 #[route("/api/users")]
 pub mod collection {
     use super::*;
 
-    pub async fn GET(req: Request, State(db): State<Db>) -> Response {
-        let page: u64 = req
-            .search_params()
-            .get("page")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1);
-        let limit: u64 = req
-            .search_params()
-            .get("limit")
-            .and_then(|l| l.parse().ok())
-            .unwrap_or(10);
-        let (data, total) = db.users_page(page, limit);
-        Response::json(&serde_json::json!({
+    /// `{data, pagination: {page, limit, total}}`; a bad `page` or `limit` answers `400`.
+    pub async fn GET(
+        Query(pagination): Query<Pagination>,
+        State(db): State<Db>,
+    ) -> Result<Response, ApiError> {
+        garde::Validate::validate(&pagination).map_err(ValidationError::from)?;
+        let Pagination { page, limit } = pagination;
+        let (data, total) = db.users_page(page, limit).await?;
+        Ok(Response::json(&serde_json::json!({
             "data": data,
             "pagination": { "page": page, "limit": limit, "total": total },
-        }))
+        })))
     }
 
+    /// Validated like the seed (`400` with zod's `flatten()` shape), `409` for a taken
+    /// email, `201` with the user.
     pub async fn POST(State(db): State<Db>, mut req: Request) -> Result<Response, ApiError> {
-        let body: CreateUser = req.json().await?;
-        if body.name.trim().is_empty() || !body.email.contains('@') {
-            return Err(ApiError::bad_request(
-                "name is required and email must be an email address",
-            ));
+        let body: CreateUser = req.json_valid().await?;
+        match db.create_user(&body.name, &body.email).await? {
+            Some(user) => Ok(Response::json(&user).status(201)),
+            None => Err(ApiError::conflict("email already registered")),
         }
-        let token = format!("{}-token", body.name.to_lowercase());
-        let user = db.create_user(&body.name, &body.email, &token);
-        Ok(Response::json(&user).status(201))
     }
 }

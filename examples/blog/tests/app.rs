@@ -1,37 +1,62 @@
-//! The example app through `TestClient`: each seed route answers as documented.
+//! The example app through `TestClient`, on a fresh in-memory SQLite database per test:
+//! each seed route answers as documented.
 
+use blog::{AppState, Db};
 use routekit::test::TestClient;
+use routekit::webhook::sign_stripe;
 use serde_json::{json, Value};
 
-fn client() -> TestClient {
-    TestClient::new(blog::app(blog::Db::seeded()))
+const SECRET: &str = "whsec_test";
+
+async fn db() -> Db {
+    Db::connect("sqlite::memory:")
+        .await
+        .expect("in-memory database")
+}
+
+async fn client() -> TestClient {
+    TestClient::new(blog::app(AppState::new(db().await, SECRET)))
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
 const ADA: &str = "Bearer ada-token";
 const GRACE: &str = "Bearer grace-token";
 
 #[tokio::test]
-async fn hello_and_health() {
-    let client = client();
+async fn hello() {
+    let client = client().await;
     let res = client.get("/api/hello").send().await;
     assert_eq!(
         (res.status().as_u16(), res.text()),
         (200, "Hello, World!".to_owned())
     );
-    let health: Value = client.get("/api/health").send().await.json();
-    assert_eq!(health["status"], "healthy");
-    assert!(health["timestamp"].as_str().unwrap().ends_with('Z'));
 }
 
 #[tokio::test]
 async fn users_paginate_and_create() {
-    let client = client();
+    let client = client().await;
     let page: Value = client.get("/api/users?page=2&limit=1").send().await.json();
     assert_eq!(
         page["pagination"],
         json!({ "page": 2, "limit": 1, "total": 2 })
     );
-    assert_eq!(page["data"][0]["name"], "grace");
+    assert_eq!(
+        page["data"],
+        json!([{ "id": 2, "name": "grace", "email": "grace@example.com" }]),
+        "tokens are never sent"
+    );
+    let first: Value = client.get("/api/users").send().await.json();
+    assert_eq!(
+        first["pagination"],
+        json!({ "page": 1, "limit": 10, "total": 2 })
+    );
+
     let res = client
         .post("/api/users")
         .json(&json!({ "name": "Linus", "email": "linus@example.com" }))
@@ -42,24 +67,97 @@ async fn users_paginate_and_create() {
         res.json::<Value>(),
         json!({ "id": 3, "name": "Linus", "email": "linus@example.com" })
     );
+    let total: Value = client.get("/api/users").send().await.json();
+    assert_eq!(total["pagination"]["total"], 3, "the user was stored");
+
+    let res = client
+        .post("/api/users")
+        .json(&json!({ "name": "Linus again", "email": "linus@example.com" }))
+        .send()
+        .await;
+    assert_eq!(
+        (res.status().as_u16(), res.json::<Value>()),
+        (409, json!({ "error": "email already registered" }))
+    );
+}
+
+#[tokio::test]
+async fn users_validation_answers_zod_flatten() {
+    let client = client().await;
     let res = client
         .post("/api/users")
         .json(&json!({ "name": "", "email": "nope" }))
         .send()
         .await;
     assert_eq!(res.status(), 400);
+    let error = &res.json::<Value>()["error"];
+    assert_eq!(error["formErrors"], json!([]));
+    assert!(error["fieldErrors"]["name"][0].is_string(), "{error}");
+    assert!(error["fieldErrors"]["email"][0].is_string(), "{error}");
+
+    for query in ["page=0", "limit=0", "limit=101", "page=x"] {
+        let res = client.get(&format!("/api/users?{query}")).send().await;
+        assert_eq!(res.status(), 400, "{query}: {}", res.text());
+    }
+}
+
+#[tokio::test]
+async fn health_reports_the_database() {
+    let db = db().await;
+    let client = TestClient::new(blog::app(AppState::new(db.clone(), SECRET)));
+    let health: Value = client.get("/api/health").send().await.json();
+    assert_eq!(health["status"], "healthy");
+    assert!(health["timestamp"].as_str().unwrap().ends_with('Z'));
+
+    db.close().await;
+    let res = client.get("/api/health").send().await;
+    assert_eq!(res.status(), 503);
+    let body = res.json::<Value>();
+    assert_eq!(body["status"], "unhealthy");
+    assert!(
+        body["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{body}"
+    );
 }
 
 #[tokio::test]
 async fn posts_need_a_token_and_enforce_ownership() {
-    let client = client();
-    assert_eq!(client.get("/api/posts/1").send().await.status(), 401);
+    let client = client().await;
+    assert_eq!(client.get("/api/posts").send().await.status(), 401);
+    assert_eq!(
+        client
+            .get("/api/posts/1")
+            .header("authorization", "Bearer not-a-token")
+            .send()
+            .await
+            .status(),
+        401
+    );
+
     let res = client
-        .get("/api/posts/1")
+        .post("/api/posts")
         .header("authorization", ADA)
+        .json(&json!({ "title": "Hello", "body": "First post by Ada" }))
         .send()
         .await;
-    assert_eq!(res.json::<Value>()["title"], "Hello");
+    assert_eq!(res.status(), 201);
+    let created = res.json::<Value>();
+    assert_eq!(created["authorId"], 1);
+    let id = created["id"].as_i64().unwrap();
+
+    let res = client
+        .get(&format!("/api/posts/{id}"))
+        .header("authorization", GRACE)
+        .send()
+        .await;
+    assert_eq!(res.json::<Value>(), created, "any signed-in user reads it");
+    let list: Value = client
+        .get("/api/posts")
+        .header("authorization", GRACE)
+        .send()
+        .await
+        .json();
+    assert_eq!(list, json!([created]));
     let res = client
         .get("/api/posts/99")
         .header("authorization", ADA)
@@ -69,40 +167,62 @@ async fn posts_need_a_token_and_enforce_ownership() {
         (res.status().as_u16(), res.json::<Value>()),
         (404, json!({ "error": "Not found" }))
     );
+    let res = client
+        .get("/api/posts/abc")
+        .header("authorization", ADA)
+        .send()
+        .await;
+    assert_eq!(res.status(), 400, "the id is typed");
 
     let res = client
-        .patch("/api/posts/1")
+        .patch(&format!("/api/posts/{id}"))
         .header("authorization", GRACE)
         .json(&json!({ "title": "x" }))
         .send()
         .await;
-    assert_eq!(res.status(), 404, "grace cannot edit ada's post");
+    assert_eq!(
+        (res.status().as_u16(), res.json::<Value>()),
+        (404, json!({ "error": "Not found or forbidden" })),
+        "grace cannot edit ada's post"
+    );
     let res = client
-        .patch("/api/posts/1")
+        .patch(&format!("/api/posts/{id}"))
         .header("authorization", ADA)
         .body("{}")
         .send()
         .await;
     assert_eq!(res.status(), 415, "validation middleware wants JSON");
     let res = client
-        .patch("/api/posts/1")
+        .patch(&format!("/api/posts/{id}"))
+        .header("authorization", ADA)
+        .json(&json!({ "title": "" }))
+        .send()
+        .await;
+    assert_eq!(res.status(), 400, "updatePostSchema refuses an empty title");
+    assert!(res.json::<Value>()["error"]["fieldErrors"]["title"].is_array());
+    let res = client
+        .patch(&format!("/api/posts/{id}"))
         .header("authorization", ADA)
         .json(&json!({ "title": "Edited" }))
         .send()
         .await;
-    assert_eq!(res.json::<Value>()["title"], "Edited");
+    let edited = res.json::<Value>();
+    assert_eq!(
+        (&edited["title"], &edited["body"]),
+        (&json!("Edited"), &json!("First post by Ada")),
+        "PATCH keeps the fields it was not sent"
+    );
 
     let res = client
         .post("/api/posts")
         .header("authorization", GRACE)
-        .json(&json!({ "title": "T", "body": "B" }))
+        .json(&json!({ "title": "", "body": "B" }))
         .send()
         .await;
-    assert_eq!(res.status(), 201);
-    assert_eq!(res.json::<Value>()["authorId"], 2);
+    assert_eq!(res.status(), 400);
     assert_eq!(
         client
-            .delete("/api/posts/1")
+            .delete(&format!("/api/posts/{id}"))
             .header("authorization", GRACE)
             .send()
             .await
@@ -111,18 +231,24 @@ async fn posts_need_a_token_and_enforce_ownership() {
     );
     assert_eq!(
         client
-            .delete("/api/posts/1")
+            .delete(&format!("/api/posts/{id}"))
             .header("authorization", ADA)
             .send()
             .await
             .status(),
         204
     );
+    let res = client
+        .get(&format!("/api/posts/{id}"))
+        .header("authorization", ADA)
+        .send()
+        .await;
+    assert_eq!(res.status(), 404, "deleted");
 }
 
 #[tokio::test]
 async fn nextjs_examples() {
-    let client = client();
+    let client = client().await;
     let team: Value = client.get("/api/teams/rust").send().await.json();
     assert_eq!(team, json!({ "team": "rust" }));
     assert_eq!(
@@ -180,6 +306,7 @@ async fn nextjs_examples() {
 #[tokio::test]
 async fn cors_answers_the_preflight() {
     let res = client()
+        .await
         .options("/api/cors")
         .header("origin", "https://app.example")
         .header("access-control-request-method", "GET")
@@ -188,6 +315,7 @@ async fn cors_answers_the_preflight() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.header("access-control-allow-origin"), Some("*"));
     let res = client()
+        .await
         .get("/api/cors")
         .header("origin", "https://app.example")
         .send()
@@ -197,25 +325,66 @@ async fn cors_answers_the_preflight() {
 }
 
 #[tokio::test]
-async fn webhook_needs_a_signature_and_records_events() {
-    let db = blog::Db::seeded();
-    let client = TestClient::new(blog::app(db.clone()));
-    let event = json!({ "type": "checkout.session.completed" });
-    let res = client
-        .post("/api/webhooks/stripe")
-        .json(&event)
-        .send()
-        .await;
+async fn webhook_checks_stripe_signatures_and_records_events() {
+    let db = db().await;
+    let client = TestClient::new(blog::app(AppState::new(db.clone(), SECRET)));
+    let event = json!({ "id": "evt_1", "type": "checkout.session.completed" }).to_string();
+    let send = |signature: Option<String>, body: String| {
+        let mut req = client
+            .post("/api/webhooks/stripe")
+            .header("content-type", "application/json");
+        if let Some(signature) = signature {
+            req = req.header("stripe-signature", signature);
+        }
+        req.body(body).send()
+    };
+
+    let res = send(None, event.clone()).await;
     assert_eq!(
         (res.status().as_u16(), res.json::<Value>()),
         (400, json!({ "error": "Missing signature" }))
     );
-    let res = client
-        .post("/api/webhooks/stripe")
-        .header("stripe-signature", "t=1,v1=x")
-        .json(&event)
-        .send()
-        .await;
-    assert_eq!(res.json::<Value>(), json!({ "received": true }));
-    assert_eq!(db.events(), ["checkout.session.completed"]);
+    let failed = json!({ "error": "Webhook failed" });
+    let wrong_secret = sign_stripe(event.as_bytes(), "whsec_other", now());
+    let res = send(Some(wrong_secret), event.clone()).await;
+    assert_eq!(
+        (res.status().as_u16(), res.json::<Value>()),
+        (400, failed.clone())
+    );
+    let replayed = sign_stripe(event.as_bytes(), SECRET, now() - 3_600);
+    let res = send(Some(replayed), event.clone()).await;
+    assert_eq!(
+        (res.status().as_u16(), res.json::<Value>()),
+        (400, failed.clone())
+    );
+    let signed = sign_stripe(event.as_bytes(), SECRET, now());
+    let tampered = event.replace("evt_1", "evt_2");
+    let res = send(Some(signed.clone()), tampered).await;
+    assert_eq!((res.status().as_u16(), res.json::<Value>()), (400, failed));
+    assert!(
+        db.events().await.unwrap().is_empty(),
+        "nothing recorded yet"
+    );
+
+    let res = send(Some(signed.clone()), event.clone()).await;
+    assert_eq!(
+        (res.status().as_u16(), res.json::<Value>()),
+        (200, json!({ "received": true }))
+    );
+    // Stripe retries: the same event is recorded once.
+    let res = send(Some(signed), event).await;
+    assert_eq!(res.status(), 200);
+    let other = json!({ "id": "evt_3", "type": "invoice.paid" }).to_string();
+    let res = send(Some(sign_stripe(other.as_bytes(), SECRET, now())), other).await;
+    assert_eq!(res.status(), 200, "other events are acknowledged");
+    let update = json!({ "id": "evt_4", "type": "customer.subscription.updated" }).to_string();
+    let res = send(Some(sign_stripe(update.as_bytes(), SECRET, now())), update).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        db.events().await.unwrap(),
+        [
+            "checkout.session.completed",
+            "customer.subscription.updated"
+        ]
+    );
 }
