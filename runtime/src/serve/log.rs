@@ -138,7 +138,8 @@ where
 }
 
 fn emit(pending: Pending, status: u16) {
-    let latency_ms = pending.start.elapsed().as_secs_f64() * 1000.0;
+    // Whole microseconds, so the number prints as `0.224`, not `0.22399999999999998`.
+    let latency_ms = pending.start.elapsed().as_micros() as f64 / 1000.0;
     let (route, path) = match &pending.route {
         Route::Template(template) => (*template, None),
         Route::Axum(matched) => (matched.as_str(), None),
