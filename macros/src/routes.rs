@@ -18,10 +18,15 @@ pub fn expand(input: TokenStream) -> TokenStream {
                 .to_compile_error()
             }
         };
+    // Statements rather than a `.route(…)` chain, so 10,000 routes stay a flat block.
     let adds = paths
         .iter()
-        .map(|path| quote_spanned!(path.span()=> .route(#path::__routekit_def())));
+        .map(|path| quote_spanned!(path.span()=> __routekit_set.add(#path::__routekit_def());));
     quote_spanned! {proc_macro2::Span::call_site()=>
-        ::routekit::__private::RouteSet::new() #(#adds)* .build()
+        {
+            let mut __routekit_set = ::routekit::__private::RouteSet::new();
+            #(#adds)*
+            __routekit_set.build()
+        }
     }
 }

@@ -207,9 +207,10 @@ where
         Self::default()
     }
 
-    pub fn route(mut self, def: RouteDef<S>) -> Self {
+    /// One statement per route in the `routes!` expansion, not a method chain: a chain of
+    /// thousands of calls is one deeply nested expression that overflows rustc's stack.
+    pub fn add(&mut self, def: RouteDef<S>) {
         self.defs.push(def);
-        self
     }
 
     /// Registers every route on one router with a JSON `404` fallback.
