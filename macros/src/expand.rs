@@ -231,7 +231,10 @@ fn endpoint(
         quote!(#ident(#(#call_args),*))
     };
     let respond = match revalidate {
-        Some(value) => quote!(#rk::revalidate(#rk::respond(#call), #value)),
+        Some(value) => quote!(#rk::revalidate(
+            #rk::respond(#call),
+            const { #rk::http::HeaderValue::from_static(#value) },
+        )),
         None => quote!(#rk::respond(#call)),
     };
     let code = quote! {

@@ -130,32 +130,76 @@ fn path_rejection(rejection: axum::extract::rejection::PathRejection) -> ApiErro
 
 /// Runs a generated handler's future: a panic in it (handler or middleware) becomes a
 /// `500` that leaks nothing, and an `internal` error's cause is logged with the route.
-pub async fn finish<F>(route: &'static str, future: F) -> Response
+#[inline]
+pub fn finish<F>(route: &'static str, future: F) -> Finish<F>
 where
     F: Future<Output = Response>,
 {
-    use futures_util::FutureExt;
-    match std::panic::AssertUnwindSafe(future).catch_unwind().await {
-        Ok(mut response) => {
-            if let Some(cause) = response
-                .extensions_mut()
-                .remove::<crate::error::ErrorCause>()
-            {
-                cause.log(route);
+    Finish { route, future }
+}
+
+pin_project_lite::pin_project! {
+    /// [`finish`]'s future, written by hand rather than as an `async fn`: one state machine
+    /// fewer around every handler, and the response is not moved through another one.
+    pub struct Finish<F> {
+        route: &'static str,
+        #[pin]
+        future: F,
+    }
+}
+
+impl<F> Future for Finish<F>
+where
+    F: Future<Output = Response>,
+{
+    type Output = Response;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Response> {
+        use std::task::Poll;
+        let this = self.project();
+        let future = this.future;
+        // Unwinding is caught per poll; a future that panicked answers `Ready` and is not
+        // polled again.
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| future.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(mut response)) => {
+                if response
+                    .extensions()
+                    .get::<crate::error::ErrorCause>()
+                    .is_some()
+                {
+                    log_cause(this.route, &mut response);
+                }
+                Poll::Ready(response)
             }
-            response
-        }
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .copied()
-                .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-                .unwrap_or("(non-string panic payload)");
-            tracing::error!(route, panic = message, "handler panicked");
-            ApiError::with_status(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
-                .into_response()
+            Err(panic) => Poll::Ready(panicked(this.route, panic)),
         }
     }
+}
+
+#[cold]
+#[inline(never)]
+fn log_cause(route: &str, response: &mut Response) {
+    if let Some(cause) = response
+        .extensions_mut()
+        .remove::<crate::error::ErrorCause>()
+    {
+        cause.log(route);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn panicked(route: &str, panic: Box<dyn std::any::Any + Send>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(non-string panic payload)");
+    tracing::error!(route, panic = message, "handler panicked");
+    ApiError::with_status(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+        .into_response()
 }
 
 /// Turns whatever a handler returned into axum's response.
@@ -165,13 +209,15 @@ pub fn respond<R: IntoResponse>(value: R) -> Response {
 }
 
 /// `revalidate = N`: `Cache-Control` on a successful answer the handler left uncached.
+/// The generated code builds `cache_control` in a `const` block, so its bytes are checked
+/// once at compile time rather than in every response.
 #[inline]
-pub fn revalidate(mut response: Response, cache_control: &'static str) -> Response {
+pub fn revalidate(mut response: Response, cache_control: HeaderValue) -> Response {
     if response.status().is_success() {
         response
             .headers_mut()
             .entry(CACHE_CONTROL)
-            .or_insert(HeaderValue::from_static(cache_control));
+            .or_insert(cache_control);
     }
     response
 }

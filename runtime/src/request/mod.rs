@@ -118,16 +118,12 @@ impl Request {
 
     /// The raw body. Like every reader, it takes the body: a second read is a `400`.
     pub async fn bytes(&mut self) -> Result<Bytes, BodyError> {
-        let request = self.take_body()?;
-        <Bytes as FromRequest<()>>::from_request(request, &())
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    BodyError::TooLarge
-                } else {
-                    BodyError::Unreadable
-                }
-            })
+        let body = self.take_limited_body()?;
+        match http_body_util::BodyExt::collect(body).await {
+            Ok(collected) => Ok(collected.to_bytes()),
+            Err(error) if is_length_limit(&error) => Err(BodyError::TooLarge),
+            Err(_) => Err(BodyError::Unreadable),
+        }
     }
 
     /// The body as UTF-8 text, whatever its content type.
@@ -150,7 +146,7 @@ impl Request {
 
     /// The body as an `application/x-www-form-urlencoded` form.
     pub async fn form<T: DeserializeOwned>(&mut self) -> Result<T, BodyError> {
-        self.expect_content_type(URLENCODED, |media| media == URLENCODED)?;
+        self.expect_content_type(URLENCODED, |media| media.eq_ignore_ascii_case(URLENCODED))?;
         let bytes = self.bytes().await?;
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes));
         serde_path_to_error::deserialize(deserializer)
@@ -187,8 +183,13 @@ impl Request {
     /// The body as form fields and files, from `multipart/form-data` or an urlencoded form.
     pub async fn form_data(&mut self) -> Result<FormData, BodyError> {
         const EXPECTED: &str = "multipart/form-data or application/x-www-form-urlencoded";
-        self.expect_content_type(EXPECTED, |media| media == MULTIPART || media == URLENCODED)?;
-        if self.media_type().as_deref() == Some(URLENCODED) {
+        self.expect_content_type(EXPECTED, |media| {
+            media.eq_ignore_ascii_case(MULTIPART) || media.eq_ignore_ascii_case(URLENCODED)
+        })?;
+        if self
+            .media_type()
+            .is_some_and(|media| media.eq_ignore_ascii_case(URLENCODED))
+        {
             let bytes = self.bytes().await?;
             return Ok(FormData::from_urlencoded(&bytes));
         }
@@ -227,11 +228,25 @@ impl Request {
         }
     }
 
-    /// The content type without parameters, lowercased (`application/json`).
-    fn media_type(&self) -> Option<String> {
-        let value = self.header(CONTENT_TYPE.as_str())?;
+    /// The body with the route's size limit (`DefaultBodyLimit`, which travels as an
+    /// extension) applied. The extensions are lent to axum and taken back rather than
+    /// cloned, so reading a body copies no headers or extensions.
+    fn take_limited_body(&mut self) -> Result<Body, BodyError> {
+        self.ensure_unread()?;
+        let body = self.body.take().map_or_else(Body::empty, into_body);
+        let mut request = http::Request::new(body);
+        std::mem::swap(request.extensions_mut(), &mut self.parts.extensions);
+        let mut request = axum::RequestExt::with_limited_body(request);
+        std::mem::swap(request.extensions_mut(), &mut self.parts.extensions);
+        Ok(request.into_body())
+    }
+
+    /// The content type without parameters (`application/json`), as sent: compare it with
+    /// `eq_ignore_ascii_case`.
+    fn media_type(&self) -> Option<&str> {
+        let value = self.parts.headers.get(CONTENT_TYPE)?.to_str().ok()?;
         let essence = value.split(';').next().unwrap_or("").trim();
-        (!essence.is_empty()).then(|| essence.to_ascii_lowercase())
+        (!essence.is_empty()).then_some(essence)
     }
 
     fn expect_content_type(
@@ -241,10 +256,11 @@ impl Request {
     ) -> Result<(), BodyError> {
         self.ensure_unread()?;
         match self.media_type() {
-            Some(media) if accepts(&media) => Ok(()),
+            Some(media) if accepts(media) => Ok(()),
             found => {
                 // Echo what the client sent, bounded, so the message names the mistake.
-                let found = found.map(|media| media.chars().take(100).collect());
+                let found =
+                    found.map(|media| media.to_ascii_lowercase().chars().take(100).collect());
                 Err(BodyError::UnsupportedMediaType { expected, found })
             }
         }
@@ -257,10 +273,23 @@ fn into_body(body: Mutex<Body>) -> Body {
 }
 
 fn is_json(media: &str) -> bool {
-    media == JSON
-        || media
-            .split_once('/')
-            .is_some_and(|(_, subtype)| subtype.ends_with("+json"))
+    media.eq_ignore_ascii_case(JSON)
+        || media.split_once('/').is_some_and(|(_, subtype)| {
+            subtype.len() >= 5 && subtype[subtype.len() - 5..].eq_ignore_ascii_case("+json")
+        })
+}
+
+/// Whether a body error is the size limit's (`413`): `Limited`'s error, somewhere in the
+/// chain of `axum::Error`s wrapping it.
+fn is_length_limit(error: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = cause {
+        if error.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyError> {
