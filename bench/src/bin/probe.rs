@@ -1,0 +1,144 @@
+//! What the suite runs under `valgrind --tool=callgrind` and times:
+//!
+//! ```text
+//! probe instr <routekit|axum|none> <scenario key | routes:N> <requests>
+//! probe build-time <routekit|axum> <routes> <repetitions>
+//! ```
+//!
+//! `instr` builds the app, sends 100 warm-up requests, then `requests` more inside
+//! `routekit_bench_measure`, the one function callgrind collects (`--collect-atstart=no
+//! --toggle-collect=routekit_bench_measure`): the router called as a tower service on a
+//! single-threaded runtime, each request built inside the loop the same way for every
+//! implementation, each response body read to the end. `none` builds and drops the
+//! requests without a router, the cost to subtract for the router alone.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use axum::body::Body;
+use http_body_util::BodyExt;
+use routekit_bench::apps;
+use routekit_bench::scenario::{http_request, RequestSpec};
+use routekit_bench::Scenario;
+use tower::Service;
+
+fn app_for(imp: &str, target: &str) -> Option<axum::Router> {
+    let app = match target.strip_prefix("routes:") {
+        Some(n) => {
+            let n: usize = n.parse().expect("routes:N");
+            match imp {
+                "routekit" => apps::routekit::app_with_routes(n).unwrap_or_else(|| {
+                    panic!("no routekit app of {n} routes in this build (10000 needs `--features routes-10k`)")
+                }),
+                "axum" => apps::axum::app_with_routes(n),
+                _ => return None,
+            }
+        }
+        None => {
+            let scenario: Scenario = target.parse().unwrap();
+            match imp {
+                "routekit" => apps::routekit::app(scenario),
+                "axum" => apps::axum::app(scenario),
+                _ => return None,
+            }
+        }
+    };
+    Some(app)
+}
+
+fn spec_for(target: &str) -> RequestSpec {
+    match target.strip_prefix("routes:") {
+        Some(_) => Scenario::Post.request(),
+        None => target.parse::<Scenario>().unwrap().request(),
+    }
+}
+
+async fn send(app: &axum::Router, spec: &RequestSpec) -> usize {
+    let req = http_request(spec);
+    let res = app.clone().call(req).await.unwrap();
+    let status = res.status();
+    let body = Body::new(res.into_body())
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes();
+    assert!(
+        status.as_u16() < 500,
+        "{} {}: {status}",
+        spec.method,
+        spec.path
+    );
+    body.len()
+}
+
+/// The measured region: `requests` requests through `app` (or only built, without one).
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn routekit_bench_measure(
+    runtime: &tokio::runtime::Runtime,
+    app: Option<&axum::Router>,
+    spec: &RequestSpec,
+    requests: usize,
+) -> usize {
+    runtime.block_on(async {
+        let mut bytes = 0;
+        for _ in 0..requests {
+            match app {
+                Some(app) => bytes += send(app, spec).await,
+                None => drop(black_box(http_request(spec))),
+            }
+        }
+        bytes
+    })
+}
+
+fn instr(imp: &str, target: &str, requests: usize) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let app = app_for(imp, target);
+    let spec = spec_for(target);
+    routekit_bench_measure(&runtime, app.as_ref(), &spec, 0);
+    for _ in 0..100 {
+        match &app {
+            Some(app) => {
+                runtime.block_on(send(app, &spec));
+            }
+            None => drop(black_box(http_request(&spec))),
+        }
+    }
+    let bytes = routekit_bench_measure(&runtime, app.as_ref(), &spec, requests);
+    black_box(bytes);
+}
+
+fn build_time(imp: &str, routes: usize, repetitions: usize) {
+    let target = format!("routes:{routes}");
+    let mut times = Vec::with_capacity(repetitions);
+    for _ in 0..repetitions {
+        let start = Instant::now();
+        let app = app_for(imp, &target).expect("routekit or axum");
+        let elapsed = start.elapsed();
+        drop(black_box(app));
+        times.push(elapsed.as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    println!("build-time {imp} {routes} median_ms {median:.3}");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["instr", imp, target, requests] => instr(imp, target, requests.parse().unwrap()),
+        ["build-time", imp, routes, repetitions] => {
+            build_time(imp, routes.parse().unwrap(), repetitions.parse().unwrap())
+        }
+        _ => {
+            eprintln!(
+                "usage: probe instr <routekit|axum|none> <scenario|routes:N> <requests>\n       probe build-time <routekit|axum> <routes> <repetitions>"
+            );
+            std::process::exit(2);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! The implementations, the scenarios, and the one request each scenario sends.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// An implementation of the benchmark API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Impl {
+    Routekit,
+    Axum,
+    Actix,
+    Rocket,
+}
+
+impl Impl {
+    pub const ALL: [Impl; 4] = [Impl::Routekit, Impl::Axum, Impl::Actix, Impl::Rocket];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Impl::Routekit => "routekit",
+            Impl::Axum => "axum",
+            Impl::Actix => "actix",
+            Impl::Rocket => "rocket",
+        }
+    }
+}
+
+impl fmt::Display for Impl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Impl {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Impl::ALL
+            .into_iter()
+            .find(|i| i.name() == s)
+            .ok_or_else(|| format!("unknown implementation `{s}` (routekit, axum, actix, rocket)"))
+    }
+}
+
+/// A scenario of the issue; 6 is split in its two requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scenario {
+    /// 1. `GET /api/hello`, plain text.
+    Hello,
+    /// 2. `GET /api/posts/42`, typed parameter, JSON.
+    Post,
+    /// 3. `POST /api/users`, JSON body validated, `201`.
+    CreateUser,
+    /// 4. `GET /api/posts/42` behind auth (provider) and logger (around).
+    Middleware,
+    /// 5. scenario 2 in an app of 1,000 routes.
+    ManyRoutes,
+    /// 6a. `PUT /api/hello`: `405` with `Allow`.
+    MethodNotAllowed,
+    /// 6b. preflight `OPTIONS /api/hello`: `204` with `Allow`.
+    Preflight,
+}
+
+/// One request, described so every client (tower, actix test, Rocket local, wrk) can
+/// build it the same way.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub headers: &'static [(&'static str, &'static str)],
+    pub body: &'static str,
+}
+
+/// The number of routes of scenario 5's app.
+pub const MANY_ROUTES: usize = 1000;
+
+/// The valid body of scenario 3.
+pub const CREATE_BODY: &str = r#"{"name":"Ada Lovelace","email":"ada@example.com"}"#;
+
+impl Scenario {
+    pub const ALL: [Scenario; 7] = [
+        Scenario::Hello,
+        Scenario::Post,
+        Scenario::CreateUser,
+        Scenario::Middleware,
+        Scenario::ManyRoutes,
+        Scenario::MethodNotAllowed,
+        Scenario::Preflight,
+    ];
+
+    /// The short name used on command lines.
+    pub fn key(self) -> &'static str {
+        match self {
+            Scenario::Hello => "hello",
+            Scenario::Post => "post",
+            Scenario::CreateUser => "create",
+            Scenario::Middleware => "middleware",
+            Scenario::ManyRoutes => "routes1000",
+            Scenario::MethodNotAllowed => "405",
+            Scenario::Preflight => "options",
+        }
+    }
+
+    /// The label of the result tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Scenario::Hello => "1 GET /api/hello (text)",
+            Scenario::Post => "2 GET /api/posts/$id (u64, JSON)",
+            Scenario::CreateUser => "3 POST /api/users (JSON, garde, 201)",
+            Scenario::Middleware => "4 GET /api/posts/$id + auth + logger",
+            Scenario::ManyRoutes => "5 scenario 2 among 1,000 routes",
+            Scenario::MethodNotAllowed => "6a PUT on GET-only (405 + Allow)",
+            Scenario::Preflight => "6b preflight OPTIONS (204 + Allow)",
+        }
+    }
+
+    /// The request the benchmarks send.
+    pub fn request(self) -> RequestSpec {
+        const NONE: &[(&str, &str)] = &[];
+        match self {
+            Scenario::Hello => RequestSpec {
+                method: "GET",
+                path: "/api/hello",
+                headers: NONE,
+                body: "",
+            },
+            Scenario::Post | Scenario::ManyRoutes => RequestSpec {
+                method: "GET",
+                path: "/api/posts/42",
+                headers: NONE,
+                body: "",
+            },
+            Scenario::CreateUser => RequestSpec {
+                method: "POST",
+                path: "/api/users",
+                headers: &[("content-type", "application/json")],
+                body: CREATE_BODY,
+            },
+            Scenario::Middleware => RequestSpec {
+                method: "GET",
+                path: "/api/posts/42",
+                headers: &[("authorization", crate::model::TOKEN)],
+                body: "",
+            },
+            Scenario::MethodNotAllowed => RequestSpec {
+                method: "PUT",
+                path: "/api/hello",
+                headers: NONE,
+                body: "",
+            },
+            Scenario::Preflight => RequestSpec {
+                method: "OPTIONS",
+                path: "/api/hello",
+                headers: &[
+                    ("origin", "https://example.com"),
+                    ("access-control-request-method", "GET"),
+                ],
+                body: "",
+            },
+        }
+    }
+}
+
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl FromStr for Scenario {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Scenario::ALL
+            .into_iter()
+            .find(|sc| sc.key() == s)
+            .ok_or_else(|| {
+                let keys: Vec<_> = Scenario::ALL.iter().map(|sc| sc.key()).collect();
+                format!("unknown scenario `{s}` ({})", keys.join(", "))
+            })
+    }
+}
+
+/// `http::Request` of a spec, for the tower-service implementations (routekit, axum).
+pub fn http_request(spec: &RequestSpec) -> http::Request<axum::body::Body> {
+    let mut builder = http::Request::builder().method(spec.method).uri(spec.path);
+    for &(name, value) in spec.headers {
+        builder = builder.header(name, value);
+    }
+    builder
+        .body(axum::body::Body::from(spec.body))
+        .expect("a valid request")
+}
