@@ -109,7 +109,17 @@ impl fmt::Display for RouteEntry {
     }
 }
 
-static TABLE: Mutex<Vec<RouteEntry>> = Mutex::new(Vec::new());
+/// The rows, and the (path, method, `file:line`) of each, so that recording a route a
+/// second time (a test building its app twice) is a lookup rather than a scan of every row.
+struct Table {
+    rows: Vec<RouteEntry>,
+    seen: std::collections::BTreeSet<(&'static str, &'static str, String)>,
+}
+
+static TABLE: Mutex<Table> = Mutex::new(Table {
+    rows: Vec::new(),
+    seen: std::collections::BTreeSet::new(),
+});
 
 /// Every route `routes![…]` has built in this process, sorted by path then method.
 ///
@@ -119,7 +129,7 @@ pub fn route_table() -> Vec<RouteEntry> {
     let table = TABLE
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let mut rows = table.clone();
+    let mut rows = table.rows.clone();
     rows.sort_by(|a, b| (a.path, method_rank(a.method)).cmp(&(b.path, method_rank(b.method))));
     rows
 }
@@ -372,8 +382,11 @@ fn record(rows: Vec<RouteEntry>) {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     for row in rows {
-        if !table.contains(&row) {
-            table.push(row);
+        if table
+            .seen
+            .insert((row.path, row.method, row.location.clone()))
+        {
+            table.rows.push(row);
         }
     }
 }
