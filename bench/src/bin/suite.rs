@@ -632,7 +632,7 @@ fn write_compile_app(options: &Options, dir: &Path, name: &str, imp: &str, n: us
     std::fs::write(dir.join("src/routes/mod.rs"), mods).unwrap();
     let main = if imp == "routekit" {
         let list: Vec<String> = (0..n).map(|i| format!("routes::r{i}::r{i}")).collect();
-        format!("{ROUTEKIT_MAIN}\nfn main() {{\n    let app: axum::Router = routes![{}];\n    std::hint::black_box(app);\n}}\n", list.join(", "))
+        format!("{ROUTEKIT_MAIN}{MODEL}\nfn main() {{\n    let app: axum::Router = routes![{}];\n    std::hint::black_box(app);\n}}\n", list.join(", "))
     } else {
         let mut chain = String::from("axum::Router::new().fallback(not_found)");
         for i in 0..n {
@@ -642,7 +642,7 @@ fn write_compile_app(options: &Options, dir: &Path, name: &str, imp: &str, n: us
             )
             .unwrap();
         }
-        format!("{AXUM_MAIN}\nfn main() {{\n    let app: axum::Router = {chain};\n    std::hint::black_box(app);\n}}\n")
+        format!("{AXUM_MAIN}{MODEL}\nfn main() {{\n    let app: axum::Router = {chain};\n    std::hint::black_box(app);\n}}\n")
     };
     std::fs::write(dir.join("src/main.rs"), main).unwrap();
 }
@@ -658,12 +658,8 @@ fn edit_one_handler(dir: &Path, n: usize, edit: usize) {
     std::fs::write(file, edited).unwrap();
 }
 
-const ROUTEKIT_MAIN: &str = r#"#![allow(non_snake_case)]
-use routekit::prelude::*;
-
-mod routes;
-
-#[derive(serde::Serialize)]
+/// The types both generated apps share, written once.
+const MODEL: &str = r#"#[derive(serde::Serialize)]
 pub struct Item {
     pub id: u64,
     pub name: String,
@@ -679,6 +675,13 @@ pub struct NewItem {
 pub struct User {
     pub id: u64,
 }
+"#;
+
+const ROUTEKIT_MAIN: &str = r#"#![allow(non_snake_case)]
+use routekit::prelude::*;
+
+mod routes;
+
 
 #[middleware]
 pub async fn auth(headers: HeaderMap) -> Result<User, ApiError> {
@@ -736,22 +739,6 @@ use axum::Json;
 
 mod routes;
 
-#[derive(serde::Serialize)]
-pub struct Item {
-    pub id: u64,
-    pub name: String,
-    pub owner: u64,
-}
-
-#[derive(serde::Deserialize)]
-pub struct NewItem {
-    pub name: String,
-}
-
-#[derive(Clone)]
-pub struct User {
-    pub id: u64,
-}
 
 pub fn error(status: StatusCode, message: String) -> Response {
     let mut body = std::collections::BTreeMap::new();

@@ -275,7 +275,9 @@ fn into_body(body: Mutex<Body>) -> Body {
 fn is_json(media: &str) -> bool {
     media.eq_ignore_ascii_case(JSON)
         || media.split_once('/').is_some_and(|(_, subtype)| {
-            subtype.len() >= 5 && subtype[subtype.len() - 5..].eq_ignore_ascii_case("+json")
+            // Bytes, not a `str` slice: no char boundary to land inside.
+            let subtype = subtype.as_bytes();
+            subtype.len() >= 5 && subtype[subtype.len() - 5..].eq_ignore_ascii_case(b"+json")
         })
 }
 
