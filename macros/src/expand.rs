@@ -30,79 +30,89 @@ fn private() -> TokenStream {
     P.parse().expect("path tokens")
 }
 
-/// The generic bounds every generated impl repeats.
-fn state_bound() -> TokenStream {
-    quote!(S: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static)
+/// The state parameter of every generated generic item. Named so that no user type (a
+/// handler taking `Json<S>`) is ever captured by it.
+fn state_param() -> Ident {
+    format_ident!("__RkS")
 }
 
-/// Wraps `inner` (code that answers a response from `parts`, `body`, `state`) in the chain.
-fn chain(items: &[&MiddlewareItem], inner: TokenStream) -> TokenStream {
-    let rk = private();
-    let mut code = inner;
-    for item in items.iter().rev() {
-        code = match item {
-            MiddlewareItem::Named(path) => quote_spanned! {path.span()=>
-                <#path as ::routekit::__private::Middleware<S>>::call(parts, body, state, move |mut parts: #rk::http::request::Parts, body: #rk::axum::body::Body, state: S| async move {
-                    #code
-                }).await
-            },
-            MiddlewareItem::Layer(expr) => quote_spanned! {expr.span()=>
-                #rk::through_layer(#expr, parts, body, state, move |mut parts: #rk::http::request::Parts, body: #rk::axum::body::Body, state: S| async move {
-                    #code
-                }).await
-            },
-        };
+/// The generic bounds every generated impl repeats.
+fn state_bound() -> TokenStream {
+    let s = state_param();
+    quote!(#s: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static)
+}
+
+/// The chain's code, built from the innermost answer outwards. The code of every stage
+/// answers a response from the locals `__rk_parts`, `__rk_body`, `__rk_state` and
+/// `__rk_layers`; a layer moves the code inside it into a function of its
+/// own (the layer's [`Resume`](routekit::__private::Resume)), built once with the router.
+#[derive(Default)]
+struct Chain {
+    /// One `__routekit_resume_N` function per layer.
+    resumes: TokenStream,
+    /// The layer expressions, built in `__routekit_def`, in index order.
+    builds: Vec<TokenStream>,
+}
+
+impl Chain {
+    fn wrap(
+        &mut self,
+        items: &[&MiddlewareItem],
+        inner: TokenStream,
+        bounds: &[TokenStream],
+    ) -> TokenStream {
+        let rk = private();
+        let s = state_param();
+        let mut code = inner;
+        for item in items.iter().rev() {
+            code = match item {
+                MiddlewareItem::Named(path) => quote_spanned! {path.span()=>
+                    <#path as #rk::Middleware<#s>>::call(__rk_parts, __rk_body, __rk_state, move |mut __rk_parts: #rk::http::request::Parts, __rk_body: #rk::axum::body::Body, __rk_state: #s| async move {
+                        #code
+                    }).await
+                },
+                MiddlewareItem::Layer(expr) => {
+                    let index = self.builds.len();
+                    let resume = format_ident!("__routekit_resume_{}", index);
+                    let state = state_bound();
+                    self.resumes.extend(quote! {
+                        #[doc(hidden)]
+                        #[allow(non_snake_case, unused_mut, unused_variables, clippy::let_unit_value, clippy::needless_return)]
+                        fn #resume<#s>(
+                            mut __rk_parts: #rk::http::request::Parts,
+                            __rk_body: #rk::axum::body::Body,
+                            __rk_carry: #rk::Carry<#s>,
+                        ) -> #rk::NextFuture
+                        where
+                            #state,
+                            #(#bounds,)*
+                        {
+                            let #rk::Carry { state: __rk_state, layers: __rk_layers } = __rk_carry;
+                            ::std::boxed::Box::pin(async move { #code })
+                        }
+                    });
+                    self.builds.push(quote_spanned! {expr.span()=>
+                        #rk::build_layer::<#s, _, _>(#expr, #resume::<#s>)
+                    });
+                    quote!(#rk::through_layer::<#s>(&__rk_layers, #index, __rk_parts, __rk_body, __rk_state).await)
+                }
+            };
+        }
+        code
     }
-    code
 }
 
 fn middleware_bounds(items: &[&MiddlewareItem]) -> Vec<TokenStream> {
+    let s = state_param();
     items
         .iter()
         .filter_map(|item| match item {
             MiddlewareItem::Named(path) => {
-                Some(quote_spanned!(path.span()=> #path: ::routekit::__private::Middleware<S>))
+                Some(quote_spanned!(path.span()=> #path: ::routekit::__private::Middleware<#s>))
             }
             MiddlewareItem::Layer(_) => None,
         })
         .collect()
-}
-
-/// A unit struct implementing axum's `Handler` by running `inner` after the chain.
-fn handler_impl(
-    ty: &Ident,
-    template: &str,
-    items: &[&MiddlewareItem],
-    bounds: Vec<TokenStream>,
-    inner: TokenStream,
-) -> TokenStream {
-    let rk = private();
-    let state = state_bound();
-    let mut bounds = bounds;
-    bounds.extend(middleware_bounds(items));
-    let body = chain(items, inner);
-    quote! {
-        #[allow(non_camel_case_types, dead_code)]
-        #[doc(hidden)]
-        #[derive(Clone, Copy)]
-        pub struct #ty;
-
-        impl<S> #rk::axum::handler::Handler<(), S> for #ty
-        where
-            #state,
-            #(#bounds,)*
-        {
-            type Future = #rk::HandlerFuture;
-
-            #[allow(unused_mut, unused_variables, clippy::let_unit_value, clippy::needless_return)]
-            fn call(self, req: #rk::http::Request<#rk::axum::body::Body>, state: S) -> Self::Future {
-                ::std::boxed::Box::pin(#rk::finish(#template, async move {
-                    let (mut parts, body) = req.into_parts();
-                    #body
-                }))
-            }
-        }
-    }
 }
 
 /// The code that extracts a handler's arguments and calls it.
@@ -151,7 +161,7 @@ fn endpoint(
             }
         });
         stmts.push(quote! {
-            let __routekit_params = match #rk::path_params::<#names_ty, (#(#slot_tys,)*), S>(&mut parts, &state).await {
+            let __routekit_params = match #rk::path_params::<#names_ty, (#(#slot_tys,)*), __RkS>(&mut __rk_parts, &__rk_state).await {
                 ::core::result::Result::Ok(params) => params,
                 ::core::result::Result::Err(response) => return response,
             };
@@ -175,7 +185,7 @@ fn endpoint(
                 let expected = quote!(#value_ty).to_string().replace(' ', "");
                 let expected = LitStr::new(&expected, Span::call_site());
                 let value = quote!(__routekit_params.#field);
-                let path = quote!(parts.uri.path());
+                let path = quote!(__rk_parts.uri.path());
                 let read = match (slot, binding) {
                     (Slot::Segment, Binding::Required) => {
                         quote!(#rk::required(#value, #name, #expected))
@@ -202,18 +212,18 @@ fn endpoint(
                 });
             }
             Role::Ctx { .. } | Role::Parts => {
-                bounds.push(quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequestParts<S> + ::core::marker::Send));
+                bounds.push(quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequestParts<__RkS> + ::core::marker::Send));
                 stmts.push(quote_spanned! {ty.span()=>
-                    let #var = match #rk::from_parts::<#ty, S>(&mut parts, &state).await {
+                    let #var = match #rk::from_parts::<#ty, __RkS>(&mut __rk_parts, &__rk_state).await {
                         ::core::result::Result::Ok(value) => value,
                         ::core::result::Result::Err(response) => return response,
                     };
                 });
             }
             Role::Body => {
-                bounds.push(quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequest<S> + ::core::marker::Send));
+                bounds.push(quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequest<__RkS> + ::core::marker::Send));
                 body_stmt = Some(quote_spanned! {ty.span()=>
-                    let #var = match #rk::from_request::<#ty, S, _>(parts, body, &state).await {
+                    let #var = match #rk::from_request::<#ty, __RkS, _>(__rk_parts, __rk_body, &__rk_state).await {
                         ::core::result::Result::Ok(value) => value,
                         ::core::result::Result::Err(response) => return response,
                     };
@@ -267,42 +277,49 @@ fn labels(items: &[&MiddlewareItem]) -> Vec<String> {
     items.iter().map(|i| i.label()).collect()
 }
 
-/// The handler types, the route's `static` description and its `__routekit_def` function.
-/// `scope` is how handler functions are named in the route table (`post::`).
+/// The route's handler, its `static` description and its `__routekit_def` function.
+/// `handler_scope` is how handler functions are named in the route table (`post::`).
+///
+/// A route is one axum handler whatever its number of methods: the route-level chain runs
+/// once around a `match` on the method, so it is generated once, and the automatic
+/// `HEAD`, `OPTIONS` and `405` answers are runtime functions inside that chain.
 pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let rk = private();
+    let s = state_param();
     let state = state_bound();
     let mut items = TokenStream::new();
-    let mut registrations = Vec::new();
-    let mut def_bounds = Vec::new();
+    let mut bounds = Vec::new();
     let mut method_infos = Vec::new();
+    let mut chain = Chain::default();
     let revalidate = route
         .args
         .revalidate
         .map(|seconds| format!("s-maxage={seconds}, stale-while-revalidate"));
     let route_level: Vec<&MiddlewareItem> = route.route_middleware.iter().collect();
     let template = route.args.template_lit.value();
+    bounds.extend(middleware_bounds(&route_level));
 
+    let mut branches = Vec::new();
+    let mut endpoints = Vec::new();
     for handler in route.handlers {
-        let ty = format_ident!("__routekit_{}", handler.method);
         let names_ty = format_ident!("__routekit_params_{}", handler.method);
         let cache = match handler.method {
             "GET" | "HEAD" => revalidate.as_deref(),
             _ => None,
         };
-        let (param_items, bounds, inner) = endpoint(handler, &names_ty, cache);
+        let (param_items, handler_bounds, inner) = endpoint(handler, &names_ty, cache);
+        items.extend(param_items);
+        bounds.extend(handler_bounds);
+        let handler_level: Vec<&MiddlewareItem> = handler.middleware.iter().collect();
+        bounds.extend(middleware_bounds(&handler_level));
+        endpoints.push((handler, handler_level, inner));
+
         let chain_items: Vec<&MiddlewareItem> = route_level
             .iter()
             .copied()
             .chain(handler.middleware.iter())
             .collect();
-        items.extend(param_items);
-        items.extend(handler_impl(&ty, &template, &chain_items, bounds, inner));
         items.extend(crate::check::ctx_checks(handler, &chain_items));
-        let filter = method_filter(handler.method);
-        registrations.push(quote!(.on(#filter, #ty)));
-        def_bounds.push(quote!(#ty: #rk::axum::handler::Handler<(), S>));
-
         let chain_labels = labels(&chain_items);
         let handler_name = format!("{handler_scope}{}", handler.ident);
         let line = line_of(&handler.ident);
@@ -311,10 +328,35 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             #rk::MethodInfo { method: #method, handler: #handler_name, middleware: &[#(#chain_labels),*], line: #line, automatic: false }
         });
     }
+    let methods: Vec<&str> = route.handlers.iter().map(|h| h.method).collect();
+    for (handler, handler_level, inner) in endpoints {
+        let code = chain.wrap(&handler_level, inner, &bounds);
+        let method = format_ident!("{}", handler.method);
+        let test = if handler.method == "GET" && !methods.contains(&"HEAD") {
+            quote!(__rk_parts.method == #rk::http::Method::GET || __rk_parts.method == #rk::http::Method::HEAD)
+        } else {
+            quote!(__rk_parts.method == #rk::http::Method::#method)
+        };
+        branches.push(quote!(if #test { #code }));
+    }
+    // A module knows its `Allow` value; a function-form route's depends on the other
+    // functions of its path, and reaches its automatic answers with it (`allow_of`).
+    let allow_value = if route.complete {
+        let allow = allow(route.handlers);
+        quote!(#allow)
+    } else {
+        quote!(#rk::allow_of(&__rk_parts))
+    };
+    let automatic = if methods.contains(&"OPTIONS") {
+        quote!(#rk::method_not_allowed(&__rk_parts.method, #allow_value))
+    } else {
+        quote!(#rk::automatic_answer(&__rk_parts.method, #allow_value))
+    };
+    let dispatch = quote!(#(#branches else)* { #automatic });
+    let body = chain.wrap(&route_level, dispatch, &bounds);
 
     let route_labels = labels(&route_level);
     let route_line = line_of(&route.args.template_lit);
-    let methods: Vec<&str> = route.handlers.iter().map(|h| h.method).collect();
     if methods.contains(&"GET") && !methods.contains(&"HEAD") {
         let get = route
             .handlers
@@ -329,50 +371,69 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         let line = line_of(&get.ident);
         method_infos.push(quote!(#rk::MethodInfo { method: "HEAD", handler: "(GET)", middleware: &[#(#chain_labels),*], line: #line, automatic: true }));
     }
-    if route.complete {
-        let allow = allow(route.handlers);
-        if !methods.contains(&"OPTIONS") {
-            let ty = format_ident!("__routekit_auto_OPTIONS");
-            items.extend(handler_impl(
-                &ty,
-                &template,
-                &route_level,
-                Vec::new(),
-                quote!(#rk::options_response(#rk::http::HeaderValue::from_static(#allow))),
-            ));
-            registrations.push(quote!(.options(#ty)));
-            def_bounds.push(quote!(#ty: #rk::axum::handler::Handler<(), S>));
-            method_infos.push(quote!(#rk::MethodInfo { method: "OPTIONS", handler: "(automatic)", middleware: &[#(#route_labels),*], line: #route_line, automatic: true }));
-        }
-        let ty = format_ident!("__routekit_method_not_allowed");
-        items.extend(handler_impl(
-            &ty,
-            &template,
-            &route_level,
-            Vec::new(),
-            quote!(#rk::method_not_allowed(&parts.method, #rk::http::HeaderValue::from_static(#allow))),
-        ));
-        registrations.push(quote!(.fallback(#ty)));
-        def_bounds.push(quote!(#ty: #rk::axum::handler::Handler<(), S>));
+    if route.complete && !methods.contains(&"OPTIONS") {
+        method_infos.push(quote!(#rk::MethodInfo { method: "OPTIONS", handler: "(automatic)", middleware: &[#(#route_labels),*], line: #route_line, automatic: true }));
     }
 
-    let body_limit = route.args.body_limit.map(|limit| {
-        quote!(let router = router.layer(#rk::axum::extract::DefaultBodyLimit::max(#limit));)
+    let Chain { resumes, builds } = chain;
+    items.extend(resumes);
+    // Without layers the handler is a unit struct, as an axum handler `fn` is: axum clones
+    // a route's boxed service per request, and a zero-sized one costs no allocation.
+    let (fields, take_layers, make) = if builds.is_empty() {
+        (quote!(;), quote!(), quote!(__routekit_handler))
+    } else {
+        (
+            quote!({ layers: #rk::Layers }),
+            quote!(let __routekit_handler { layers: __rk_layers } = self;),
+            quote!(__routekit_handler { layers: #rk::layers(::std::vec![#(#builds),*]) }),
+        )
+    };
+    items.extend(quote! {
+        #[allow(non_camel_case_types, dead_code)]
+        #[doc(hidden)]
+        #[derive(Clone)]
+        pub struct __routekit_handler #fields
+
+        impl<#s> #rk::axum::handler::Handler<(), #s> for __routekit_handler
+        where
+            #state,
+            #(#bounds,)*
+        {
+            type Future = #rk::HandlerFuture;
+
+            #[allow(unused_mut, unused_variables, clippy::let_unit_value, clippy::needless_return)]
+            fn call(self, __rk_request: #rk::http::Request<#rk::axum::body::Body>, __rk_state: #s) -> Self::Future {
+                #take_layers
+                ::std::boxed::Box::pin(#rk::finish(#template, async move {
+                    let (mut __rk_parts, __rk_body) = __rk_request.into_parts();
+                    #body
+                }))
+            }
+        }
     });
+
     let paths = route.args.template.axum_paths();
     let name = &route.name;
-    let kind = if route.complete {
-        quote!(Module)
+    let (kind, router) = if route.complete {
+        (quote!(Module), quote!(#rk::module_router(#make)))
     } else {
-        quote!(Function)
+        let filter = method_filter(route.handlers[0].method);
+        (
+            quote!(Function),
+            quote!(#rk::function_router(#filter, #make, __rk_allow)),
+        )
+    };
+    let body_limit = match route.args.body_limit {
+        Some(limit) => quote!(::core::option::Option::Some(#limit)),
+        None => quote!(::core::option::Option::None),
     };
     let def = quote! {
         #[doc(hidden)]
-        #[allow(private_bounds, private_interfaces, dead_code, non_snake_case)]
-        pub fn __routekit_def<S>() -> #rk::RouteDef<S>
+        #[allow(private_bounds, private_interfaces, dead_code, non_snake_case, unused_variables)]
+        pub fn __routekit_def<#s>() -> #rk::RouteDef<#s>
         where
             #state,
-            #(#def_bounds,)*
+            #(#bounds,)*
         {
             static INFO: #rk::RouteInfo = #rk::RouteInfo {
                 template: #template,
@@ -383,9 +444,11 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                 line: #route_line,
                 methods: &[#(#method_infos),*],
             };
-            let router = #rk::axum::routing::MethodRouter::new() #(#registrations)*;
-            #body_limit
-            #rk::RouteDef { info: &INFO, router }
+            #rk::RouteDef {
+                info: &INFO,
+                body_limit: #body_limit,
+                build: |__rk_allow: &'static str| #router,
+            }
         }
     };
     (items, def)

@@ -166,10 +166,10 @@ fn declare(func: ItemFn) -> TokenStream {
         .collect();
     let bounds = extractors
         .iter()
-        .map(|ty| quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequestParts<S> + ::core::marker::Send));
+        .map(|ty| quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequestParts<__RkS> + ::core::marker::Send));
     let extract = extractors.iter().zip(&vars).map(|(ty, var)| {
         quote_spanned! {ty.span()=>
-            let #var = match #rk::from_parts::<#ty, S>(&mut parts, &state).await {
+            let #var = match #rk::from_parts::<#ty, __RkS>(&mut __rk_parts, &__rk_state).await {
                 ::core::result::Result::Ok(value) => value,
                 ::core::result::Result::Err(response) => return response,
             };
@@ -192,12 +192,12 @@ fn declare(func: ItemFn) -> TokenStream {
                 quote!(::core::result::Result::<_, ::core::convert::Infallible>::Ok(#ident(#(#vars),*) #awaited))
             };
             let check =
-                quote_spanned!(value.span()=> #rk::provide::<#value, _>(&mut parts, #outcome));
+                quote_spanned!(value.span()=> #rk::provide::<#value, _>(&mut __rk_parts, #outcome));
             (
                 quote!(#value),
                 quote! {
                     match #check {
-                        ::core::result::Result::Ok(()) => rest(parts, body, state).await,
+                        ::core::result::Result::Ok(()) => __rk_rest(__rk_parts, __rk_body, __rk_state).await,
                         ::core::result::Result::Err(response) => response,
                     }
                 },
@@ -207,10 +207,10 @@ fn declare(func: ItemFn) -> TokenStream {
             quote!(()),
             quote! {
                 let next = #rk::Next::new(move |req| {
-                    let (parts, body) = #rk::split(req);
-                    ::std::boxed::Box::pin(rest(parts, body, state))
+                    let (__rk_parts, __rk_body) = #rk::split(req);
+                    ::std::boxed::Box::pin(__rk_rest(__rk_parts, __rk_body, __rk_state))
                 });
-                #rk::respond(#ident(#(#vars,)* #rk::request(parts, body), next).await)
+                #rk::respond(#ident(#(#vars,)* #rk::request(__rk_parts, __rk_body), next).await)
             },
         ),
     };
@@ -227,22 +227,22 @@ fn declare(func: ItemFn) -> TokenStream {
             type Requires = #requires;
         }
 
-        impl<S> #rk::Middleware<S> for #ident
+        impl<__RkS> #rk::Middleware<__RkS> for #ident
         where
-            S: ::core::marker::Send + ::core::marker::Sync,
+            __RkS: ::core::marker::Send + ::core::marker::Sync,
             #(#bounds,)*
         {
             #[allow(unused_mut, unused_variables, clippy::needless_return)]
-            fn call<F, Fut>(
-                mut parts: #rk::http::request::Parts,
-                body: #rk::axum::body::Body,
-                state: S,
-                rest: F,
+            fn call<__RkF, __RkFut>(
+                mut __rk_parts: #rk::http::request::Parts,
+                __rk_body: #rk::axum::body::Body,
+                __rk_state: __RkS,
+                __rk_rest: __RkF,
             ) -> impl ::core::future::Future<Output = #rk::axum::response::Response> + ::core::marker::Send
             where
-                F: ::core::ops::FnOnce(#rk::http::request::Parts, #rk::axum::body::Body, S) -> Fut + ::core::marker::Send + 'static,
-                Fut: ::core::future::Future<Output = #rk::axum::response::Response> + ::core::marker::Send + 'static,
-                S: ::core::marker::Send + ::core::marker::Sync + 'static,
+                __RkF: ::core::ops::FnOnce(#rk::http::request::Parts, #rk::axum::body::Body, __RkS) -> __RkFut + ::core::marker::Send + 'static,
+                __RkFut: ::core::future::Future<Output = #rk::axum::response::Response> + ::core::marker::Send + 'static,
+                __RkS: ::core::marker::Send + ::core::marker::Sync + 'static,
             {
                 async move {
                     #(#extract)*

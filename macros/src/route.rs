@@ -150,23 +150,24 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
         let errors = errors.into_compile_errors();
         return quote!(#errors #func);
     };
-    let mut handler = ast::handler(
+    let handler = ast::handler(
         &func,
         method,
         &args.template,
         &args.template_lit.value(),
         &mut errors,
     );
-    handler.middleware = middleware;
     if !errors.is_empty() {
         let errors = errors.into_compile_errors();
         return quote!(#errors #func);
     }
     let handlers = [handler];
+    // A function-form route's list wraps its automatic answers too, as a module's
+    // route-level list does.
     let route = Route {
         args: &args,
         name: name.clone(),
-        route_middleware: &[],
+        route_middleware: &middleware,
         handlers: &handlers,
         complete: false,
     };

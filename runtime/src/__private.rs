@@ -18,7 +18,10 @@ pub use crate::context::{Next, NextFuture};
 pub use crate::params::{
     optional, required, rest, rest_or_empty, ParamNames, Params, Rest, Seg, Slot,
 };
-pub use crate::routes::{MethodInfo, RouteDef, RouteInfo, RouteKind, RouteSet};
+pub use crate::routes::{
+    allow_of, function_router, module_router, MethodInfo, RouteDef, RouteInfo, RouteKind,
+    RouteRouter, RouteSet,
+};
 
 use crate::error::ApiError;
 use crate::request::Request;
@@ -222,19 +225,32 @@ pub fn revalidate(mut response: Response, cache_control: HeaderValue) -> Respons
     response
 }
 
-/// The `OPTIONS` answer of a path that defines none: `204` with `Allow`, as Next.js.
-pub fn options_response(allow: HeaderValue) -> Response {
-    (StatusCode::NO_CONTENT, [(ALLOW, allow)]).into_response()
+/// A method the route has no handler for: `OPTIONS` answers `204` with `Allow` (as
+/// Next.js does when a route defines none), anything else `405`.
+#[cold]
+pub fn automatic_answer(method: &http::Method, allow: &'static str) -> Response {
+    if method == http::Method::OPTIONS {
+        (
+            StatusCode::NO_CONTENT,
+            [(ALLOW, HeaderValue::from_static(allow))],
+        )
+            .into_response()
+    } else {
+        method_not_allowed(method, allow)
+    }
 }
 
 /// A method the path lacks: `405` with `Allow` and a JSON body.
-pub fn method_not_allowed(method: &http::Method, allow: HeaderValue) -> Response {
+#[cold]
+pub fn method_not_allowed(method: &http::Method, allow: &'static str) -> Response {
     let mut response = ApiError::with_status(
         StatusCode::METHOD_NOT_ALLOWED,
         format!("method {method} not allowed"),
     )
     .into_response();
-    response.headers_mut().insert(ALLOW, allow);
+    response
+        .headers_mut()
+        .insert(ALLOW, HeaderValue::from_static(allow));
     response
 }
 
@@ -256,5 +272,6 @@ pub fn split(request: Request) -> (Parts, Body) {
 }
 
 pub use crate::middleware::{
-    provide, require_all, require_ctx, through_layer, Middleware, MiddlewareInfo,
+    build_layer, layers, provide, require_all, require_ctx, through_layer, Carry, Layers,
+    Middleware, MiddlewareInfo,
 };

@@ -7,14 +7,17 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::request::Parts;
+use tower::util::BoxCloneSyncService;
 use tower::{Layer, Service, ServiceExt};
 
+use crate::context::NextFuture;
 use crate::error::ApiError;
 
 /// What a `#[middleware]` function adds to and needs from the request context, as types.
@@ -117,71 +120,184 @@ pub fn provide<T: ContextValue, E: IntoResponse>(
     }
 }
 
-/// The rest of a chain as a tower `Service`, for a layer to wrap.
-pub struct Rest<F, S> {
-    rest: Option<(F, S)>,
+/// A tower layer of a route's middleware list, built once when `routes!` builds the router,
+/// around the rest of that route's chain.
+///
+/// The chain runs inside one generated handler, which receives the app state per request,
+/// while a layer's service must exist before any request. So the service a layer wraps is
+/// a [`Resume`]: stateless, it finds the state (and the other layers) the handler left in
+/// the request's extensions and runs the rest of the chain from there. The layer's own
+/// service, and whatever it keeps (a semaphore, a rate limiter's bucket), lives as long as
+/// the router and is cloned per request, as tower intends.
+pub type LayerService = BoxCloneSyncService<http::Request<Body>, Response, Infallible>;
+
+/// The layers of one route, in the order the macros number them.
+pub type Layers = Option<Arc<[LayerService]>>;
+
+/// What a generated handler hands to the rest of its chain through a layer.
+#[derive(Clone)]
+pub struct Carry<S> {
+    pub state: S,
+    pub layers: Layers,
 }
 
-type RestFuture = std::pin::Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+/// The rest of a chain after a layer: a generated function of the route, run when the
+/// layer calls its inner service.
+pub struct Resume<S> {
+    rest: fn(Parts, Body, Carry<S>) -> NextFuture,
+}
 
-impl<F, Fut, S> Service<http::Request<Body>> for Rest<F, S>
-where
-    F: FnOnce(Parts, Body, S) -> Fut + Send + 'static,
-    Fut: Future<Output = Response> + Send + 'static,
-{
+impl<S> Clone for Resume<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for Resume<S> {}
+
+impl<S: Clone + Send + Sync + 'static> Service<http::Request<Body>> for Resume<S> {
     type Response = Response;
     type Error = Infallible;
-    type Future = RestFuture;
+    type Future =
+        futures_util::future::Map<NextFuture, fn(Response) -> Result<Response, Infallible>>;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, req: http::Request<Body>) -> Self::Future {
-        match self.rest.take() {
-            Some((rest, state)) => {
-                let (parts, body) = req.into_parts();
-                let future = rest(parts, body, state);
-                Box::pin(async move { Ok(future.await) })
-            }
+        use futures_util::FutureExt;
+        let (mut parts, body) = req.into_parts();
+        let future = match parts.extensions.remove::<Carry<S>>() {
+            Some(carry) => (self.rest)(parts, body, carry),
             None => Box::pin(async {
-                Ok(
-                    ApiError::internal("a middleware layer called the rest of the chain twice")
-                        .into_response(),
+                ApiError::internal(
+                    "a middleware layer called the rest of the chain twice, or without the request it was given",
                 )
+                .into_response()
             }),
-        }
+        };
+        future.map(Ok as fn(Response) -> Result<Response, Infallible>)
     }
 }
 
-/// Runs a `tower::Layer` around the rest of the chain.
-pub async fn through_layer<L, F, Fut, B, S>(
-    layer: L,
-    parts: Parts,
-    body: Body,
-    state: S,
-    rest: F,
-) -> Response
+/// Builds one layer of a route around the generated rest of its chain: called once per
+/// route, when the router is built.
+pub fn build_layer<S, L, B>(layer: L, rest: fn(Parts, Body, Carry<S>) -> NextFuture) -> LayerService
 where
-    F: FnOnce(Parts, Body, S) -> Fut + Send + 'static,
-    Fut: Future<Output = Response> + Send + 'static,
-    L: Layer<Rest<F, S>>,
-    L::Service: Service<http::Request<Body>, Response = http::Response<B>> + Send,
+    S: Clone + Send + Sync + 'static,
+    L: Layer<Resume<S>>,
+    L::Service:
+        Service<http::Request<Body>, Response = http::Response<B>> + Clone + Send + Sync + 'static,
     <L::Service as Service<http::Request<Body>>>::Error: std::fmt::Display,
-    <L::Service as Service<http::Request<Body>>>::Future: Send,
+    <L::Service as Service<http::Request<Body>>>::Future: Send + 'static,
     B: axum::body::HttpBody<Data = Bytes> + Send + 'static,
     B::Error: Into<axum::BoxError>,
 {
-    let service = layer.layer(Rest {
-        rest: Some((rest, state)),
+    BoxCloneSyncService::new(Answering {
+        inner: layer.layer(Resume { rest }),
+        not_ready: None,
+    })
+}
+
+/// A layer's service with its errors answered as `500`s, so the chain stays `Infallible`
+/// as axum's routes are.
+#[derive(Clone)]
+struct Answering<T> {
+    inner: T,
+    /// Why `poll_ready` failed: answered by the next `call`.
+    not_ready: Option<String>,
+}
+
+impl<T, B> Service<http::Request<Body>> for Answering<T>
+where
+    T: Service<http::Request<Body>, Response = http::Response<B>>,
+    T::Error: std::fmt::Display,
+    T::Future: Send + 'static,
+    B: axum::body::HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = futures_util::future::Either<
+        futures_util::future::Ready<Result<Response, Infallible>>,
+        futures_util::future::Map<
+            T::Future,
+            fn(Result<http::Response<B>, T::Error>) -> Result<Response, Infallible>,
+        >,
+    >;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        match self.inner.poll_ready(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(())) => Poll::Ready(Ok(())),
+            Poll::Ready(Err(error)) => {
+                self.not_ready = Some(error.to_string());
+                Poll::Ready(Ok(()))
+            }
+        }
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        use futures_util::future::{ready, Either, FutureExt};
+        if let Some(error) = self.not_ready.take() {
+            return Either::Left(ready(Ok(layer_failed(error))));
+        }
+        Either::Right(self.inner.call(req).map(answer as fn(_) -> _))
+    }
+}
+
+fn answer<B, E>(result: Result<http::Response<B>, E>) -> Result<Response, Infallible>
+where
+    E: std::fmt::Display,
+    B: axum::body::HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    Ok(match result {
+        Ok(response) => response.map(Body::new),
+        Err(error) => layer_failed(error.to_string()),
+    })
+}
+
+#[cold]
+fn layer_failed(error: String) -> Response {
+    ApiError::internal(format!("middleware layer failed: {error}")).into_response()
+}
+
+/// Collects a route's built layers.
+pub fn layers(services: Vec<LayerService>) -> Layers {
+    if services.is_empty() {
+        None
+    } else {
+        Some(services.into())
+    }
+}
+
+/// Sends the request through layer `index` of `layers`; the layer's inner [`Resume`]
+/// continues the chain with `state`.
+pub async fn through_layer<S>(
+    layers: &Layers,
+    index: usize,
+    mut parts: Parts,
+    body: Body,
+    state: S,
+) -> Response
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let Some(service) = layers.as_ref().and_then(|all| all.get(index)) else {
+        return ApiError::internal("a route's middleware layer was not built").into_response();
+    };
+    let service = service.clone();
+    parts.extensions.insert(Carry {
+        state,
+        layers: layers.clone(),
     });
     match service
         .oneshot(http::Request::from_parts(parts, body))
         .await
     {
-        Ok(response) => response.map(Body::new),
-        Err(error) => {
-            ApiError::internal(format!("middleware layer failed: {error}")).into_response()
-        }
+        Ok(response) => response,
+        Err(never) => match never {},
     }
 }

@@ -11,7 +11,6 @@ use std::sync::Mutex;
 
 use axum::routing::MethodRouter;
 use axum::Router;
-use http::HeaderValue;
 
 /// What the macros know about one route, written into the binary as a `static`.
 #[derive(Debug)]
@@ -56,11 +55,103 @@ pub struct MethodInfo {
     pub automatic: bool,
 }
 
-/// A route ready to register: its description and its method router.
+/// A route ready to register: its description and how to build its method router.
 #[doc(hidden)]
 pub struct RouteDef<S> {
     pub info: &'static RouteInfo,
-    pub router: MethodRouter<S>,
+    /// `body_limit = N`.
+    pub body_limit: Option<usize>,
+    /// Builds the route's handler and its layers, once per router, given the `Allow`
+    /// value of its path (a function-form route learns it from the other functions of its
+    /// path; a module knows its own).
+    pub build: fn(&'static str) -> RouteRouter<S>,
+}
+
+/// What [`RouteDef::build`] gives: the route's methods, and for a function-form route the
+/// same handler answering every other method (`OPTIONS`, `405`) through its middleware.
+#[doc(hidden)]
+pub struct RouteRouter<S> {
+    pub main: MethodRouter<S>,
+    pub automatic: Option<MethodRouter<S>>,
+}
+
+impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
+    fn limited(self, body_limit: Option<usize>) -> Self {
+        match body_limit {
+            None => self,
+            Some(limit) => Self {
+                main: self.main.layer(axum::extract::DefaultBodyLimit::max(limit)),
+                automatic: self
+                    .automatic
+                    .map(|r| r.layer(axum::extract::DefaultBodyLimit::max(limit))),
+            },
+        }
+    }
+}
+
+/// A route module: one handler for every method of its path.
+#[doc(hidden)]
+pub fn module_router<S, H>(handler: H) -> RouteRouter<S>
+where
+    H: axum::handler::Handler<(), S>,
+    S: Clone + Send + Sync + 'static,
+{
+    RouteRouter {
+        main: axum::routing::any(handler),
+        automatic: None,
+    }
+}
+
+/// A function-form route: its method, and the automatic answers of its path.
+#[doc(hidden)]
+pub fn function_router<S, H>(
+    filter: axum::routing::MethodFilter,
+    handler: H,
+    allow: &'static str,
+) -> RouteRouter<S>
+where
+    H: axum::handler::Handler<(), S>,
+    S: Clone + Send + Sync + 'static,
+{
+    RouteRouter {
+        main: axum::routing::on(filter, handler.clone()),
+        automatic: Some(axum::routing::any(Automatic { handler, allow })),
+    }
+}
+
+/// The `Allow` value of a function-form path, travelling with a request its handler will
+/// answer automatically (`OPTIONS`, `405`): set only on that cold path, so the handler of
+/// the route's own method stays a unit struct.
+#[derive(Clone, Copy)]
+struct AllowValue(&'static str);
+
+/// A function-form route's handler answering the methods its path lacks.
+#[derive(Clone)]
+struct Automatic<H> {
+    handler: H,
+    allow: &'static str,
+}
+
+impl<H, S> axum::handler::Handler<(), S> for Automatic<H>
+where
+    H: axum::handler::Handler<(), S>,
+    S: Clone + Send + Sync + 'static,
+{
+    type Future = H::Future;
+
+    fn call(self, mut req: http::Request<axum::body::Body>, state: S) -> Self::Future {
+        req.extensions_mut().insert(AllowValue(self.allow));
+        self.handler.call(req, state)
+    }
+}
+
+/// The `Allow` value [`Automatic`] left for a function-form route's handler.
+#[doc(hidden)]
+pub fn allow_of(parts: &http::request::Parts) -> &'static str {
+    parts
+        .extensions
+        .get::<AllowValue>()
+        .map_or("OPTIONS", |allow| allow.0)
 }
 
 /// One row of the route table: a method of a path.
@@ -250,9 +341,10 @@ where
 
         let mut router = Router::new();
         for def in modules {
+            let built = (def.build)("").limited(def.body_limit);
             for &path in def.info.paths {
                 rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
-                router = router.route(path, def.router.clone());
+                router = router.route(path, built.main.clone());
             }
         }
         for (_, defs) in functions {
@@ -336,7 +428,14 @@ fn check_owner(
     owners.insert(key, (info, path));
 }
 
-/// Merges the function-form routes of one path and adds `OPTIONS` and `405`.
+/// Merges the function-form routes of one path and adds `OPTIONS` and `405`, answered by
+/// the first function's handler so that they pass through the middleware every function
+/// of the path shares.
+///
+/// # Panics
+///
+/// When two functions of one path carry different middleware: the automatic answers
+/// could only run one of the two lists, and skipping middleware silently is not an option.
 fn merge_functions<S>(
     defs: Vec<RouteDef<S>>,
     rows: &mut Vec<RouteEntry>,
@@ -345,36 +444,83 @@ where
     S: Clone + Send + Sync + 'static,
 {
     let info = defs[0].info;
+    let first_chain = declared_chain(info);
     let mut methods: Vec<&'static str> = Vec::new();
-    let mut router = MethodRouter::new();
-    for def in defs {
-        for &path in def.info.paths {
-            rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
+    for def in &defs {
+        let chain = declared_chain(def.info);
+        if chain != first_chain {
+            panic!(
+                "routekit: the functions of path `{}` carry different middleware: `{}` at {}:{} has [{}] and `{}` at {}:{} has [{}]; give every function of one path the same list (or write one route module)",
+                info.template,
+                info.name,
+                info.file,
+                info.line,
+                first_chain.join(", "),
+                def.info.name,
+                def.info.file,
+                def.info.line,
+                chain.join(", ")
+            );
         }
         methods.extend(def.info.methods.iter().map(|m| m.method));
-        router = router.merge(def.router);
     }
     let mut auto = Vec::new();
     if !methods.contains(&"OPTIONS") {
         auto.push("OPTIONS");
         methods.push("OPTIONS");
     }
+    let allow = allow_value(methods);
+    let mut router = MethodRouter::new();
+    let mut automatic = None;
+    for def in defs {
+        for &path in def.info.paths {
+            rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
+        }
+        let built = (def.build)(allow).limited(def.body_limit);
+        router = router.merge(built.main);
+        if automatic.is_none() {
+            automatic = built.automatic;
+        }
+    }
+    if let Some(automatic) = automatic {
+        router = router.merge(automatic);
+    }
+    (router, info, auto)
+}
+
+/// The middleware a function-form route declares (its first method's chain).
+fn declared_chain(info: &RouteInfo) -> &'static [&'static str] {
+    info.methods
+        .iter()
+        .find(|m| !m.automatic)
+        .map_or(&[], |m| m.middleware)
+}
+
+/// The `Allow` value for a set of methods, sorted as Next.js sorts them (`HEAD` with
+/// `GET`). Kept once per distinct value for the life of the process: there are at most
+/// 2^7 of them, and handlers then answer with a static header value.
+fn allow_value(mut methods: Vec<&'static str>) -> &'static str {
+    use std::collections::BTreeSet;
+    use std::sync::OnceLock;
+    static VALUES: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
+    if methods.contains(&"GET") {
+        methods.push("HEAD");
+    }
     methods.sort_unstable();
     methods.dedup();
-    let allow =
-        HeaderValue::from_str(&methods.join(", ")).expect("method names are valid header text");
-    if auto.contains(&"OPTIONS") {
-        let allow = allow.clone();
-        router = router.options(move || {
-            let allow = allow.clone();
-            async move { crate::__private::options_response(allow) }
-        });
+    let value = methods.join(", ");
+    let mut values = VALUES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    match values.get(value.as_str()) {
+        Some(interned) => interned,
+        None => {
+            let interned: &'static str = Box::leak(value.into_boxed_str());
+            values.insert(interned);
+            interned
+        }
     }
-    router = router.fallback(move |method: http::Method| {
-        let allow = allow.clone();
-        async move { crate::__private::method_not_allowed(&method, allow) }
-    });
-    (router, info, auto)
 }
 
 fn record(rows: Vec<RouteEntry>) {

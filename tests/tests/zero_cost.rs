@@ -141,8 +141,8 @@ async fn allocations(app: &axum::Router, uri: &str) -> usize {
 
 #[tokio::test(flavor = "current_thread")]
 async fn routekit_allocates_no_more_than_hand_written_axum() {
-    let routekit_app: axum::Router = routes![hello, post, secure, logged];
-    let axum_app = hand_written();
+    let routekit_app: axum::Router = routes![hello, post, secure, logged].with_state(());
+    let axum_app = hand_written().with_state(());
     let mut report = String::new();
     for uri in [
         "/api/hello",
