@@ -28,6 +28,7 @@ pub mod response;
 pub mod routes;
 mod serve;
 pub mod test;
+pub mod trailing_slash;
 pub mod validation;
 #[cfg(feature = "webhook")]
 pub mod webhook;
@@ -42,6 +43,7 @@ pub use response::Response;
 pub use routekit_macros::{middleware, route, routes};
 pub use routes::{format_route_table, route_table, MethodInfo, RouteEntry, RouteInfo};
 pub use serve::{serve, serve_on, Server};
+pub use trailing_slash::TrailingSlash;
 pub use validation::{Valid, ValidationError};
 
 /// Re-exported so a user needs no direct dependency to name cookies.

@@ -265,11 +265,15 @@ pub fn format_route_table(rows: &[RouteEntry]) -> String {
 #[doc(hidden)]
 pub struct RouteSet<S> {
     defs: Vec<RouteDef<S>>,
+    trailing_slash: crate::TrailingSlash,
 }
 
 impl<S> Default for RouteSet<S> {
     fn default() -> Self {
-        Self { defs: Vec::new() }
+        Self {
+            defs: Vec::new(),
+            trailing_slash: crate::TrailingSlash::default(),
+        }
     }
 }
 
@@ -314,6 +318,11 @@ where
         self.defs.push(def);
     }
 
+    /// `routes![trailing_slash = NotFound; …]`.
+    pub fn trailing_slash(&mut self, policy: crate::TrailingSlash) {
+        self.trailing_slash = policy;
+    }
+
     /// Registers every route on one router with a JSON `404` fallback.
     ///
     /// # Panics
@@ -339,12 +348,13 @@ where
             }
         }
 
+        let policy = self.trailing_slash;
         let mut router = Router::new();
         for def in modules {
             let built = (def.build)("").limited(def.body_limit);
             for &path in def.info.paths {
                 rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
-                router = router.route(path, built.main.clone());
+                router = router.route(path, slash_policy(path, built.main.clone(), policy));
             }
         }
         for (_, defs) in functions {
@@ -361,11 +371,33 @@ where
                         automatic: true,
                     });
                 }
-                router = router.route(path, method_router.clone());
+                router = router.route(path, slash_policy(path, method_router.clone(), policy));
             }
         }
         record(rows);
-        router.fallback(crate::__private::not_found)
+        router.fallback(move |uri: http::Uri| async move {
+            match policy.answer(&uri) {
+                Some(answer) => answer,
+                None => crate::__private::not_found().await,
+            }
+        })
+    }
+}
+
+/// A catch-all route is the only kind a path with a trailing slash or an empty segment can
+/// reach: the policy runs in front of it, before its middleware.
+fn slash_policy<S>(
+    path: &str,
+    router: MethodRouter<S>,
+    policy: crate::TrailingSlash,
+) -> MethodRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    if path.contains("{*") {
+        router.layer(crate::trailing_slash::TrailingSlashLayer(policy))
+    } else {
+        router
     }
 }
 

@@ -391,7 +391,13 @@ async fn no_method_path_spelling_or_header_skips_auth() {
                     request = request.header(*name, *value);
                 }
                 let res = request.send().await;
-                let expected = if reaches { 401 } else { 404 };
+                // A path with a trailing slash or an empty segment is redirected to its
+                // one spelling (308) before any middleware runs; other misses are 404s.
+                let expected = match (reaches, path.ends_with('/') || path.contains("//")) {
+                    (true, _) => 401,
+                    (false, true) => 308,
+                    (false, false) => 404,
+                };
                 assert_eq!(
                     res.status(),
                     expected,

@@ -1,0 +1,171 @@
+//! One policy for every route on a path with a trailing slash or an empty segment
+//! (`/api/hello/`, `/docs/a//b`), decided before any middleware or handler runs.
+//!
+//! No template can end in `/` or hold an empty segment, so such a path reaches a route only
+//! through a catch-all. `routes!` applies the policy in its `404` fallback, and in front of
+//! each catch-all route, so every route kind answers the same.
+
+use std::convert::Infallible;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
+use axum::response::{IntoResponse, Response};
+use http::header::LOCATION;
+use http::{HeaderValue, StatusCode, Uri};
+use tower::{Layer, Service};
+
+use crate::error::ApiError;
+
+/// What a request for `/api/hello/` (or `/docs/a//b`) gets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TrailingSlash {
+    /// `308 Permanent Redirect` to the path without trailing slash and without empty
+    /// segments, query kept, as Next.js answers by default. The default.
+    #[default]
+    Redirect,
+    /// A JSON `404`, as for any path no route matches.
+    NotFound,
+}
+
+impl TrailingSlash {
+    /// The answer for `uri`, when its path is not in the one spelling a route matches.
+    pub(crate) fn answer(self, uri: &Uri) -> Option<Response> {
+        let path = uri.path();
+        if path == "/" || !(path.ends_with('/') || path.contains("//")) {
+            return None;
+        }
+        Some(match (self, redirect_target(uri)) {
+            (TrailingSlash::Redirect, Some(target)) => {
+                let mut response = StatusCode::PERMANENT_REDIRECT.into_response();
+                response.headers_mut().insert(LOCATION, target);
+                response
+            }
+            _ => ApiError::not_found("Not found").into_response(),
+        })
+    }
+}
+
+/// The slash-less spelling of `uri`, or `None` where a redirect could leave the site: a
+/// backslash is read as `/` by browsers, so `/\evil.example/` would become
+/// `//evil.example`, another host.
+fn redirect_target(uri: &Uri) -> Option<HeaderValue> {
+    let path = uri.path();
+    if path.contains('\\') {
+        return None;
+    }
+    let mut target = String::with_capacity(path.len() + 1);
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        target.push('/');
+        target.push_str(segment);
+    }
+    if target.is_empty() {
+        target.push('/');
+    }
+    if let Some(query) = uri.query() {
+        target.push('?');
+        target.push_str(query);
+    }
+    HeaderValue::try_from(target).ok()
+}
+
+/// The policy in front of a catch-all route.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TrailingSlashLayer(pub TrailingSlash);
+
+impl<S> Layer<S> for TrailingSlashLayer {
+    type Service = TrailingSlashService<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        TrailingSlashService {
+            inner,
+            policy: self.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct TrailingSlashService<S> {
+    inner: S,
+    policy: TrailingSlash,
+}
+
+impl<S> Service<http::Request<Body>> for TrailingSlashService<S>
+where
+    S: Service<http::Request<Body>, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = futures_util::future::Either<
+        futures_util::future::Ready<Result<Response, Infallible>>,
+        S::Future,
+    >;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        use futures_util::future::{ready, Either};
+        match self.policy.answer(req.uri()) {
+            Some(response) => Either::Left(ready(Ok(response))),
+            None => Either::Right(self.inner.call(req)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(policy: TrailingSlash, uri: &str) -> Option<(u16, Option<String>)> {
+        policy.answer(&uri.parse().unwrap()).map(|r| {
+            (
+                r.status().as_u16(),
+                r.headers()
+                    .get(LOCATION)
+                    .map(|v| v.to_str().unwrap().to_owned()),
+            )
+        })
+    }
+
+    #[test]
+    fn redirects_to_the_slash_less_path_keeping_the_query() {
+        let r = TrailingSlash::Redirect;
+        assert_eq!(answer(r, "/"), None);
+        assert_eq!(answer(r, "/api/hello"), None);
+        assert_eq!(
+            answer(r, "/api/hello/"),
+            Some((308, Some("/api/hello".into())))
+        );
+        assert_eq!(
+            answer(r, "/api/hello/?a=1&b"),
+            Some((308, Some("/api/hello?a=1&b".into())))
+        );
+        assert_eq!(
+            answer(r, "/docs/a//b"),
+            Some((308, Some("/docs/a/b".into())))
+        );
+        assert_eq!(answer(r, "//"), Some((308, Some("/".into()))));
+    }
+
+    #[test]
+    fn never_redirects_off_site() {
+        let r = TrailingSlash::Redirect;
+        assert_eq!(
+            answer(r, "//evil.example/"),
+            Some((308, Some("/evil.example".into())))
+        );
+        assert_eq!(
+            answer(r, "/%5Cevil.example/"),
+            Some((308, Some("/%5Cevil.example".into())))
+        );
+    }
+
+    #[test]
+    fn not_found_policy_answers_404() {
+        assert_eq!(
+            answer(TrailingSlash::NotFound, "/api/hello/"),
+            Some((404, None))
+        );
+        assert_eq!(answer(TrailingSlash::NotFound, "/api/hello"), None);
+    }
+}
