@@ -72,7 +72,10 @@ fn client() -> TestClient {
 
 async fn location(client: &TestClient, uri: &str) -> (u16, Option<String>) {
     let res = client.get(uri).send().await;
-    (res.status().as_u16(), res.header("location").map(str::to_owned))
+    (
+        res.status().as_u16(),
+        res.header("location").map(str::to_owned),
+    )
 }
 
 #[tokio::test]
@@ -120,9 +123,20 @@ async fn a_redirect_never_leaves_the_site() {
 #[tokio::test]
 async fn no_slash_spelling_reaches_a_handler_without_its_middleware() {
     let client = client();
-    for uri in ["/secure/1/", "/secure//1", "/files/a/", "/files//a", "/files/a//b"] {
+    for uri in [
+        "/secure/1/",
+        "/secure//1",
+        "/files/a/",
+        "/files//a",
+        "/files/a//b",
+    ] {
         let res = client.get(uri).send().await;
-        assert_ne!(res.status(), 200, "{uri} reached the handler: {}", res.text());
+        assert_ne!(
+            res.status(),
+            200,
+            "{uri} reached the handler: {}",
+            res.text()
+        );
         assert!(
             res.status() == 308 || res.status() == 401 || res.status() == 404,
             "{uri}: {}",
