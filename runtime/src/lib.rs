@@ -1,4 +1,5 @@
-// The crate docs are the README, so every Rust block in README.md is a doctest
+// The crate docs are the README (runtime/README.md links to the root one, so the packaged
+// crate carries it), so every Rust block in README.md is a doctest
 // (`cargo test --doc -p routekit`): a block must compile, and it runs unless marked
 // `no_run` (a server that would not stop). Mark blocks that are not Rust with their language
 // (`sh`, `text`, `json`, `ts`), and use `ignore` only for Rust that cannot compile at all.
@@ -9,7 +10,7 @@
 // `# fn main() {}` is enough), or rustdoc wraps it in one and `super` misses its items.
 // The macro reference sits in runtime/docs/*.md, attached to the `pub use` of each macro
 // below (rustdoc shows a re-export's docs on the inlined macro page, then the macro crate's).
-#![doc = include_str!("../../README.md")]
+#![doc = include_str!("../README.md")]
 #![doc = include_str!("../docs/crate.md")]
 // Extractors and middleware answer `Result<T, Response>` like axum's own: the error is the
 // response to send, and boxing it would allocate on the error path for nothing.
