@@ -16,6 +16,36 @@ use crate::request::Request;
 ///
 /// Taking `Ctx<User>` in a handler whose route has no provider of `User` before it does not
 /// compile; `Option<Ctx<T>>` takes a value that may be absent.
+///
+/// ```
+/// use routekit::prelude::*;
+/// use routekit::test::TestClient;
+///
+/// #[derive(Clone)]
+/// struct User {
+///     name: String,
+/// }
+///
+/// #[middleware]
+/// async fn auth(headers: HeaderMap) -> Result<User, ApiError> {
+///     let name = headers.get("x-user").and_then(|v| v.to_str().ok());
+///     let name = name.ok_or_else(|| ApiError::unauthorized("Unauthorized"))?;
+///     Ok(User { name: name.to_owned() })
+/// }
+///
+/// #[route(GET, "/api/me")]
+/// #[middleware(auth)]
+/// async fn me(user: Ctx<User>) -> String {
+///     user.name.clone() // `Ctx<User>` derefs to `User`
+/// }
+///
+/// # #[tokio::main]
+/// # async fn main() {
+/// let client = TestClient::new(routes![me]);
+/// assert_eq!(client.get("/api/me").header("x-user", "ada").send().await.text(), "ada");
+/// assert_eq!(client.get("/api/me").send().await.status(), 401);
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Ctx<T>(pub T);
 
@@ -83,6 +113,35 @@ pub type NextFuture = Pin<Box<dyn Future<Output = HttpResponse> + Send>>;
 
 /// The rest of the chain, as `axum::middleware::Next`: an around middleware calls
 /// `next.run(req).await` once to reach the handler.
+///
+/// ```
+/// use routekit::prelude::*;
+/// use routekit::test::TestClient;
+///
+/// // Before: refuse or adjust the request. After: adjust the response.
+/// #[middleware]
+/// async fn maintenance(req: Request, next: Next) -> Response {
+///     if req.header("x-maintenance").is_some() {
+///         return Response::error(503, "Down for maintenance");
+///     }
+///     next.run(req).await.header("x-served-by", "routekit")
+/// }
+///
+/// #[route(GET, "/api/hello")]
+/// #[middleware(maintenance)]
+/// async fn hello() -> &'static str {
+///     "Hello"
+/// }
+///
+/// # #[tokio::main]
+/// # async fn main() {
+/// let client = TestClient::new(routes![hello]);
+/// let res = client.get("/api/hello").send().await;
+/// assert_eq!((res.text().as_str(), res.header("x-served-by")), ("Hello", Some("routekit")));
+/// let res = client.get("/api/hello").header("x-maintenance", "1").send().await;
+/// assert_eq!(res.status(), 503);
+/// # }
+/// ```
 pub struct Next {
     rest: Box<dyn FnOnce(Request) -> NextFuture + Send>,
 }

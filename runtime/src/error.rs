@@ -18,6 +18,35 @@ use serde_json::Value;
 /// { status })` calls in Next.js and TanStack Start handlers. [`ApiError::internal`] logs its
 /// cause with `tracing` and answers a body that hides it, so a database error message never
 /// reaches a client.
+///
+/// ```
+/// use routekit::prelude::*;
+/// use routekit::test::TestClient;
+///
+/// #[route(GET, "/api/posts/$id")]
+/// async fn post(id: u64) -> Result<Response, ApiError> {
+///     match id {
+///         1 => Ok(Response::json(&serde_json::json!({ "id": 1 }))),
+///         2 => Err(ApiError::forbidden("Not yours")),
+///         3 => {
+///             let cause = std::io::Error::other("connection refused (db.internal:5432)");
+///             Err(ApiError::internal(cause)) // logged, never sent
+///         }
+///         _ => Err(ApiError::not_found("Not found")),
+///     }
+/// }
+///
+/// # #[tokio::main]
+/// # async fn main() {
+/// let client = TestClient::new(routes![post]);
+/// let res = client.get("/api/posts/2").send().await;
+/// assert_eq!((res.status().as_u16(), res.text().as_str()), (403, r#"{"error":"Not yours"}"#));
+/// let res = client.get("/api/posts/3").send().await;
+/// assert_eq!(res.status(), 500);
+/// assert_eq!(res.text(), r#"{"error":"Internal server error"}"#);
+/// assert_eq!(client.get("/api/posts/9").send().await.status(), 404);
+/// # }
+/// ```
 pub struct ApiError {
     status: StatusCode,
     body: Value,

@@ -1,20 +1,17 @@
-//! routekit: the route-handler style of Next.js (`route.ts` exporting `GET`, `POST`, …)
-//! and TanStack Start server routes, for Rust, expanding into plain axum 0.8 routers.
-//!
-//! ```ignore
-//! use routekit::prelude::*;
-//!
-//! #[route("/api/posts/$id")]
-//! mod post {
-//!     use super::*;
-//!     pub async fn GET(id: u64) -> Response { Response::json(&serde_json::json!({ "id": id })) }
-//! }
-//!
-//! let app: axum::Router = routes![post];
-//! ```
-//!
-//! See the README for the full guide; the modules below hold one concept each.
-
+// The crate docs are the README (runtime/README.md links to the root one, so the packaged
+// crate carries it), so every Rust block in README.md is a doctest
+// (`cargo test --doc -p routekit`): a block must compile, and it runs unless marked
+// `no_run` (a server that would not stop). Mark blocks that are not Rust with their language
+// (`sh`, `text`, `json`, `ts`), and use `ignore` only for Rust that cannot compile at all.
+// Lines starting with `# ` are compiled but hidden on docs.rs; keep them few, since GitHub
+// shows them. `doc_support` (runtime/docs/support, a dev-dependency) holds stand-ins (`Db`,
+// `User`, `app()`) so a block needs one hidden line, `# use doc_support::{Db, User};`, not
+// ten. A block holding `mod`s with `use super::*` must define `fn main` itself (a hidden
+// `# fn main() {}` is enough), or rustdoc wraps it in one and `super` misses its items.
+// The macro reference sits in runtime/docs/*.md, attached to the `pub use` of each macro
+// below (rustdoc shows a re-export's docs on the inlined macro page, then the macro crate's).
+#![doc = include_str!("../README.md")]
+#![doc = include_str!("../docs/crate.md")]
 // Extractors and middleware answer `Result<T, Response>` like axum's own: the error is the
 // response to send, and boxing it would allocate on the error path for nothing.
 #![allow(clippy::result_large_err)]
@@ -40,7 +37,17 @@ pub use context::{Ctx, Next};
 pub use error::ApiError;
 pub use request::Request;
 pub use response::Response;
-pub use routekit_macros::{middleware, route, routes};
+#[doc(inline)]
+#[doc = include_str!("../docs/route.md")]
+pub use routekit_macros::route;
+
+#[doc(inline)]
+#[doc = include_str!("../docs/middleware.md")]
+pub use routekit_macros::middleware;
+
+#[doc(inline)]
+#[doc = include_str!("../docs/routes.md")]
+pub use routekit_macros::routes;
 pub use routes::{format_route_table, route_table, MethodInfo, RouteEntry, RouteInfo};
 pub use serve::{serve, serve_on, Server};
 pub use trailing_slash::TrailingSlash;

@@ -43,6 +43,29 @@ macro_rules! static_value {
 /// A Fetch-style response: build it with a constructor, refine it with
 /// [`status`](Response::status), [`header`](Response::header) and
 /// [`cookie`](Response::cookie), return it from a handler.
+///
+/// ```
+/// use routekit::cookie::Cookie;
+/// use routekit::Response;
+///
+/// // Response.json(post, { status: 201 }), with a header and a cookie
+/// let res = Response::json(&serde_json::json!({ "id": 1 }))
+///     .status(201)
+///     .header("location", "/api/posts/1")
+///     .cookie(Cookie::new("seen", "1"));
+/// assert_eq!(res.status_code(), 201);
+/// let headers = res.headers().unwrap();
+/// assert_eq!(headers["content-type"], "application/json");
+/// assert_eq!(headers["set-cookie"], "seen=1");
+///
+/// assert_eq!(Response::redirect("/login").status_code(), 307);
+/// assert_eq!(Response::empty().status_code(), 204);
+/// assert_eq!(Response::error(404, "Not found").status_code(), 404);
+///
+/// // A header that would split the response is never sent: the answer becomes a 500.
+/// let res = Response::text("hi").header("x-note", "a\r\nset-cookie: admin=1");
+/// assert_eq!(res.status_code(), 500);
+/// ```
 pub struct Response {
     inner: Result<http::Response<Body>, Invalid>,
 }
@@ -203,6 +226,15 @@ impl Response {
 
     /// A body streamed from `stream`, chunk by chunk; no content type unless one is set.
     /// An `Err` item ends the response abruptly, as a failed upstream would.
+    ///
+    /// ```
+    /// use futures_util::stream;
+    /// use routekit::Response;
+    ///
+    /// let chunks = ["Hello, ", "World!"].map(Ok::<_, std::io::Error>);
+    /// let res = Response::stream(stream::iter(chunks)).header("content-type", "text/plain");
+    /// assert_eq!(res.status_code(), 200);
+    /// ```
     pub fn stream<S, B, E>(stream: S) -> Self
     where
         S: Stream<Item = Result<B, E>> + Send + 'static,
@@ -213,6 +245,16 @@ impl Response {
     }
 
     /// Server-sent events (`text/event-stream`) from a stream of axum [`Event`]s.
+    ///
+    /// ```
+    /// use axum::response::sse::Event;
+    /// use futures_util::stream;
+    /// use routekit::Response;
+    ///
+    /// let events = (1..=3).map(|n| Ok::<_, std::convert::Infallible>(Event::default().data(n.to_string())));
+    /// let res = Response::sse(stream::iter(events));
+    /// assert_eq!(res.headers().unwrap()["content-type"], "text/event-stream");
+    /// ```
     pub fn sse<S, E>(stream: S) -> Self
     where
         S: Stream<Item = Result<Event, E>> + Send + 'static,

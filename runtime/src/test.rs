@@ -1,11 +1,32 @@
 //! In-process requests against a router, the way to test a routekit app.
 //!
-//! ```ignore
-//! let client = TestClient::new(app);
+//! ```
+//! use routekit::prelude::*;
+//! use routekit::test::TestClient;
+//! use serde::Deserialize;
+//!
+//! #[derive(Deserialize)]
+//! struct Post {
+//!     id: u64,
+//! }
+//!
+//! #[route(GET, "/api/posts/$id")]
+//! async fn post(id: u64, headers: HeaderMap) -> Result<Response, ApiError> {
+//!     headers.get("authorization").ok_or_else(|| ApiError::unauthorized("Unauthorized"))?;
+//!     Ok(Response::json(&serde_json::json!({ "id": id })))
+//! }
+//!
+//! # #[tokio::main]
+//! # async fn main() {
+//! let client = TestClient::new(routes![post]);
 //! let res = client.get("/api/posts/1").header("authorization", "Bearer t").send().await;
 //! assert_eq!(res.status(), 200);
 //! let post: Post = res.json();
+//! assert_eq!(post.id, 1);
+//! # }
 //! ```
+//!
+//! In a test crate, write the same inside `#[tokio::test] async fn …`.
 
 use axum::body::Body;
 use axum::Router;
@@ -17,6 +38,25 @@ use serde::Serialize;
 use tower::ServiceExt;
 
 /// Sends requests to a router in process: no socket, no server.
+///
+/// The requests go through the whole router (middleware, automatic answers, the JSON
+/// `404`), so a test sees what a client would, without the [`Server`](crate::Server)'s
+/// request log and `x-request-id`.
+///
+/// ```
+/// # use routekit::test::TestClient;
+/// # #[tokio::main]
+/// # async fn main() {
+/// # let app = doc_support::app();
+/// let client = TestClient::new(app);
+/// let res = client.post("/api/users").json(&serde_json::json!({ "name": "Ada" })).send().await;
+/// assert_eq!(res.status(), 201);
+/// assert_eq!(res.json::<serde_json::Value>()["id"], 1);
+///
+/// let res = client.patch("/api/posts/1").json(&serde_json::json!({ "title": "Edited" })).send().await;
+/// assert_eq!(res.status(), 401); // the route's `auth` middleware ran
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct TestClient {
     app: Router,

@@ -169,6 +169,19 @@ pub fn verify_stripe_at(
 /// Builds a `stripe-signature` header, `t={timestamp},v1={hex}`, for `payload` signed with
 /// `secret`: to test a webhook handler or send it test events, like stripe-node's
 /// `generateTestHeaderString`.
+///
+/// ```
+/// use std::time::{SystemTime, UNIX_EPOCH};
+/// use routekit::webhook::{sign_stripe, verify_stripe, WebhookError};
+///
+/// let body = br#"{"id":"evt_1","type":"checkout.session.completed"}"#;
+/// let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+/// let header = sign_stripe(body, "whsec_test", now);
+/// assert!(verify_stripe(body, &header, "whsec_test").is_ok());
+///
+/// // Another secret, or a body changed after signing, fails.
+/// assert!(matches!(verify_stripe(body, &header, "whsec_other"), Err(WebhookError::SignatureMismatch)));
+/// ```
 pub fn sign_stripe(payload: &[u8], secret: &str, timestamp: u64) -> String {
     let signature = mac(payload, secret, timestamp).finalize().into_bytes();
     format!("t={timestamp},{SCHEME}={}", hex::encode(signature))

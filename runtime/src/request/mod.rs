@@ -40,6 +40,50 @@ const MULTIPART: &str = "multipart/form-data";
 /// `getUser(request)`) and its future stays `Send`, as axum requires. axum's `Body` is not
 /// `Sync`, hence the body sits in a `Mutex` that is only ever reached through `&mut self`
 /// (`Mutex::into_inner`, never locked), and the caches are `OnceLock` rather than `OnceCell`.
+///
+/// ```
+/// use routekit::prelude::*;
+/// use routekit::test::TestClient;
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize)]
+/// struct NewComment {
+///     body: String,
+/// }
+///
+/// #[route(POST, "/api/posts/$id/comments")]
+/// async fn comment(id: u64, mut req: Request) -> Result<Response, ApiError> {
+///     // `request.nextUrl.searchParams.get("page")`, `request.headers.get(…)`, `cookies.get(…)`
+///     let page: u32 = req.search_params().get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+///     let from = req.header("referer").unwrap_or("-").to_owned();
+///     let signed_in = req.cookies().get("token").is_some();
+///     // `await request.json()`: 415, 400 or 413 through `?` when the body is not right
+///     let comment: NewComment = req.json().await?;
+///     Ok(Response::json(&serde_json::json!({
+///         "post": id, "page": page, "from": from, "signed_in": signed_in, "body": comment.body,
+///     }))
+///     .status(201))
+/// }
+///
+/// # #[tokio::main]
+/// # async fn main() {
+/// let client = TestClient::new(routes![comment]);
+/// let res = client
+///     .post("/api/posts/7/comments?page=2")
+///     .header("cookie", "token=abc")
+///     .json(&serde_json::json!({ "body": "Nice" }))
+///     .send()
+///     .await;
+/// assert_eq!(res.status(), 201);
+/// assert_eq!(
+///     res.text(),
+///     r#"{"body":"Nice","from":"-","page":2,"post":7,"signed_in":true}"#
+/// );
+///
+/// let res = client.post("/api/posts/7/comments").body("Nice").send().await;
+/// assert_eq!(res.status(), 415);
+/// # }
+/// ```
 pub struct Request {
     parts: http::request::Parts,
     /// `None` once a reader took it.
