@@ -237,9 +237,10 @@ fn check_optional_before_catch_all(
     template: &str,
     segments: &[Segment],
 ) -> Result<(), TemplateError> {
-    let Some(catch_all) = segments.last().filter(|s| {
-        matches!(s, Segment::CatchAll(_) | Segment::OptionalCatchAll(_))
-    }) else {
+    let Some(catch_all) = segments
+        .last()
+        .filter(|s| matches!(s, Segment::CatchAll(_) | Segment::OptionalCatchAll(_)))
+    else {
         return Ok(());
     };
     let before = &segments[..segments.len() - 1];
@@ -371,7 +372,10 @@ mod tests {
             paths("/{-$a}/{-$b}/{-$c}"),
             ["/", "/{a}", "/{a}/{b}", "/{a}/{b}/{c}"]
         );
-        assert_eq!(paths("/{-$a}/$b/{-$c}"), ["/{b}", "/{a}/{b}", "/{a}/{b}/{c}"]);
+        assert_eq!(
+            paths("/{-$a}/$b/{-$c}"),
+            ["/{b}", "/{a}/{b}", "/{a}/{b}/{c}"]
+        );
         // A fixed segment between them keeps every combination apart.
         assert_eq!(
             paths("/{-$a}/x/{-$b}"),
@@ -379,14 +383,22 @@ mod tests {
         );
         assert_eq!(
             paths("/{-$lang}/docs/[[...slug]]"),
-            ["/docs", "/{lang}/docs", "/docs/{*slug}", "/{lang}/docs/{*slug}"]
+            [
+                "/docs",
+                "/{lang}/docs",
+                "/docs/{*slug}",
+                "/{lang}/docs/{*slug}"
+            ]
         );
     }
 
     #[test]
     fn optional_segment_right_before_a_catch_all_is_refused() {
         fails("/{-$a}/$", "no fixed segment between them");
-        fails("/x/{-$lang}/[...slug]", "`{-$lang}` and the catch-all `[...slug]`");
+        fails(
+            "/x/{-$lang}/[...slug]",
+            "`{-$lang}` and the catch-all `[...slug]`",
+        );
         fails("/{-$a}/$b/[[...rest]]", "`[[...rest]]`");
         fails("/{-$a}/{*rest}", "put a fixed segment between them");
         assert!(parse("/{-$lang}/docs/$").is_ok());
