@@ -380,10 +380,11 @@ fn every_shape_error<T: DeserializeOwned>(
     bytes: &[u8],
     first: &serde_json::Error,
 ) -> Result<T, JsonFailure<T>> {
-    // A syntax error later in the body is the more basic mistake: report it alone.
     let value: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(value) => value,
-        Err(error) => return Err(JsonFailure::Body(json_syntax_error(&error))),
+        // Past the first error the body is broken or nested deeper than a `Value` may be
+        // (serde skips an unknown field without that limit): the first error, at its path.
+        Err(_) => return Err(first_shape_error(bytes)),
     };
     let collected = collect::collect::<T>(&value);
     let mut errors = ValidationError::default();
@@ -396,6 +397,25 @@ fn every_shape_error<T: DeserializeOwned>(
         errors.push(String::new(), without_position(first));
     }
     Err(JsonFailure::Shape(errors, collected.filled))
+}
+
+/// The first error of a body that does not fit `T`, at its path.
+fn first_shape_error<T: DeserializeOwned>(bytes: &[u8]) -> JsonFailure<T> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let error = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => return JsonFailure::Body(BodyError::Malformed("malformed JSON".to_owned())),
+        Err(error) => error,
+    };
+    let inner = error.inner();
+    match inner.classify() {
+        serde_json::error::Category::Data => {
+            match shape_error(error.path(), &without_position(inner)) {
+                BodyError::Invalid(errors) => JsonFailure::Shape(errors, None),
+                other => JsonFailure::Body(other),
+            }
+        }
+        _ => JsonFailure::Body(json_syntax_error(inner)),
+    }
 }
 
 fn json_syntax_error(error: &serde_json::Error) -> BodyError {
