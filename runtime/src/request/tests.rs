@@ -638,3 +638,64 @@ fn cookie_names_are_matched_as_sent() {
     assert_eq!(cookies.get("v"), Some("✓"));
     assert_eq!(cookies.get("bad"), None, "not UTF-8 once decoded: skipped");
 }
+
+#[tokio::test]
+async fn unknown_fields_flatten_and_untagged_enums_are_reported_too() {
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Strict {
+        name: String,
+        age: u8,
+    }
+    let json = field_errors::<Strict>(r#"{"name": 1, "extra": true}"#).await;
+    assert_eq!(
+        json["fieldErrors"],
+        serde_json::json!({
+            "name": ["invalid type: integer `1`, expected a string"],
+            "extra": ["unknown field `extra`, expected `name` or `age`"],
+            "age": ["missing field"],
+        })
+    );
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Meta {
+        id: u32,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct WithMeta {
+        title: String,
+        #[serde(flatten)]
+        meta: Meta,
+    }
+    let json = field_errors::<WithMeta>(r#"{"title": 2}"#).await;
+    assert_eq!(
+        json["fieldErrors"]["title"],
+        serde_json::json!(["invalid type: integer `2`, expected a string"]),
+        "{json}"
+    );
+
+    #[derive(Debug, Deserialize)]
+    #[serde(untagged)]
+    #[allow(dead_code)]
+    enum IdOrName {
+        Id(u32),
+        Name(String),
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Lookup {
+        who: IdOrName,
+        n: u8,
+    }
+    let json = field_errors::<Lookup>(r#"{"who": [], "n": "x"}"#).await;
+    assert_eq!(
+        json["fieldErrors"],
+        serde_json::json!({
+            "who": ["data did not match any variant of untagged enum IdOrName"],
+            "n": ["invalid type: string \"x\", expected u8"],
+        })
+    );
+}
