@@ -9,7 +9,7 @@ use crate::method;
 use crate::template::{self, Template};
 
 /// The options `#[route("/p", …)]` accepts.
-pub const OPTIONS: &[&str] = &["revalidate", "body_limit"];
+pub const OPTIONS: &[&str] = &["revalidate", "expire", "body_limit"];
 
 /// `#[route(GET, "/p", revalidate = 60)]`, parsed and checked.
 pub struct RouteArgs {
@@ -18,7 +18,32 @@ pub struct RouteArgs {
     pub template_lit: LitStr,
     pub template: Template,
     pub revalidate: Option<u32>,
+    /// `expire = N` (hardening): seconds a stale answer may still be served, counted from
+    /// the response; Next.js `expireTime`, one year by default.
+    pub expire: Option<u32>,
     pub body_limit: Option<usize>,
+}
+
+/// Next.js's default `expireTime`: one year.
+const DEFAULT_EXPIRE: u32 = 31_536_000;
+
+impl RouteArgs {
+    /// The `Cache-Control` of `revalidate = N`, as Next.js 16 writes it:
+    /// `s-maxage=N, stale-while-revalidate=EXPIRE-N`, the second part left out when
+    /// `N >= EXPIRE`; `revalidate = 0` is Next.js's "never cache" header.
+    pub fn cache_control(&self) -> Option<String> {
+        let revalidate = self.revalidate?;
+        if revalidate == 0 {
+            return Some("private, no-cache, no-store, max-age=0, must-revalidate".to_owned());
+        }
+        let expire = self.expire.unwrap_or(DEFAULT_EXPIRE);
+        Some(
+            match expire.checked_sub(revalidate).filter(|swr| *swr > 0) {
+                Some(swr) => format!("s-maxage={revalidate}, stale-while-revalidate={swr}"),
+                None => format!("s-maxage={revalidate}"),
+            },
+        )
+    }
 }
 
 impl Parse for RouteArgs {
@@ -63,6 +88,8 @@ impl Parse for RouteArgs {
             }
         };
         let mut revalidate = None;
+        let mut expire = None;
+        let mut expire_tokens = None;
         let mut body_limit = None;
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
@@ -81,6 +108,15 @@ impl Parse for RouteArgs {
                         "seconds, as in `revalidate = 60`",
                     )
                 }
+                "expire" => {
+                    expire = int_option(
+                        &mut errors,
+                        &name,
+                        &value,
+                        "seconds, as in `expire = 86_400`",
+                    );
+                    expire_tokens = Some((name.clone(), value.clone()));
+                }
                 "body_limit" => {
                     body_limit = int_option(
                         &mut errors,
@@ -98,11 +134,24 @@ impl Parse for RouteArgs {
                 ),
             }
         }
+        match (&expire_tokens, revalidate, expire) {
+            (Some((name, _)), None, _) => errors.error(
+                name,
+                "`expire` bounds how long a `revalidate` answer may be served stale: add `revalidate = N` (N below expire), or remove `expire`",
+            ),
+            (Some((_, value)), Some(revalidate), Some(expire)) if expire <= revalidate => errors
+                .error(
+                    value,
+                    format!("`expire` must be greater than `revalidate` ({revalidate}): a stale answer is served from `revalidate` until `expire` seconds, so write `expire = {}` or more", u64::from(revalidate) + 1),
+                ),
+            _ => {}
+        }
         errors.finish(RouteArgs {
             method,
             template_lit,
             template,
             revalidate,
+            expire,
             body_limit,
         })
     }

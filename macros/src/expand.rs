@@ -244,10 +244,16 @@ fn endpoint(
         Some(value) => quote!(#rk::revalidate(
             #rk::respond(#call),
             const { #rk::http::HeaderValue::from_static(#value) },
+            __routekit_credentialed,
         )),
         None => quote!(#rk::respond(#call)),
     };
+    // `revalidate`: whether the request carries credentials, read before a body reader
+    // takes the parts.
+    let credentialed = revalidate
+        .map(|_| quote!(let __routekit_credentialed = #rk::credentialed(&__rk_parts.headers);));
     let code = quote! {
+        #credentialed
         #(#stmts)*
         #respond
     };
@@ -291,10 +297,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let mut bounds = Vec::new();
     let mut method_infos = Vec::new();
     let mut chain = Chain::default();
-    let revalidate = route
-        .args
-        .revalidate
-        .map(|seconds| format!("s-maxage={seconds}, stale-while-revalidate"));
+    let revalidate = route.args.cache_control();
     let route_level: Vec<&MiddlewareItem> = route.route_middleware.iter().collect();
     let template = route.args.template_lit.value();
     bounds.extend(middleware_bounds(&route_level));

@@ -214,6 +214,7 @@ fn check(template: &str, segments: &[Segment]) -> Result<(), TemplateError> {
             names.push(name);
         }
     }
+    check_optional_before_catch_all(template, segments)?;
     if names.len() > MAX_PARAMS {
         return err(format!(
             "`{template}` has {} parameters; a route may have at most {MAX_PARAMS}",
@@ -228,34 +229,101 @@ fn check(template: &str, segments: &[Segment]) -> Result<(), TemplateError> {
     Ok(())
 }
 
+/// An optional segment followed by a catch-all with no fixed segment between them cannot be
+/// served: with the optional absent, the catch-all would start where the optional's segment
+/// stands, and axum's router refuses a catch-all beside a parameter (it would also be
+/// ambiguous: in `/{-$a}/$` is `/x/y` `a = x` or all splat?).
+fn check_optional_before_catch_all(
+    template: &str,
+    segments: &[Segment],
+) -> Result<(), TemplateError> {
+    let Some(catch_all) = segments
+        .last()
+        .filter(|s| matches!(s, Segment::CatchAll(_) | Segment::OptionalCatchAll(_)))
+    else {
+        return Ok(());
+    };
+    let before = &segments[..segments.len() - 1];
+    let fixed = before.iter().rposition(|s| matches!(s, Segment::Static(_)));
+    let unfixed = &before[fixed.map_or(0, |i| i + 1)..];
+    if let Some(Segment::Optional(name)) =
+        unfixed.iter().find(|s| matches!(s, Segment::Optional(_)))
+    {
+        let catch_all = match catch_all {
+            Segment::CatchAll(name) if name == "_splat" => "$".to_owned(),
+            Segment::CatchAll(name) => format!("[...{name}]"),
+            _ => format!("[[...{}]]", catch_all.name().unwrap_or_default()),
+        };
+        return err(format!(
+            "optional segment `{{-${name}}}` and the catch-all `{catch_all}` in `{template}` have no fixed segment between them, so both would claim the same segment: put a fixed segment between them (`{{-${name}}}/docs/{catch_all}`), make the segment required (`${name}`), or drop it and read it from the catch-all"
+        ));
+    }
+    Ok(())
+}
+
 impl Template {
     /// The axum paths this template registers: one, or one per combination of optional
     /// pieces present and absent (axum's `{*rest}` does not match an empty rest).
+    ///
+    /// Optional segments fill left to right, as in TanStack Start: of the combinations that
+    /// match the same URLs (`/posts/{category}` and `/posts/{slug}` for
+    /// `/posts/{-$category}/{-$slug}`), only the one with the earlier segments present is
+    /// registered, so `/posts/tech` binds `category`.
     pub fn axum_paths(&self) -> Vec<String> {
-        let mut paths = vec![String::new()];
-        for segment in &self.segments {
-            match segment {
-                Segment::Static(text) => push_all(&mut paths, text),
-                Segment::Param(name) => push_all(&mut paths, &format!("{{{name}}}")),
-                Segment::CatchAll(name) => push_all(&mut paths, &format!("{{*{name}}}")),
-                Segment::Optional(name) => {
-                    let mut with = paths.clone();
-                    push_all(&mut with, &format!("{{{name}}}"));
-                    paths.extend(with);
+        let optional = self
+            .segments
+            .iter()
+            .filter(|s| matches!(s, Segment::Optional(_) | Segment::OptionalCatchAll(_)))
+            .count();
+        // Combination `mask`: bit `k` set = optional piece `k` (counted from the left)
+        // present. In increasing mask order; of several combinations with one shape, the
+        // left-to-right fill (earlier pieces present: the larger bit-reversed mask) wins.
+        let fill_rank = |mask: u32| (0..optional).fold(0u32, |key, k| key << 1 | (mask >> k & 1));
+        let mut chosen: Vec<(String, String, u32)> = Vec::with_capacity(1 << optional);
+        for mask in 0..1u32 << optional {
+            let (path, shape) = self.combination(mask);
+            match chosen.iter_mut().find(|(_, s, _)| *s == shape) {
+                Some(entry) if fill_rank(mask) > fill_rank(entry.2) => {
+                    *entry = (path, shape, mask);
                 }
-                Segment::OptionalCatchAll(name) => {
-                    let mut with = paths.clone();
-                    push_all(&mut with, &format!("{{*{name}}}"));
-                    paths.extend(with);
-                }
+                Some(_) => {}
+                None => chosen.push((path, shape, mask)),
             }
         }
-        let mut paths: Vec<String> = paths
-            .into_iter()
-            .map(|p| if p.is_empty() { "/".to_owned() } else { p })
-            .collect();
-        paths.dedup();
-        paths
+        chosen.sort_by_key(|entry| entry.2);
+        chosen.into_iter().map(|(path, _, _)| path).collect()
+    }
+
+    /// The axum path and its shape (parameter names blanked) with the optional pieces of
+    /// `mask` present.
+    fn combination(&self, mask: u32) -> (String, String) {
+        let mut path = String::new();
+        let mut shape = String::new();
+        let mut k = 0;
+        for segment in &self.segments {
+            let (piece, blank) = match segment {
+                Segment::Static(text) => (text.clone(), text.as_str()),
+                Segment::Param(name) => (format!("{{{name}}}"), "{}"),
+                Segment::CatchAll(name) => (format!("{{*{name}}}"), "{*}"),
+                Segment::Optional(name) | Segment::OptionalCatchAll(name) => {
+                    let present = mask >> k & 1 == 1;
+                    k += 1;
+                    match (present, segment) {
+                        (false, _) => continue,
+                        (true, Segment::Optional(_)) => (format!("{{{name}}}"), "{}"),
+                        (true, _) => (format!("{{*{name}}}"), "{*}"),
+                    }
+                }
+            };
+            path.push('/');
+            path.push_str(&piece);
+            shape.push('/');
+            shape.push_str(blank);
+        }
+        if path.is_empty() {
+            path.push('/');
+        }
+        (path, shape)
     }
 
     /// The parameters, in template order.
@@ -266,13 +334,6 @@ impl Template {
     /// The parameter called `name`.
     pub fn param(&self, name: &str) -> Option<&Segment> {
         self.params().find(|s| s.name() == Some(name))
-    }
-}
-
-fn push_all(paths: &mut [String], segment: &str) {
-    for path in paths {
-        path.push('/');
-        path.push_str(segment);
     }
 }
 
@@ -301,14 +362,58 @@ mod tests {
     }
 
     #[test]
+    fn optional_segments_fill_left_to_right() {
+        // `/posts/tech` is `category`, not `slug`: one path per shape, the left fill.
+        assert_eq!(
+            paths("/posts/{-$category}/{-$slug}"),
+            ["/posts", "/posts/{category}", "/posts/{category}/{slug}"]
+        );
+        assert_eq!(
+            paths("/{-$a}/{-$b}/{-$c}"),
+            ["/", "/{a}", "/{a}/{b}", "/{a}/{b}/{c}"]
+        );
+        assert_eq!(
+            paths("/{-$a}/$b/{-$c}"),
+            ["/{b}", "/{a}/{b}", "/{a}/{b}/{c}"]
+        );
+        // A fixed segment between them keeps every combination apart.
+        assert_eq!(
+            paths("/{-$a}/x/{-$b}"),
+            ["/x", "/{a}/x", "/x/{b}", "/{a}/x/{b}"]
+        );
+        assert_eq!(
+            paths("/{-$lang}/docs/[[...slug]]"),
+            [
+                "/docs",
+                "/{lang}/docs",
+                "/docs/{*slug}",
+                "/{lang}/docs/{*slug}"
+            ]
+        );
+    }
+
+    #[test]
+    fn optional_segment_right_before_a_catch_all_is_refused() {
+        fails("/{-$a}/$", "no fixed segment between them");
+        fails(
+            "/x/{-$lang}/[...slug]",
+            "`{-$lang}` and the catch-all `[...slug]`",
+        );
+        fails("/{-$a}/$b/[[...rest]]", "`[[...rest]]`");
+        fails("/{-$a}/{*rest}", "put a fixed segment between them");
+        assert!(parse("/{-$lang}/docs/$").is_ok());
+    }
+
+    #[test]
     fn segments_carry_names_and_kinds() {
-        let t = parse("/a/$id/{-$lang}/[...rest]").unwrap();
+        let t = parse("/a/$id/{-$lang}/x/[...rest]").unwrap();
         assert_eq!(
             t.segments,
             [
                 Segment::Static("a".into()),
                 Segment::Param("id".into()),
                 Segment::Optional("lang".into()),
+                Segment::Static("x".into()),
                 Segment::CatchAll("rest".into()),
             ]
         );
@@ -363,7 +468,67 @@ mod tests {
                 for path in t.axum_paths() {
                     prop_assert!(path.starts_with('/'));
                 }
+                serve(&template, &t);
             }
         }
+
+        /// Templates built from every kind of segment: each one accepted registers in a
+        /// real axum router without a panic, so an accepted template can always be served.
+        #[test]
+        fn every_accepted_template_is_servable(
+            segments in proptest::collection::vec(segment(), 0..6)
+        ) {
+            let template = format!("/{}", segments.join("/"));
+            if let Ok(t) = parse(&template) {
+                serve(&template, &t);
+            }
+        }
+    }
+
+    fn segment() -> impl Strategy<Value = String> {
+        let name = prop_oneof![Just("a"), Just("b"), Just("c"), Just("d"), Just("slug")];
+        prop_oneof![
+            prop_oneof![Just("x"), Just("docs"), Just("a.b"), Just("-")].prop_map(str::to_owned),
+            name.clone().prop_map(|n| format!("${n}")),
+            name.clone().prop_map(|n| format!("[{n}]")),
+            name.clone().prop_map(|n| format!("{{{n}}}")),
+            name.clone().prop_map(|n| format!("{{-${n}}}")),
+            Just("$".to_owned()),
+            name.clone().prop_map(|n| format!("[...{n}]")),
+            name.clone().prop_map(|n| format!("{{*{n}}}")),
+            name.prop_map(|n| format!("[[...{n}]]")),
+        ]
+    }
+
+    /// Registers every path of `t` in one axum router, as `routes!` does for one route.
+    fn serve(template: &str, t: &Template) {
+        let paths = t.axum_paths();
+        let registered = std::panic::catch_unwind(|| {
+            let mut router: axum::Router = axum::Router::new();
+            for path in &paths {
+                router = router.route(path, axum::routing::get(|| async {}));
+            }
+        });
+        assert!(
+            registered.is_ok(),
+            "`{template}` was accepted but its paths {paths:?} do not register"
+        );
+        // `routes!` refuses two paths of one shape (the same URLs, other names).
+        let mut shapes: Vec<String> = paths
+            .iter()
+            .map(|p| {
+                p.split('/')
+                    .map(|s| match s.strip_prefix("{*") {
+                        Some(_) => "{*}",
+                        None if s.starts_with('{') => "{}",
+                        None => s,
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect();
+        shapes.sort();
+        shapes.dedup();
+        assert_eq!(shapes.len(), paths.len(), "`{template}`: {paths:?}");
     }
 }

@@ -214,13 +214,24 @@ pub fn respond<R: IntoResponse>(value: R) -> Response {
 /// `revalidate = N`: `Cache-Control` on a successful answer the handler left uncached.
 /// The generated code builds `cache_control` in a `const` block, so its bytes are checked
 /// once at compile time rather than in every response.
+///
+/// An answer to a request with `Authorization` or `Cookie` is `private, no-store` instead:
+/// shared-cache directives would let a CDN store one user's answer for everyone (RFC 9111
+/// §3.5 lets a shared cache store an authorized answer carrying `s-maxage`), and Next.js
+/// renders a handler that reads credentials dynamically, never cached.
 #[inline]
-pub fn revalidate(mut response: Response, cache_control: HeaderValue) -> Response {
+pub fn revalidate(
+    mut response: Response,
+    cache_control: HeaderValue,
+    credentialed: bool,
+) -> Response {
     if response.status().is_success() {
-        response
-            .headers_mut()
-            .entry(CACHE_CONTROL)
-            .or_insert(cache_control);
+        let value = if credentialed {
+            const { HeaderValue::from_static("private, no-store") }
+        } else {
+            cache_control
+        };
+        response.headers_mut().entry(CACHE_CONTROL).or_insert(value);
     }
     response
 }
@@ -238,6 +249,12 @@ pub fn automatic_answer(method: &http::Method, allow: &'static str) -> Response 
     } else {
         method_not_allowed(method, allow)
     }
+}
+
+/// Whether a request carries credentials a shared cache must not answer for everyone.
+#[inline]
+pub fn credentialed(headers: &http::HeaderMap) -> bool {
+    headers.contains_key(http::header::AUTHORIZATION) || headers.contains_key(http::header::COOKIE)
 }
 
 /// A method the path lacks: `405` with `Allow` and a JSON body.

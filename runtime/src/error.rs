@@ -266,8 +266,13 @@ impl Drop for ErrorCause {
     }
 }
 
+/// A `serde_json::Error` reaching `?` is the server's own: a value that failed to
+/// serialize, or JSON the handler parsed itself (a stored document, an upstream answer).
+/// It answers `500` and the message, which quotes the input, goes only to the log. Client
+/// bodies are read with [`Request::json`](crate::Request::json) or an extractor, which
+/// answer their own `400`s.
 impl From<serde_json::Error> for ApiError {
     fn from(error: serde_json::Error) -> Self {
-        ApiError::bad_request(format!("invalid JSON: {error}"))
+        ApiError::internal(error)
     }
 }

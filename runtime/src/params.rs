@@ -27,6 +27,10 @@ pub trait FromCatchAll: Sized {
     /// costs no second copy) and, when known, the same rest as it was sent, still
     /// percent-encoded.
     fn from_catch_all(decoded: String, raw: Option<&str>) -> Result<Self, InvalidParam>;
+
+    /// What a value must look like, said in the `400` when `from_catch_all` refuses one
+    /// (empty: the message names only the type).
+    const REQUIREMENT: &'static str = "";
 }
 
 impl FromCatchAll for String {
@@ -56,9 +60,27 @@ impl FromCatchAll for Vec<String> {
     }
 }
 
+/// A relative path below the route's root: `a/b.txt`. Refused (`400` naming the parameter):
+/// a `..` or `.` segment, an empty segment (so an absolute path, `//` or a trailing `/`),
+/// NUL, a backslash, or a `:` (a Windows drive `C:` or stream `file:name`), whether sent
+/// plain or percent-encoded (`..%2F..%2Fetc`). The absent optional catch-all is the empty
+/// path.
 impl FromCatchAll for std::path::PathBuf {
+    const REQUIREMENT: &'static str =
+        "a relative path without `..`, `.`, empty segments, NUL, `\\` or `:`";
+
     fn from_catch_all(decoded: String, _raw: Option<&str>) -> Result<Self, InvalidParam> {
-        Ok(decoded.into())
+        if decoded.is_empty() {
+            return Ok(Self::new());
+        }
+        let safe = decoded.split('/').all(|segment| {
+            !matches!(segment, "" | "." | "..") && !segment.contains(['\0', '\\', ':'])
+        });
+        if safe {
+            Ok(decoded.into())
+        } else {
+            Err(InvalidParam)
+        }
     }
 }
 
@@ -259,7 +281,19 @@ pub fn rest<T: FromCatchAll>(
     expected: &'static str,
 ) -> Result<T, ApiError> {
     let raw = raw_rest(path, &text);
-    T::from_catch_all(text, raw).map_err(|InvalidParam| invalid_param(name, expected))
+    T::from_catch_all(text, raw).map_err(|InvalidParam| refused::<T>(name, expected))
+}
+
+fn refused<T: FromCatchAll>(name: &'static str, expected: &'static str) -> ApiError {
+    if T::REQUIREMENT.is_empty() {
+        return invalid_param(name, expected);
+    }
+    ApiError::bad_request(format!(
+        "invalid path parameter `{name}`: expected {expected}, {}",
+        T::REQUIREMENT
+    ))
+    .with_field("param", name)
+    .with_field("expected", expected)
 }
 
 /// An optional catch-all taken without `Option`: absent means empty (`Vec::new()`, `""`).
@@ -273,7 +307,7 @@ pub fn rest_or_empty<T: FromCatchAll>(
     match optional(slot, name, expected)? {
         Some(text) => rest(text, path, name, expected),
         None => T::from_catch_all(String::new(), None)
-            .map_err(|InvalidParam| invalid_param(name, expected)),
+            .map_err(|InvalidParam| refused::<T>(name, expected)),
     }
 }
 
@@ -300,6 +334,53 @@ mod tests {
             "Vec<String>",
         );
         assert!(absent.unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_path_buf_catch_all_stays_below_its_root() {
+        let path = |decoded: &str| {
+            rest::<std::path::PathBuf>(decoded.into(), "/static/x", "file", "PathBuf")
+        };
+        assert_eq!(
+            path("css/site.css").unwrap(),
+            std::path::Path::new("css/site.css")
+        );
+        assert_eq!(
+            path("a..b/.hidden").unwrap(),
+            std::path::Path::new("a..b/.hidden")
+        );
+        for bad in [
+            "../../etc/passwd",
+            "a/../../b",
+            "..",
+            "./a",
+            "a/.",
+            "/etc/passwd",
+            "a//b",
+            "a/",
+            "a\0b",
+            "..\\..\\windows",
+            "C:/windows",
+            "c:",
+            "file.txt:stream",
+        ] {
+            let error = path(bad).unwrap_err();
+            assert_eq!(error.status(), http::StatusCode::BAD_REQUEST, "{bad:?}");
+            let message = error.error().as_str().unwrap();
+            assert!(
+                message.starts_with(
+                    "invalid path parameter `file`: expected PathBuf, a relative path"
+                ),
+                "{bad:?}: {message}"
+            );
+        }
+        let absent = rest_or_empty(
+            Slot::<Rest<std::path::PathBuf>>(None),
+            "/static",
+            "file",
+            "PathBuf",
+        );
+        assert_eq!(absent.unwrap(), std::path::PathBuf::new());
     }
 
     #[test]

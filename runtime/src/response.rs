@@ -311,10 +311,22 @@ impl Response {
         }
     }
 
-    /// Adds a `Set-Cookie` header; name and value are percent-encoded. An attribute with a
-    /// control character (a path or domain with a line break) makes the response `500`.
+    /// Adds a `Set-Cookie` header; name and value are percent-encoded. A path or domain
+    /// holding a `;` or `,` (which would smuggle in another attribute, as
+    /// `/x; Domain=evil.example`), a control character or a non-ASCII character makes the
+    /// response `500`, the reason logged.
     pub fn cookie(self, cookie: impl Into<cookie::Cookie<'static>>) -> Self {
         let cookie = cookie.into();
+        // The crate percent-encodes name and value (`;`, `,`, controls and space included)
+        // but writes the path and domain as given.
+        for (attribute, text) in [("Path", cookie.path()), ("Domain", cookie.domain())] {
+            if let Some(c) = text.and_then(|text| text.chars().find(|&c| !is_attribute_char(c))) {
+                return self.fail(format!(
+                    "cookie {:?} has {c:?} in its {attribute} attribute",
+                    cookie.name()
+                ));
+            }
+        }
         match HeaderValue::try_from(cookie.encoded().to_string()) {
             Ok(value) => self.map(|response| {
                 response.headers_mut().append(SET_COOKIE, value);
@@ -367,6 +379,12 @@ impl Response {
     fn fail(self, reason: String) -> Self {
         self.map(|_| Err(reason))
     }
+}
+
+/// A character a cookie's `Path` or `Domain` may hold: visible ASCII or space (RFC 6265's
+/// `<any CHAR except CTLs or ";">`), and not `,`, which splits folded `Set-Cookie` lists.
+fn is_attribute_char(c: char) -> bool {
+    matches!(c, ' '..='~') && c != ';' && c != ','
 }
 
 impl IntoResponse for Response {
@@ -626,6 +644,52 @@ mod tests {
         let (status, headers, _) = parts(Response::empty().cookie(bad)).await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(headers.get(SET_COOKIE).is_none());
+    }
+
+    #[tokio::test]
+    async fn cookie_attributes_cannot_smuggle_attributes() {
+        let smuggled = [
+            cookie::Cookie::build(("sid", "1"))
+                .path("/x; Domain=evil.example")
+                .build(),
+            cookie::Cookie::build(("sid", "1"))
+                .domain("example.com; SameSite=None")
+                .build(),
+            cookie::Cookie::build(("sid", "1")).path("/a,b").build(),
+            cookie::Cookie::build(("sid", "1")).path("/a\tb").build(),
+            cookie::Cookie::build(("sid", "1"))
+                .domain("é.example")
+                .build(),
+        ];
+        for cookie in smuggled {
+            let shown = cookie.to_string();
+            let response = Response::empty().cookie(cookie);
+            assert!(
+                format!("{response:?}").contains("attribute"),
+                "{shown}: {response:?}"
+            );
+            let (status, headers, body) = parts(response).await;
+            assert_eq!(
+                (status, body.as_str()),
+                (StatusCode::INTERNAL_SERVER_ERROR, INTERNAL)
+            );
+            assert!(headers.get(SET_COOKIE).is_none(), "{shown}");
+        }
+        // Name and value are encoded, so they cannot smuggle anything.
+        let response = Response::empty().cookie(("a;b, c", "v; Domain=evil.example\t"));
+        let value = response.headers().unwrap()[SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(value, "a%3Bb%2C%20c=v%3B%20Domain%3Devil.example%09");
+        let fine = cookie::Cookie::build(("sid", "1"))
+            .path("/app")
+            .domain("example.com")
+            .build();
+        assert_eq!(
+            Response::empty().cookie(fine).status_code(),
+            StatusCode::NO_CONTENT
+        );
     }
 
     #[tokio::test]

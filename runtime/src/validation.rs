@@ -45,6 +45,16 @@ impl ValidationError {
         }
     }
 
+    /// Whether there is no error at all.
+    pub fn is_empty(&self) -> bool {
+        self.form_errors.is_empty() && self.field_errors.is_empty()
+    }
+
+    /// The paths of the field errors.
+    pub(crate) fn paths(&self) -> impl Iterator<Item = &str> {
+        self.field_errors.keys().map(String::as_str)
+    }
+
     /// The `flatten()` JSON: `{"formErrors": […], "fieldErrors": {…}}`.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({

@@ -162,12 +162,11 @@ async fn question_mark_converts_serde_json_errors() {
         .send()
         .await;
     assert_json_content_type(&res);
+    // The handler parsed the JSON itself: its failure is the server's, and the message,
+    // which quotes the input, stays in the log.
     assert_eq!(
         answer(&res),
-        (
-            400,
-            json!({ "error": "invalid JSON: missing field `email` at line 1 column 14" })
-        )
+        (500, json!({ "error": "Internal server error" }))
     );
     let res = client
         .post("/convert/serde-json")

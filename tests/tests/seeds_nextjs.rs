@@ -583,7 +583,7 @@ async fn rss_feed_is_xml_with_revalidate() {
     assert_eq!(res.header("content-type"), Some("text/xml; charset=utf-8"));
     assert_eq!(
         res.header("cache-control"),
-        Some("s-maxage=60, stale-while-revalidate")
+        Some("s-maxage=60, stale-while-revalidate=31535940")
     );
     assert_eq!(res.text(), RSS);
 
@@ -592,7 +592,7 @@ async fn rss_feed_is_xml_with_revalidate() {
     assert_eq!(res.header("content-type"), Some("text/xml; charset=utf-8"));
     assert_eq!(
         res.header("cache-control"),
-        Some("s-maxage=60, stale-while-revalidate")
+        Some("s-maxage=60, stale-while-revalidate=31535940")
     );
     assert_eq!(res.text(), "");
 }

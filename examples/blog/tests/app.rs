@@ -298,7 +298,7 @@ async fn nextjs_examples() {
     let res = client.get("/feed.xml").send().await;
     assert_eq!(
         res.header("cache-control"),
-        Some("s-maxage=60, stale-while-revalidate")
+        Some("s-maxage=60, stale-while-revalidate=31535940")
     );
     assert!(res.text().contains("<title>Next.js Documentation</title>"));
 }

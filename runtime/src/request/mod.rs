@@ -182,10 +182,26 @@ impl Request {
     /// The body as JSON (`application/json` or a `+json` type such as
     /// `application/merge-patch+json`). A `415` leaves the body unread, so a handler may
     /// fall back to another reader.
+    ///
+    /// A body that does not fit `T` answers every field that is wrong, not only the first.
+    /// A leading UTF-8 byte-order mark is skipped, as the Fetch API's `json()` does.
     pub async fn json<T: DeserializeOwned>(&mut self) -> Result<T, BodyError> {
         self.expect_content_type(JSON, is_json)?;
         let bytes = self.bytes().await?;
-        parse_json(&bytes)
+        parse_json(&bytes).map_err(JsonFailure::into_body_error)
+    }
+
+    /// [`json`](Self::json) whatever the content type, none included, as the Fetch API's
+    /// `json()` reads any body.
+    ///
+    /// Prefer `json`: its `415` for anything but a JSON content type means a cross-site
+    /// page cannot post JSON to the route as a "simple" `text/plain` form submission or
+    /// `fetch`, which browsers send without a CORS preflight. Use this only for a route
+    /// that must accept such clients (a beacon, a legacy webhook sender) and that does not
+    /// act on the caller's cookies.
+    pub async fn json_any_content_type<T: DeserializeOwned>(&mut self) -> Result<T, BodyError> {
+        let bytes = self.bytes().await?;
+        parse_json(&bytes).map_err(JsonFailure::into_body_error)
     }
 
     /// The body as an `application/x-www-form-urlencoded` form.
@@ -204,11 +220,34 @@ impl Request {
         T: DeserializeOwned + garde::Validate,
         T::Context: Default,
     {
-        let value: T = self.json().await?;
-        value
-            .validate()
-            .map_err(|report| BodyError::Invalid(report.into()))?;
-        Ok(value)
+        self.expect_content_type(JSON, is_json)?;
+        let bytes = self.bytes().await?;
+        match parse_json::<T>(&bytes) {
+            Ok(value) => {
+                value
+                    .validate()
+                    .map_err(|report| BodyError::Invalid(report.into()))?;
+                Ok(value)
+            }
+            Err(JsonFailure::Body(error)) => Err(error),
+            Err(JsonFailure::Shape(mut errors, filled)) => {
+                // The rules of the fields that did deserialize, as zod reports type errors
+                // and rule failures in one answer; never those of a placeholder.
+                if let Some(Err(report)) = filled.map(|value| value.validate()) {
+                    let mut wrong: Vec<String> = errors.paths().map(str::to_owned).collect();
+                    if !errors.form_errors.is_empty() {
+                        wrong.push(String::new());
+                    }
+                    for (path, error) in report.iter() {
+                        let path = path.to_string();
+                        if !wrong.iter().any(|w| collect::overlaps(w, &path)) {
+                            errors.push(path, error.message());
+                        }
+                    }
+                }
+                Err(BodyError::Invalid(errors))
+            }
+        }
     }
 
     /// [`form`](Self::form), then the type's `garde` rules, as [`json_valid`](Self::json_valid).
@@ -338,26 +377,89 @@ fn is_length_limit(error: &axum::Error) -> bool {
     false
 }
 
-fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyError> {
+/// Why a JSON body was refused: a reader's error, or the shape errors together with the
+/// value built from placeholders where the body was wrong, for `json_valid`'s rules.
+enum JsonFailure<T> {
+    Body(BodyError),
+    Shape(ValidationError, Option<T>),
+}
+
+impl<T> JsonFailure<T> {
+    fn into_body_error(self) -> BodyError {
+        match self {
+            Self::Body(error) => error,
+            Self::Shape(errors, _) => BodyError::Invalid(errors),
+        }
+    }
+}
+
+/// Parses straight into `T`; only a body that does not fit pays for finding every error.
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonFailure<T>> {
+    // The Fetch API's `json()` decodes with UTF-8 "BOM sniffing" and skips the mark.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(BodyError::Malformed(
+        return Err(JsonFailure::Body(BodyError::Malformed(
             "request body is empty, expected JSON".to_owned(),
-        ));
+        )));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let inner = error.inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                shape_error(error.path(), &without_position(inner))
+    let error = match T::deserialize(&mut deserializer) {
+        Ok(value) => {
+            return match deserializer.end() {
+                Ok(()) => Ok(value),
+                Err(error) => Err(JsonFailure::Body(json_syntax_error(&error))),
             }
-            _ => json_syntax_error(inner),
         }
-    })?;
-    deserializer
-        .end()
-        .map_err(|error| json_syntax_error(&error))?;
-    Ok(value)
+        Err(error) => error,
+    };
+    if error.classify() != serde_json::error::Category::Data {
+        return Err(JsonFailure::Body(json_syntax_error(&error)));
+    }
+    every_shape_error(bytes, &error)
+}
+
+#[cold]
+#[inline(never)]
+fn every_shape_error<T: DeserializeOwned>(
+    bytes: &[u8],
+    first: &serde_json::Error,
+) -> Result<T, JsonFailure<T>> {
+    let value: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(value) => value,
+        // Past the first error the body is broken or nested deeper than a `Value` may be
+        // (serde skips an unknown field without that limit): the first error, at its path.
+        Err(_) => return Err(first_shape_error(bytes)),
+    };
+    let collected = collect::collect::<T>(&value);
+    let mut errors = ValidationError::default();
+    for (path, message) in collected.errors {
+        errors.push(path, message);
+    }
+    if errors.is_empty() {
+        // Not found again from the parsed value (it cannot tell `1.0` from `1` apart in
+        // every case): the first error, about the whole body.
+        errors.push(String::new(), without_position(first));
+    }
+    Err(JsonFailure::Shape(errors, collected.filled))
+}
+
+/// The first error of a body that does not fit `T`, at its path.
+fn first_shape_error<T: DeserializeOwned>(bytes: &[u8]) -> JsonFailure<T> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let error = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => return JsonFailure::Body(BodyError::Malformed("malformed JSON".to_owned())),
+        Err(error) => error,
+    };
+    let inner = error.inner();
+    match inner.classify() {
+        serde_json::error::Category::Data => {
+            match shape_error(error.path(), &without_position(inner)) {
+                BodyError::Invalid(errors) => JsonFailure::Shape(errors, None),
+                other => JsonFailure::Body(other),
+            }
+        }
+        _ => JsonFailure::Body(json_syntax_error(inner)),
+    }
 }
 
 fn json_syntax_error(error: &serde_json::Error) -> BodyError {
@@ -518,6 +620,7 @@ impl IntoResponse for BodyError {
     }
 }
 
+mod collect;
 mod form_data;
 mod search;
 #[cfg(test)]

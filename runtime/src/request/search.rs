@@ -39,10 +39,15 @@ impl SearchParams {
     }
 }
 
-/// The cookies the client sent. Values are percent-decoded and stripped of surrounding
-/// quotes; a pair that does not parse is skipped rather than failing the request. When a
-/// name repeats, [`get`](Cookies::get) gives the first, which browsers send for the most
-/// specific path.
+/// The cookies the client sent. Names are matched exactly as sent; values are
+/// percent-decoded and stripped of surrounding quotes (as Next.js `cookies()`). A pair that
+/// does not parse, or whose value is not UTF-8 once decoded, is skipped rather than failing
+/// the request. When a name repeats, [`get`](Cookies::get) gives the first, which browsers
+/// send for the most specific path.
+///
+/// Names are not decoded because a browser never encodes one: `__Host%2Dsid=x` is a cookie
+/// named `__Host%2Dsid`, which any page on a sibling subdomain may set, not the
+/// `__Host-sid` that only this origin's secure pages can set.
 #[derive(Debug, Clone, Default)]
 pub struct Cookies {
     pairs: Vec<(String, String)>,
@@ -53,9 +58,14 @@ impl Cookies {
         let pairs = headers
             .iter()
             .filter_map(|value| std::str::from_utf8(value.as_bytes()).ok())
-            .flat_map(cookie::Cookie::split_parse_encoded)
+            .flat_map(cookie::Cookie::split_parse)
             .flatten()
-            .map(|cookie| (cookie.name().to_owned(), cookie.value_trimmed().to_owned()))
+            .filter_map(|cookie| {
+                let value = percent_encoding::percent_decode_str(cookie.value_trimmed())
+                    .decode_utf8()
+                    .ok()?;
+                Some((cookie.name().to_owned(), value.into_owned()))
+            })
             .collect();
         Self { pairs }
     }

@@ -4,6 +4,7 @@ use super::*;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::post;
 use http_body_util::BodyExt;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tower::ServiceExt;
 
@@ -440,4 +441,261 @@ async fn errors_answer_json_through_api_error() {
     );
     let api: ApiError = BodyError::TooLarge.into();
     assert_eq!(api.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+/// The `fieldErrors` of a body that does not fit `T`.
+async fn field_errors<T: DeserializeOwned + std::fmt::Debug>(body: &str) -> serde_json::Value {
+    match request(Some(JSON), body.to_owned()).json::<T>().await {
+        Err(BodyError::Invalid(errors)) => errors.to_json(),
+        other => panic!("{body}: {other:?}"),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct Order {
+    id: u32,
+    customer: Customer,
+    items: Vec<Item>,
+    note: Option<String>,
+    #[serde(default)]
+    gift: bool,
+    status: Status,
+}
+
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct Customer {
+    name: String,
+    email: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct Item {
+    sku: String,
+    qty: u8,
+}
+
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+enum Status {
+    Open,
+    Closed { reason: String },
+}
+
+#[tokio::test]
+async fn every_shape_error_is_named_at_once() {
+    // Missing fields, wrong types, out-of-range numbers, nested and by index, in one answer;
+    // `Option` and `#[serde(default)]` fields may be absent.
+    let json = field_errors::<Order>(
+        r#"{"id": "7", "customer": {"email": 5}, "items": [{"sku": "a", "qty": 300}, {"qty": 1}, 4]}"#,
+    )
+    .await;
+    assert_eq!(
+        json,
+        serde_json::json!({ "formErrors": [], "fieldErrors": {
+            "id": ["invalid type: string \"7\", expected u32"],
+            "customer.name": ["missing field"],
+            "customer.email": ["invalid type: integer `5`, expected a string"],
+            "items[0].qty": ["invalid value: integer `300`, expected u8"],
+            "items[1].sku": ["missing field"],
+            "items[2]": ["invalid type: integer `4`, expected struct Item"],
+            "status": ["missing field"],
+        }})
+    );
+    // An enum: an unknown variant, and a wrong field inside a struct variant.
+    let json = field_errors::<Order>(
+        r#"{"id": 1, "customer": {"name": "a", "email": "b"}, "items": [], "status": "Shut"}"#,
+    )
+    .await;
+    assert_eq!(
+        json["fieldErrors"],
+        serde_json::json!({ "status": ["unknown variant `Shut`, expected `Open` or `Closed`"] })
+    );
+    let json = field_errors::<Order>(
+        r#"{"id": 1, "customer": {"name": "a", "email": "b"}, "items": [], "status": {"Closed": {"reason": 1}}}"#,
+    )
+    .await;
+    assert_eq!(
+        json["fieldErrors"],
+        serde_json::json!({ "status.Closed.reason": ["invalid type: integer `1`, expected a string"] })
+    );
+    // Not an object at all: one error about the whole input.
+    let json = field_errors::<Order>(r#"[]"#).await;
+    assert_eq!(json["fieldErrors"], serde_json::json!({}));
+    assert_eq!(json["formErrors"].as_array().unwrap().len(), 1, "{json}");
+}
+
+#[tokio::test]
+async fn a_type_that_refuses_placeholders_still_reports_its_error() {
+    /// A `Deserialize` that refuses every string but "ok", placeholders included.
+    #[derive(Debug)]
+    struct Strict;
+    impl<'de> Deserialize<'de> for Strict {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let text = String::deserialize(d)?;
+            (text == "ok")
+                .then_some(Strict)
+                .ok_or_else(|| serde::de::Error::custom("not ok"))
+        }
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Form {
+        a: Strict,
+        b: u8,
+        c: Strict,
+    }
+    let json = field_errors::<Form>(r#"{"a": "no", "b": "x"}"#).await;
+    assert_eq!(
+        json["fieldErrors"]["a"],
+        serde_json::json!(["not ok"]),
+        "{json}"
+    );
+    assert_eq!(
+        json["fieldErrors"]["b"],
+        serde_json::json!(["invalid type: string \"x\", expected u8"]),
+        "{json}"
+    );
+    // Recursive types get placeholders too, bounded: a type that requires itself cannot
+    // be built, and the search ends with what it found.
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Endless {
+        name: String,
+        child: Box<Endless>,
+    }
+    let json = field_errors::<Endless>(r#"{"child": {"name": "x"}}"#).await;
+    assert_eq!(
+        json["fieldErrors"],
+        serde_json::json!({ "child.child": ["missing field"] })
+    );
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Tree {
+        name: String,
+        children: Vec<Tree>,
+    }
+    let json = field_errors::<Tree>(r#"{"children": [{"name": 1, "children": []}, {}]}"#).await;
+    assert_eq!(
+        json["fieldErrors"],
+        serde_json::json!({
+            "name": ["missing field"],
+            "children[0].name": ["invalid type: integer `1`, expected a string"],
+            "children[1].name": ["missing field"],
+            "children[1].children": ["missing field"],
+        })
+    );
+}
+
+#[tokio::test]
+async fn json_skips_a_byte_order_mark() {
+    let body = "\u{feff}{\"city\":\"Paris\"}";
+    let address: Address = request(Some(JSON), body).json().await.unwrap();
+    assert_eq!(address.city, "Paris");
+    // Only one, and only at the start.
+    let error = request(Some(JSON), "\u{feff}\u{feff}{}")
+        .json::<Address>()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, BodyError::Malformed(_)), "{error:?}");
+    let error = request(Some(JSON), "\u{feff}")
+        .json::<Address>()
+        .await
+        .unwrap_err();
+    assert_eq!(error.to_string(), "request body is empty, expected JSON");
+}
+
+#[tokio::test]
+async fn json_any_content_type_reads_text_plain_and_none() {
+    for content_type in [Some("text/plain;charset=UTF-8"), None, Some(JSON)] {
+        let mut req = request(content_type, r#"{"city":"Oslo"}"#);
+        let address: Address = req.json_any_content_type().await.unwrap();
+        assert_eq!(address.city, "Oslo", "{content_type:?}");
+    }
+    let error = request(Some("text/plain"), "{}")
+        .json_any_content_type::<Address>()
+        .await
+        .unwrap_err();
+    assert_eq!(error.to_string(), "city: missing field");
+}
+
+#[test]
+fn cookie_names_are_matched_as_sent() {
+    let req = Request::from_http(
+        http::Request::get("/")
+            .header(
+                COOKIE,
+                "__Host%2Dsid=evil; __Host-sid=real; v=%E2%9C%93; bad=%FF",
+            )
+            .body(Body::empty())
+            .unwrap(),
+    );
+    let cookies = req.cookies();
+    assert_eq!(cookies.get("__Host-sid"), Some("real"));
+    assert_eq!(cookies.get("__Host%2Dsid"), Some("evil"));
+    assert_eq!(cookies.get("v"), Some("✓"));
+    assert_eq!(cookies.get("bad"), None, "not UTF-8 once decoded: skipped");
+}
+
+#[tokio::test]
+async fn unknown_fields_flatten_and_untagged_enums_are_reported_too() {
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Strict {
+        name: String,
+        age: u8,
+    }
+    let json = field_errors::<Strict>(r#"{"name": 1, "extra": true}"#).await;
+    assert_eq!(
+        json["fieldErrors"],
+        serde_json::json!({
+            "name": ["invalid type: integer `1`, expected a string"],
+            "extra": ["unknown field `extra`, expected `name` or `age`"],
+            "age": ["missing field"],
+        })
+    );
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Meta {
+        id: u32,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct WithMeta {
+        title: String,
+        #[serde(flatten)]
+        meta: Meta,
+    }
+    let json = field_errors::<WithMeta>(r#"{"title": 2}"#).await;
+    assert_eq!(
+        json["fieldErrors"]["title"],
+        serde_json::json!(["invalid type: integer `2`, expected a string"]),
+        "{json}"
+    );
+
+    #[derive(Debug, Deserialize)]
+    #[serde(untagged)]
+    #[allow(dead_code)]
+    enum IdOrName {
+        Id(u32),
+        Name(String),
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Lookup {
+        who: IdOrName,
+        n: u8,
+    }
+    let json = field_errors::<Lookup>(r#"{"who": [], "n": "x"}"#).await;
+    assert_eq!(
+        json["fieldErrors"],
+        serde_json::json!({
+            "who": ["data did not match any variant of untagged enum IdOrName"],
+            "n": ["invalid type: string \"x\", expected u8"],
+        })
+    );
 }

@@ -1,0 +1,885 @@
+//! Every field error of a JSON body, as zod's `flatten()` lists them, found only after the
+//! body failed to deserialize.
+//!
+//! The success path parses the bytes straight into `T` and never comes here. On a shape
+//! error the body is parsed once into a [`Value`] and `T` is deserialized from it again by
+//! a deserializer that keeps going past errors:
+//!
+//! - a value of the wrong JSON type for a primitive, a sequence, a map or a struct is
+//!   recorded and replaced by a placeholder of the type the field asks for (`""`, `0`, an
+//!   empty list, a struct of placeholders), so the rest of the body is still checked in
+//!   the same pass;
+//! - any other error (a missing field, a number out of range, a type's own `Deserialize`
+//!   refusing a string) stops the pass; it is recorded at its path, and the next pass
+//!   puts a placeholder there (or, for a missing field, adds one).
+//!
+//! Passes are bounded ([`MAX_PASSES`]); a placeholder that its type refuses, or an error at
+//! or around a path already handled, ends the search with what was found. The value built
+//! from placeholders is handed back so the caller can also run the type's `garde` rules on
+//! the fields that did deserialize, as zod reports type errors and rule failures together.
+
+use std::cell::RefCell;
+
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
+    Unexpected, VariantAccess, Visitor,
+};
+use serde::Deserialize;
+use serde_json::{Error, Map, Number, Value};
+
+/// The most passes one body gets: one per error that stops a pass.
+const MAX_PASSES: usize = 32;
+/// Placeholders nest at most this deep (a type that requires itself cannot be built).
+const MAX_PLACEHOLDER_DEPTH: u8 = 32;
+
+/// What the search found: every `(path, message)` in document order, and `T` built with
+/// placeholders where the body was wrong (`None` when no placeholder fitted).
+pub(super) struct Collected<T> {
+    pub errors: Vec<(String, String)>,
+    pub filled: Option<T>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Paths of values replaced by a placeholder.
+    replaced: Vec<String>,
+    /// Paths of values left out, their type refusing every placeholder.
+    skipped: Vec<String>,
+    /// `(parent path, field)` of missing fields supplied by a placeholder.
+    missing: Vec<(String, String)>,
+    /// Errors recorded this pass and kept going past.
+    recovered: Vec<(String, String)>,
+    /// Where this pass's stopping error arose (the innermost path that saw it).
+    error_at: Option<String>,
+}
+
+impl State {
+    fn is_replaced(&self, path: &str) -> bool {
+        self.replaced.iter().any(|p| p == path)
+    }
+
+    fn is_skipped(&self, path: &str) -> bool {
+        self.skipped.iter().any(|p| p == path)
+    }
+}
+
+/// Collects the errors of deserializing `value` as `T`.
+pub(super) fn collect<T: for<'de> Deserialize<'de>>(value: &Value) -> Collected<T> {
+    let state = RefCell::new(State::default());
+    // Every error found, at most one per path: errors kept going past are real body
+    // values (placeholders record nothing), so those of every pass are kept.
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let add = |errors: &mut Vec<(String, String)>, path: String, message: String| {
+        if !errors.iter().any(|(p, _)| *p == path) {
+            errors.push((path, message));
+        }
+    };
+    let mut filled = None;
+    for _ in 0..MAX_PASSES {
+        {
+            let mut state = state.borrow_mut();
+            state.recovered.clear();
+            state.error_at = None;
+        }
+        let result = T::deserialize(Node {
+            value,
+            path: String::new(),
+            state: &state,
+        });
+        let mut state = state.borrow_mut();
+        for (path, message) in std::mem::take(&mut state.recovered) {
+            add(&mut errors, path, message);
+        }
+        let error = match result {
+            Ok(value) => {
+                filled = Some(value);
+                break;
+            }
+            Err(error) => error,
+        };
+        let at = state.error_at.take().unwrap_or_default();
+        let message = error.to_string();
+        let (path, message, missing) = match message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.strip_suffix('`'))
+        {
+            Some(field) => (join(&at, field), "missing field".to_owned(), Some(field)),
+            None => (at.clone(), message.clone(), None),
+        };
+        if missing.is_none() && state.is_replaced(&path) && !state.is_skipped(&path) {
+            // The type refuses the placeholder too: leave the value out next time.
+            state.skipped.push(path);
+            continue;
+        }
+        let handled = errors
+            .iter()
+            .map(|(p, _)| p)
+            .chain(&state.replaced)
+            .any(|p| overlaps(p, &path));
+        if handled {
+            break;
+        }
+        match missing {
+            Some(field) => state.missing.push((at, field.to_owned())),
+            None => state.replaced.push(path.clone()),
+        }
+        add(&mut errors, path, message);
+    }
+    Collected { errors, filled }
+}
+
+/// `a` and `b` are the same path, or one lies inside the other (`""` holds every path).
+pub(super) fn overlaps(a: &str, b: &str) -> bool {
+    let inside = |outer: &str, inner: &str| {
+        outer.is_empty()
+            || inner
+                .strip_prefix(outer)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    };
+    inside(a, b) || inside(b, a)
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn unexpected(value: &Value) -> Unexpected<'_> {
+    match value {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(n) => number_unexpected(n),
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    }
+}
+
+fn number_unexpected(n: &Number) -> Unexpected<'static> {
+    if let Some(u) = n.as_u64() {
+        Unexpected::Unsigned(u)
+    } else if let Some(i) = n.as_i64() {
+        Unexpected::Signed(i)
+    } else {
+        Unexpected::Float(n.as_f64().unwrap_or(f64::NAN))
+    }
+}
+
+fn visit_number<'de, V: Visitor<'de>>(n: &Number, visitor: V) -> Result<V::Value, Error> {
+    if let Some(u) = n.as_u64() {
+        visitor.visit_u64(u)
+    } else if let Some(i) = n.as_i64() {
+        visitor.visit_i64(i)
+    } else {
+        visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN))
+    }
+}
+
+/// One value of the body, at `path`.
+struct Node<'s, 'de> {
+    value: &'de Value,
+    path: String,
+    state: &'s RefCell<State>,
+}
+
+impl<'s, 'de> Node<'s, 'de> {
+    fn replaced(&self) -> bool {
+        self.state.borrow().is_replaced(&self.path)
+    }
+
+    /// Records a wrong JSON type and carries on with a placeholder.
+    fn wrong_type(&self, expected: &dyn de::Expected) {
+        let message = <Error as de::Error>::invalid_type(unexpected(self.value), expected);
+        self.state
+            .borrow_mut()
+            .recovered
+            .push((self.path.clone(), message.to_string()));
+    }
+
+    fn visit_array<V: Visitor<'de>>(
+        self,
+        items: &'de [Value],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let len = items.len();
+        let mut access = Items {
+            items: items.iter().enumerate(),
+            path: &self.path,
+            state: self.state,
+        };
+        let value = visitor.visit_seq(&mut access)?;
+        if access.items.len() == 0 {
+            Ok(value)
+        } else {
+            Err(de::Error::invalid_length(len, &"fewer elements in array"))
+        }
+    }
+
+    fn visit_object<V: Visitor<'de>>(
+        self,
+        object: &'de Map<String, Value>,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let missing: Vec<String> = self
+            .state
+            .borrow()
+            .missing
+            .iter()
+            .filter(|(parent, field)| *parent == self.path && !object.contains_key(field))
+            .map(|(_, field)| field.clone())
+            .collect();
+        let mut access = Entries {
+            entries: object.iter(),
+            missing: missing.into_iter(),
+            pending: None,
+            path: &self.path,
+            state: self.state,
+        };
+        visitor.visit_map(&mut access)
+    }
+}
+
+/// Dispatches to the placeholder when this path was replaced in an earlier pass.
+macro_rules! or_placeholder {
+    ($self:ident, $method:ident ( $($arg:expr),* ), $visitor:ident) => {
+        if $self.replaced() {
+            return Placeholder(0).$method($($arg,)* $visitor);
+        }
+    };
+}
+
+/// A typed request: the JSON type `$ok` is taken, anything else is recorded and replaced.
+macro_rules! typed {
+    ($($method:ident => $pattern:pat => $visit:expr;)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+                or_placeholder!(self, $method(), visitor);
+                match self.value {
+                    $pattern => $visit(self, visitor),
+                    _ => {
+                        self.wrong_type(&visitor);
+                        Placeholder(0).$method(visitor)
+                    }
+                }
+            }
+        )*
+    };
+}
+
+impl<'de> Deserializer<'de> for Node<'_, 'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        or_placeholder!(self, deserialize_any(), visitor);
+        match self.value {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Number(n) => visit_number(n, visitor),
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            Value::Array(items) => self.visit_array(items, visitor),
+            Value::Object(object) => self.visit_object(object, visitor),
+        }
+    }
+
+    typed! {
+        deserialize_bool => Value::Bool(b) => |_, v: V| v.visit_bool(*b);
+        deserialize_i8 => Value::Number(n) => |_, v| visit_number(n, v);
+        deserialize_i16 => Value::Number(n) => |_, v| visit_number(n, v);
+        deserialize_i32 => Value::Number(n) => |_, v| visit_number(n, v);
+        deserialize_i64 => Value::Number(n) => |_, v| visit_number(n, v);
+        deserialize_i128 => Value::Number(n) => |_, v| visit_number(n, v);
+        deserialize_u8 => Value::Number(n) => |_, v| visit_number(n, v);
+        deserialize_u16 => Value::Number(n) => |_, v| visit_number(n, v);
+        deserialize_u32 => Value::Number(n) => |_, v| visit_number(n, v);
+        deserialize_u64 => Value::Number(n) => |_, v| visit_number(n, v);
+        deserialize_u128 => Value::Number(n) => |_, v| visit_number(n, v);
+        deserialize_f32 => Value::Number(n) => |_, v| visit_number(n, v);
+        deserialize_f64 => Value::Number(n) => |_, v| visit_number(n, v);
+        deserialize_char => Value::String(s) => |_, v: V| v.visit_borrowed_str(s);
+        deserialize_str => Value::String(s) => |_, v: V| v.visit_borrowed_str(s);
+        deserialize_string => Value::String(s) => |_, v: V| v.visit_borrowed_str(s);
+        deserialize_unit => Value::Null => |_, v: V| v.visit_unit();
+        deserialize_seq => Value::Array(items) => |node: Self, v| node.visit_array(items, v);
+        deserialize_map => Value::Object(object) => |node: Self, v| node.visit_object(object, v);
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        or_placeholder!(self, deserialize_option(), visitor);
+        match self.value {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        or_placeholder!(self, deserialize_newtype_struct(name), visitor);
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
+        or_placeholder!(self, deserialize_tuple(len), visitor);
+        match self.value {
+            Value::Array(items) => self.visit_array(items, visitor),
+            _ => {
+                self.wrong_type(&visitor);
+                Placeholder(0).deserialize_tuple(len, visitor)
+            }
+        }
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        or_placeholder!(self, deserialize_tuple_struct(name, len), visitor);
+        match self.value {
+            Value::Array(items) => self.visit_array(items, visitor),
+            _ => {
+                self.wrong_type(&visitor);
+                Placeholder(0).deserialize_tuple_struct(name, len, visitor)
+            }
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        or_placeholder!(self, deserialize_struct(name, fields), visitor);
+        match self.value {
+            Value::Object(object) => self.visit_object(object, visitor),
+            Value::Array(items) => self.visit_array(items, visitor),
+            _ => {
+                self.wrong_type(&visitor);
+                Placeholder(0).deserialize_struct(name, fields, visitor)
+            }
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        or_placeholder!(self, deserialize_enum(name, variants), visitor);
+        let (variant, value) = match self.value {
+            Value::String(variant) => (variant, None),
+            Value::Object(object) if object.len() == 1 => {
+                let (variant, value) = object.iter().next().expect("one entry");
+                (variant, Some(value))
+            }
+            Value::Object(_) => {
+                return Err(de::Error::invalid_value(
+                    Unexpected::Map,
+                    &"map with a single key",
+                ))
+            }
+            _ => {
+                self.wrong_type(&"string or map");
+                return Placeholder(0).deserialize_enum(name, variants, visitor);
+            }
+        };
+        visitor.visit_enum(Variant {
+            variant,
+            value,
+            path: join(&self.path, variant),
+            state: self.state,
+        })
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+}
+
+/// Marks `path` as where a stopping error arose, unless a deeper value already did.
+fn mark<T>(
+    state: &RefCell<State>,
+    path: impl FnOnce() -> String,
+    result: Result<T, Error>,
+) -> Result<T, Error> {
+    if result.is_err() {
+        let mut state = state.borrow_mut();
+        if state.error_at.is_none() {
+            state.error_at = Some(path());
+        }
+    }
+    result
+}
+
+struct Items<'a, 's, 'de> {
+    items: std::iter::Enumerate<std::slice::Iter<'de, Value>>,
+    path: &'a str,
+    state: &'s RefCell<State>,
+}
+
+impl<'de> SeqAccess<'de> for Items<'_, '_, 'de> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        let (value, path) = loop {
+            let Some((index, value)) = self.items.next() else {
+                return Ok(None);
+            };
+            let path = format!("{}[{index}]", self.path);
+            if !self.state.borrow().is_skipped(&path) {
+                break (value, path);
+            }
+        };
+        let node = Node {
+            value,
+            path: path.clone(),
+            state: self.state,
+        };
+        mark(self.state, || path, seed.deserialize(node)).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+
+struct Entries<'a, 's, 'de> {
+    entries: serde_json::map::Iter<'de>,
+    /// Missing fields supplied by a placeholder, after the real entries.
+    missing: std::vec::IntoIter<String>,
+    /// The value of the key just returned: a body value, or `None` for a placeholder.
+    pending: Option<(String, Option<&'de Value>)>,
+    path: &'a str,
+    state: &'s RefCell<State>,
+}
+
+impl<'de> MapAccess<'de> for Entries<'_, '_, 'de> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
+        for (key, value) in self.entries.by_ref() {
+            if self.state.borrow().is_skipped(&join(self.path, key)) {
+                continue;
+            }
+            self.pending = Some((key.clone(), Some(value)));
+            let result = seed.deserialize(Key(key));
+            return mark(self.state, || join(self.path, key), result).map(Some);
+        }
+        match self.missing.next() {
+            Some(field) => {
+                let result = seed.deserialize(de::value::StrDeserializer::<Error>::new(&field));
+                self.pending = Some((field, None));
+                result.map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        let (key, value) = self
+            .pending
+            .take()
+            .ok_or_else(|| <Error as de::Error>::custom("value asked before its key"))?;
+        let path = join(self.path, &key);
+        match value {
+            Some(value) => {
+                let node = Node {
+                    value,
+                    path: path.clone(),
+                    state: self.state,
+                };
+                mark(self.state, || path, seed.deserialize(node))
+            }
+            None => mark(self.state, || path, seed.deserialize(Placeholder(0))),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len() + self.missing.len())
+    }
+}
+
+/// A map key, as serde_json reads one: a string, or a number or bool spelled as one.
+struct Key<'de>(&'de str);
+
+macro_rules! parsed_key {
+    ($($method:ident => $ty:ty => $visit:ident;)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+                match self.0.parse::<$ty>() {
+                    Ok(value) => visitor.$visit(value),
+                    Err(_) => Err(de::Error::invalid_value(Unexpected::Str(self.0), &visitor)),
+                }
+            }
+        )*
+    };
+}
+
+impl<'de> Deserializer<'de> for Key<'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_borrowed_str(self.0)
+    }
+
+    parsed_key! {
+        deserialize_bool => bool => visit_bool;
+        deserialize_i8 => i8 => visit_i8;
+        deserialize_i16 => i16 => visit_i16;
+        deserialize_i32 => i32 => visit_i32;
+        deserialize_i64 => i64 => visit_i64;
+        deserialize_i128 => i128 => visit_i128;
+        deserialize_u8 => u8 => visit_u8;
+        deserialize_u16 => u16 => visit_u16;
+        deserialize_u32 => u32 => visit_u32;
+        deserialize_u64 => u64 => visit_u64;
+        deserialize_u128 => u128 => visit_u128;
+        deserialize_f32 => f32 => visit_f32;
+        deserialize_f64 => f64 => visit_f64;
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_enum(self.0.into_deserializer())
+    }
+
+    serde::forward_to_deserialize_any! {
+        char str string bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
+        identifier ignored_any
+    }
+}
+
+/// An enum written as `"Variant"` or `{"Variant": value}`.
+struct Variant<'s, 'de> {
+    variant: &'de str,
+    value: Option<&'de Value>,
+    path: String,
+    state: &'s RefCell<State>,
+}
+
+impl<'s, 'de> EnumAccess<'de> for Variant<'s, 'de> {
+    type Error = Error;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), Error> {
+        let variant = seed.deserialize(Key(self.variant))?;
+        Ok((variant, self))
+    }
+}
+
+impl<'s, 'de> Variant<'s, 'de> {
+    fn node(self, expected: &'static str) -> Result<Node<'s, 'de>, Error> {
+        match self.value {
+            Some(value) => Ok(Node {
+                value,
+                path: self.path,
+                state: self.state,
+            }),
+            None => Err(de::Error::invalid_type(Unexpected::UnitVariant, &expected)),
+        }
+    }
+}
+
+impl<'de> VariantAccess<'de> for Variant<'_, 'de> {
+    type Error = Error;
+
+    fn unit_variant(self) -> Result<(), Error> {
+        match self.value {
+            None | Some(Value::Null) => Ok(()),
+            Some(other) => Err(de::Error::invalid_type(unexpected(other), &"unit variant")),
+        }
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
+        let node = self.node("newtype variant")?;
+        let path = node.path.clone();
+        let state = node.state;
+        mark(state, || path, seed.deserialize(node))
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
+        self.node("tuple variant")?.deserialize_tuple(len, visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.node("struct variant")?
+            .deserialize_struct("", fields, visitor)
+    }
+}
+
+/// The value a type asks for, made up: `""`, `0`, `false`, an empty list, `None`, a struct
+/// of placeholders, an enum's first variant. The number is the nesting depth.
+struct Placeholder(u8);
+
+impl Placeholder {
+    fn deeper(&self) -> Result<Self, Error> {
+        if self.0 >= MAX_PLACEHOLDER_DEPTH {
+            Err(de::Error::custom(
+                "no placeholder for a type that contains itself",
+            ))
+        } else {
+            Ok(Placeholder(self.0 + 1))
+        }
+    }
+}
+
+impl<'de> Deserializer<'de> for Placeholder {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_bool(false)
+    }
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_u64(0)
+    }
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_u64(0)
+    }
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_u64(0)
+    }
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_u64(0)
+    }
+    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_u64(0)
+    }
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_u64(0)
+    }
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_u64(0)
+    }
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_u64(0)
+    }
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_u64(0)
+    }
+    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_u64(0)
+    }
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_f64(0.0)
+    }
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_f64(0.0)
+    }
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_char('\0')
+    }
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_borrowed_str("")
+    }
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_borrowed_str("")
+    }
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_borrowed_bytes(&[])
+    }
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_borrowed_bytes(&[])
+    }
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_none()
+    }
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self.deeper()?)
+    }
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_seq(Placeholders::new(&[], self.deeper()?.0, 0))
+    }
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_seq(Placeholders::new(&[], self.deeper()?.0, len))
+    }
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_tuple(len, visitor)
+    }
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_map(Placeholders::new(&[], self.deeper()?.0, 0))
+    }
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_map(Placeholders::new(fields, self.deeper()?.0, 0))
+    }
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let Some(&first) = variants.first() else {
+            return Err(de::Error::custom(
+                "no placeholder for an enum without variants",
+            ));
+        };
+        visitor.visit_enum(FirstVariant(first, self.deeper()?))
+    }
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_borrowed_str("")
+    }
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+}
+
+/// The entries of a placeholder struct (its fields) or the items of a placeholder tuple.
+struct Placeholders {
+    fields: std::slice::Iter<'static, &'static str>,
+    items: usize,
+    depth: u8,
+}
+
+impl Placeholders {
+    fn new(fields: &'static [&'static str], depth: u8, items: usize) -> Self {
+        Self {
+            fields: fields.iter(),
+            items,
+            depth,
+        }
+    }
+}
+
+impl<'de> SeqAccess<'de> for Placeholders {
+    type Error = Error;
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        if self.items == 0 {
+            return Ok(None);
+        }
+        self.items -= 1;
+        seed.deserialize(Placeholder(self.depth)).map(Some)
+    }
+}
+
+impl<'de> MapAccess<'de> for Placeholders {
+    type Error = Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
+        match self.fields.next() {
+            Some(&field) => seed.deserialize(field.into_deserializer()).map(Some),
+            None => Ok(None),
+        }
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        seed.deserialize(Placeholder(self.depth))
+    }
+}
+
+struct FirstVariant(&'static str, Placeholder);
+
+impl<'de> EnumAccess<'de> for FirstVariant {
+    type Error = Error;
+    type Variant = Placeholder;
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Placeholder), Error> {
+        let variant = seed.deserialize(self.0.into_deserializer())?;
+        Ok((variant, self.1))
+    }
+}
+
+impl<'de> VariantAccess<'de> for Placeholder {
+    type Error = Error;
+    fn unit_variant(self) -> Result<(), Error> {
+        Ok(())
+    }
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
+        seed.deserialize(self)
+    }
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_tuple(len, visitor)
+    }
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_struct("", fields, visitor)
+    }
+}
