@@ -71,9 +71,9 @@ pub struct NewPost {
 /// The seed's `updatePostSchema`: every field optional, none empty.
 #[derive(Deserialize, garde::Validate, schemars::JsonSchema)]
 pub struct UpdatePost {
-    #[garde(inner(length(min = 1, max = 200)))]
+    #[garde(length(min = 1, max = 200))]
     pub title: Option<String>,
-    #[garde(inner(length(min = 1)))]
+    #[garde(length(min = 1))]
     pub body: Option<String>,
 }
 
