@@ -19,6 +19,9 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 
+echo "== without the feature: the generated code's wrapper emits nothing"
+cargo test -p routekit --lib --locked --quiet openapi::
+
 echo "== building the blog example"
 cargo build -p blog --locked --quiet
 

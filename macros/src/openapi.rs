@@ -218,9 +218,7 @@ pub fn operation(handler: &Handler, chain: &[&MiddlewareItem]) -> TokenStream {
 
 /// The `openapi` field of an automatic method's `MethodInfo`.
 pub fn none() -> TokenStream {
-    quote!(
-        ::routekit::__routekit_if_openapi!({ ::routekit::openapi::Hook(::core::option::Option::None) } else { () })
-    )
+    quote!(::routekit::openapi::NO_HOOK)
 }
 
 /// `#[security(…)]` on a middleware declaration.

@@ -66,6 +66,16 @@ impl Eq for Hook {}
 #[doc(hidden)]
 pub type Hook = ();
 
+/// The hook of a method routekit adds by itself (`HEAD`, `OPTIONS`): nothing to describe.
+#[cfg(feature = "openapi")]
+#[doc(hidden)]
+pub const NO_HOOK: Hook = Hook(None);
+
+/// The hook of a method routekit adds by itself (`HEAD`, `OPTIONS`): nothing to describe.
+#[cfg(not(feature = "openapi"))]
+#[doc(hidden)]
+pub const NO_HOOK: Hook = ();
+
 #[cfg(feature = "openapi")]
 #[doc(hidden)]
 pub mod __gen;
@@ -96,3 +106,32 @@ pub use schemars;
 /// The derive, re-exported: `use routekit::openapi::JsonSchema;`.
 #[cfg(feature = "openapi")]
 pub use schemars::JsonSchema;
+
+/// Without the feature the generated code's wrapper emits nothing, or its `else` part,
+/// which is what a method's `openapi` field holds then.
+#[cfg(all(test, not(feature = "openapi")))]
+mod without_the_feature {
+    crate::__routekit_if_openapi! {
+        compile_error!("emitted without the `openapi` feature");
+    }
+
+    #[test]
+    fn the_wrapper_emits_nothing() {
+        let hook: super::Hook = crate::__routekit_if_openapi!({ compile_error!("on") } else { () });
+        assert_eq!(std::mem::size_of_val(&hook), 0);
+    }
+}
+
+#[cfg(all(test, feature = "openapi"))]
+mod with_the_feature {
+    #[test]
+    fn the_wrapper_emits_its_tokens() {
+        let hook: super::Hook =
+            crate::__routekit_if_openapi!({ super::Hook(None) } else { compile_error!("off") });
+        assert!(hook.0.is_none());
+        crate::__routekit_if_openapi! {
+            let emitted = true;
+        }
+        assert!(emitted);
+    }
+}
