@@ -161,7 +161,10 @@ pub fn operation(handler: &Handler, chain: &[&MiddlewareItem]) -> TokenStream {
     }
     for item in chain {
         if let MiddlewareItem::Named(path) = item {
-            calls.push(quote_spanned!(path.span()=> op.middleware::<#path>();));
+            // `(path,)`: unambiguously a type, so a function named in the list is reported once.
+            calls.push(
+                quote_spanned!(path.span()=> (&&&__RkProbe::<(#path,)>::NEW).middleware(op);),
+            );
         }
     }
     for arg in &handler.args {

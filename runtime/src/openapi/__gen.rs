@@ -390,6 +390,7 @@ const AXUM_JSON: &[u16] = &[400, 413, 415, 422];
 pub mod prelude {
     pub use super::{
         ArgAny as __RkArgAny, ArgSchema as __RkArgSchema, ArgSpec as __RkArgSpec,
+        MiddlewareAny as __RkMiddlewareAny, MiddlewareSpec as __RkMiddlewareSpec,
         ParamAny as __RkParamAny, ParamSpec as __RkParamSpec, Probe as __RkProbe,
         ResponseAny as __RkResponseAny, ResponseSpec as __RkResponseSpec, RetAny as __RkRetAny,
         RetSpec as __RkRetSpec,
@@ -558,4 +559,21 @@ impl<T> ResponseAny for Probe<T> {
         op.declared();
         op.response(status, Some("application/json"), None);
     }
+}
+
+/// A `#[middleware]` of the route's chain.
+pub trait MiddlewareSpec {
+    fn middleware(&self, op: &mut Operation<'_>);
+}
+impl<M: Middleware> MiddlewareSpec for &&Probe<(M,)> {
+    fn middleware(&self, op: &mut Operation<'_>) {
+        op.middleware::<M>();
+    }
+}
+/// Anything else in the list: the route's own checks report it, the document adds nothing.
+pub trait MiddlewareAny {
+    fn middleware(&self, op: &mut Operation<'_>);
+}
+impl<M> MiddlewareAny for Probe<M> {
+    fn middleware(&self, _op: &mut Operation<'_>) {}
 }
