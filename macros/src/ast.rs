@@ -13,6 +13,8 @@ pub struct Handler {
     pub is_async: bool,
     pub args: Vec<Arg>,
     pub middleware: Vec<MiddlewareItem>,
+    /// openapi hook: doc comment, `#[body]`, `#[response]` and return type.
+    pub openapi: crate::openapi::HandlerDoc,
 }
 
 pub struct Arg {
@@ -189,6 +191,7 @@ pub fn handler(
         is_async: sig.asyncness.is_some(),
         args,
         middleware: Vec::new(),
+        openapi: Default::default(), // openapi hook
     }
 }
 

@@ -327,8 +327,9 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         let handler_name = format!("{handler_scope}{}", handler.ident);
         let line = line_of(&handler.ident);
         let method = handler.method;
+        let openapi = crate::openapi::operation(handler, &chain_items); // openapi hook
         method_infos.push(quote! {
-            #rk::MethodInfo { method: #method, handler: #handler_name, middleware: &[#(#chain_labels),*], line: #line, automatic: false }
+            #rk::MethodInfo { method: #method, handler: #handler_name, middleware: &[#(#chain_labels),*], line: #line, automatic: false, openapi: #openapi }
         });
     }
     let methods: Vec<&str> = route.handlers.iter().map(|h| h.method).collect();
@@ -372,10 +373,12 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             .chain(get.middleware.iter().map(MiddlewareItem::label))
             .collect();
         let line = line_of(&get.ident);
-        method_infos.push(quote!(#rk::MethodInfo { method: "HEAD", handler: "(GET)", middleware: &[#(#chain_labels),*], line: #line, automatic: true }));
+        let openapi = crate::openapi::none(); // openapi hook
+        method_infos.push(quote!(#rk::MethodInfo { method: "HEAD", handler: "(GET)", middleware: &[#(#chain_labels),*], line: #line, automatic: true, openapi: #openapi }));
     }
     if route.complete && !methods.contains(&"OPTIONS") {
-        method_infos.push(quote!(#rk::MethodInfo { method: "OPTIONS", handler: "(automatic)", middleware: &[#(#route_labels),*], line: #route_line, automatic: true }));
+        let openapi = crate::openapi::none(); // openapi hook
+        method_infos.push(quote!(#rk::MethodInfo { method: "OPTIONS", handler: "(automatic)", middleware: &[#(#route_labels),*], line: #route_line, automatic: true, openapi: #openapi }));
     }
 
     let Chain { resumes, builds } = chain;

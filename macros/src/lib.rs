@@ -10,6 +10,7 @@ mod errors;
 mod expand;
 mod method;
 mod middleware;
+mod openapi;
 mod route;
 mod routes;
 mod template;

@@ -81,8 +81,9 @@ enum Style {
     Around,
 }
 
-fn declare(func: ItemFn) -> TokenStream {
+fn declare(mut func: ItemFn) -> TokenStream {
     let mut errors = Errors::default();
+    let openapi = crate::openapi::middleware(&mut func, &mut errors); // openapi hook
     let rk = quote!(::routekit::__private);
     let ident = &func.sig.ident;
     let vis = &func.vis;
@@ -221,6 +222,8 @@ fn declare(func: ItemFn) -> TokenStream {
         #[allow(non_camel_case_types, dead_code)]
         #[doc(hidden)]
         #vis struct #ident {}
+
+        #openapi
 
         impl #rk::MiddlewareInfo for #ident {
             type Provides = #provides;

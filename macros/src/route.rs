@@ -69,6 +69,7 @@ fn module_form(args: Option<RouteArgs>, mut module: ItemMod, mut errors: Errors)
         let Item::Fn(func) = item else { continue };
         let name = func.sig.ident.to_string();
         let middleware = attr::take_middleware(&mut func.attrs, &mut errors);
+        let openapi = crate::openapi::take(func, &mut errors); // openapi hook
         match method::from_name(&name) {
             Some(m) => {
                 allow_method_name(func);
@@ -82,6 +83,7 @@ fn module_form(args: Option<RouteArgs>, mut module: ItemMod, mut errors: Errors)
                 if let Some(args) = &args {
                     let mut handler = ast::handler(func, m, &args.template, &args.template_lit.value(), &mut errors);
                     handler.middleware = middleware;
+                    handler.openapi = openapi; // openapi hook
                     handlers.push(handler);
                 }
             }
@@ -129,6 +131,7 @@ fn module_form(args: Option<RouteArgs>, mut module: ItemMod, mut errors: Errors)
 
 fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) -> TokenStream {
     let middleware = attr::take_middleware(&mut func.attrs, &mut errors);
+    let openapi = crate::openapi::take(&mut func, &mut errors); // openapi hook
     let name = func.sig.ident.to_string();
     let named_method = method::from_name(&name);
     if named_method.is_some() {
@@ -150,13 +153,14 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
         let errors = errors.into_compile_errors();
         return quote!(#errors #func);
     };
-    let handler = ast::handler(
+    let mut handler = ast::handler(
         &func,
         method,
         &args.template,
         &args.template_lit.value(),
         &mut errors,
     );
+    handler.openapi = openapi; // openapi hook
     if !errors.is_empty() {
         let errors = errors.into_compile_errors();
         return quote!(#errors #func);

@@ -19,6 +19,8 @@
 pub mod context;
 pub mod error;
 pub mod middleware;
+#[cfg_attr(not(feature = "openapi"), doc(hidden))]
+pub mod openapi;
 pub mod params;
 pub mod request;
 pub mod response;

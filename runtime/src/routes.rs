@@ -53,6 +53,10 @@ pub struct MethodInfo {
     pub line: u32,
     /// `true` for `HEAD` from `GET`, `OPTIONS` and other answers routekit adds.
     pub automatic: bool,
+    /// openapi hook: describes the operation for the OpenAPI document (feature `openapi`;
+    /// `()` without it). `None` for automatic methods.
+    #[doc(hidden)]
+    pub openapi: crate::openapi::Hook,
 }
 
 /// A route ready to register: its description and how to build its method router.
@@ -330,6 +334,8 @@ where
     /// When two handlers answer the same method and path, or two routes claim one path,
     /// with a message naming both source locations (instead of axum's bare panic).
     pub fn build(self) -> Router<S> {
+        #[cfg(feature = "openapi")] // openapi hook
+        crate::openapi::record(self.defs.iter().map(|def| def.info));
         let mut owners: BTreeMap<String, (&'static RouteInfo, &'static str)> = BTreeMap::new();
         let mut functions: BTreeMap<&'static str, Vec<RouteDef<S>>> = BTreeMap::new();
         let mut modules = Vec::new();

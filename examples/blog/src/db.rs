@@ -19,7 +19,7 @@ pub const DEMO_USERS: [(&str, &str, &str); 2] = [
     ("grace", "grace@example.com", "grace-token"),
 ];
 
-#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq, schemars::JsonSchema)]
 pub struct User {
     pub id: i64,
     pub name: String,
@@ -29,7 +29,7 @@ pub struct User {
     pub token: String,
 }
 
-#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Post {
     pub id: i64,

@@ -70,7 +70,7 @@ pub async fn health(State(db): State<Db>) -> Response {
 
 /// The whole app, state supplied.
 pub fn app(state: AppState) -> axum::Router {
-    routes![
+    let app = routes![
         hello,
         health,
         users::collection,
@@ -89,5 +89,7 @@ pub fn app(state: AppState) -> axum::Router {
         nextjs::stream,
         nextjs::feed,
     ]
-    .with_state(state)
+    .with_state(state);
+    let app = routekit::openapi::mount(app, routekit::openapi::Info::new("routekit blog", "0.1.0"));
+    routekit::openapi::docs(app, "/reference") // `/docs` is the Next.js docs route
 }

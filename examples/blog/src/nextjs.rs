@@ -34,12 +34,14 @@ pub fn search(req: Request) -> Response {
 }
 
 #[route(POST, "/api/echo")]
+#[body(serde_json::Value)]
 pub async fn echo(mut req: Request) -> Result<Response, ApiError> {
     let res: serde_json::Value = req.json().await?;
     Ok(Response::json(&serde_json::json!({ "res": res })))
 }
 
 #[route(POST, "/api/form")]
+#[body(std::collections::HashMap<String, String>, form)]
 pub async fn form(mut req: Request) -> Result<Response, ApiError> {
     let form = req.form_data().await?;
     Ok(Response::json(

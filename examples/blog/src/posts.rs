@@ -9,6 +9,7 @@ use crate::Db;
 
 /// Bearer token → the user it belongs to, looked up in the database; `401` without one.
 #[middleware]
+#[security(bearer)]
 pub async fn auth(headers: HeaderMap, State(db): State<Db>) -> Result<User, ApiError> {
     let token = headers
         .get("authorization")
@@ -59,7 +60,7 @@ pub async fn validation(headers: HeaderMap) -> Result<Validated, ApiError> {
 pub struct Validated;
 
 /// A new post: both fields required.
-#[derive(Deserialize, garde::Validate)]
+#[derive(Deserialize, garde::Validate, schemars::JsonSchema)]
 pub struct NewPost {
     #[garde(length(min = 1, max = 200))]
     pub title: String,
@@ -68,11 +69,11 @@ pub struct NewPost {
 }
 
 /// The seed's `updatePostSchema`: every field optional, none empty.
-#[derive(Deserialize, garde::Validate)]
+#[derive(Deserialize, garde::Validate, schemars::JsonSchema)]
 pub struct UpdatePost {
-    #[garde(inner(length(min = 1, max = 200)))]
+    #[garde(length(min = 1, max = 200))]
     pub title: Option<String>,
-    #[garde(inner(length(min = 1)))]
+    #[garde(length(min = 1))]
     pub body: Option<String>,
 }
 
@@ -81,11 +82,14 @@ pub struct UpdatePost {
 pub mod collection {
     use super::*;
 
+    #[response(200, Vec<crate::db::Post>)]
     pub async fn GET(State(db): State<Db>) -> Result<Response, ApiError> {
         Ok(Response::json(&db.posts().await?))
     }
 
     #[middleware(validation)]
+    #[body(NewPost)]
+    #[response(201, crate::db::Post)]
     pub async fn POST(
         user: Ctx<User>,
         State(db): State<Db>,
@@ -102,6 +106,7 @@ pub mod collection {
 pub mod item {
     use super::*;
 
+    #[response(200, crate::db::Post)]
     pub async fn GET(id: i64, State(db): State<Db>) -> Result<Response, ApiError> {
         match db.post(id).await? {
             Some(post) => Ok(Response::json(&post)),
@@ -111,6 +116,8 @@ pub mod item {
 
     /// Only the author may edit: someone else's post answers `404`, as a missing one does.
     #[middleware(validation)]
+    #[body(UpdatePost)]
+    #[response(200, crate::db::Post)]
     pub async fn PATCH(
         id: i64,
         user: Ctx<User>,
@@ -127,6 +134,7 @@ pub mod item {
         }
     }
 
+    #[response(204)]
     pub async fn DELETE(
         id: i64,
         user: Ctx<User>,

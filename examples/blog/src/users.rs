@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::Db;
 
 /// The seed's `createUserSchema`.
-#[derive(Deserialize, garde::Validate)]
+#[derive(Deserialize, garde::Validate, schemars::JsonSchema)]
 pub struct CreateUser {
     #[garde(length(min = 1, max = 100))]
     pub name: String,
@@ -16,7 +16,7 @@ pub struct CreateUser {
 }
 
 /// `?page=&limit=`, defaulting to the seed's `1` and `10`.
-#[derive(Deserialize, garde::Validate)]
+#[derive(Deserialize, garde::Validate, schemars::JsonSchema)]
 pub struct Pagination {
     #[serde(default = "first_page")]
     #[garde(range(min = 1))]
@@ -54,6 +54,8 @@ pub mod collection {
 
     /// Validated like the seed (`400` with zod's `flatten()` shape), `409` for a taken
     /// email, `201` with the user.
+    #[body(CreateUser)]
+    #[response(201, crate::db::User)]
     pub async fn POST(State(db): State<Db>, mut req: Request) -> Result<Response, ApiError> {
         let body: CreateUser = req.json_valid().await?;
         match db.create_user(&body.name, &body.email).await? {
