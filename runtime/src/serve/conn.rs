@@ -18,7 +18,7 @@ use tower::ServiceExt as _;
 use super::body_timeout::{ConnShared, TimedBody};
 use crate::after::{self, Deferred, Scope};
 
-/// One connection's service: cloned by nothing but hyper's HTTP/2 streams (an `Arc` bump).
+/// One connection's service; hyper calls it by reference for each request (or HTTP/2 stream).
 #[derive(Clone)]
 pub(crate) struct ConnService<S> {
     pub(crate) stack: S,

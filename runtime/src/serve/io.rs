@@ -14,6 +14,7 @@
 //! Timers are allocated only when a deadline has to be watched (a read or write that would
 //! block), at most once each per connection.
 
+use std::future::Future as _;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -87,8 +88,6 @@ impl Io {
         }
     }
 }
-
-use std::future::Future as _;
 
 impl AsyncRead for Io {
     fn poll_read(

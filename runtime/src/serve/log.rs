@@ -147,7 +147,7 @@ where
                 route: Route::Template(template),
                 ..
             }) => {
-                let _current = CurrentRoute::set(*template);
+                let _current = CurrentRoute::set(template);
                 ready!(this.inner.poll(cx))
             }
             _ => ready!(this.inner.poll(cx)),

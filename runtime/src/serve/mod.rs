@@ -358,13 +358,12 @@ fn default_max_connections() -> usize {
 
 /// One connection, served until it closes; on the stop signal it finishes the request in
 /// flight (if any) and closes instead of waiting for the next one.
-fn serve_connection<S, B>(
+async fn serve_connection<S, B>(
     http: Arc<auto::Builder<TokioExecutor>>,
     io: io::Io,
     service: S,
     mut stop: watch::Receiver<bool>,
-) -> impl Future<Output = ()> + Send + 'static
-where
+) where
     S: hyper::service::Service<
             http::Request<hyper::body::Incoming>,
             Response = http::Response<B>,
@@ -378,25 +377,23 @@ where
     B::Data: Send,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    async move {
-        let conn = http.serve_connection_with_upgrades(TokioIo::new(io), service);
-        let mut conn = pin!(conn);
-        // An `Err` means `serve` is gone: stop as well.
-        let stopped = async move {
-            let _ = stop.wait_for(|stop| *stop).await;
-        };
-        let result = tokio::select! {
-            result = conn.as_mut() => result,
-            () = stopped => {
-                // No new request on this connection; an idle one closes at once.
-                conn.as_mut().graceful_shutdown();
-                conn.await
-            }
-        };
-        if let Err(error) = result {
-            // Header-read and write timeouts, malformed requests, clients that hang up.
-            tracing::debug!(%error, "connection closed with an error");
+    let conn = http.serve_connection_with_upgrades(TokioIo::new(io), service);
+    let mut conn = pin!(conn);
+    // An `Err` means `serve` is gone: stop as well.
+    let stopped = async move {
+        let _ = stop.wait_for(|stop| *stop).await;
+    };
+    let result = tokio::select! {
+        result = conn.as_mut() => result,
+        () = stopped => {
+            // No new request on this connection; an idle one closes at once.
+            conn.as_mut().graceful_shutdown();
+            conn.await
         }
+    };
+    if let Err(error) = result {
+        // Header-read and write timeouts, malformed requests, clients that hang up.
+        tracing::debug!(%error, "connection closed with an error");
     }
 }
 
