@@ -16,6 +16,7 @@
 // response to send, and boxing it would allocate on the error path for nothing.
 #![allow(clippy::result_large_err)]
 
+mod after;
 pub mod context;
 pub mod error;
 pub mod middleware;
@@ -35,6 +36,7 @@ pub mod webhook;
 #[doc(hidden)]
 pub mod __private;
 
+pub use after::after;
 pub use context::{Ctx, Next};
 pub use error::ApiError;
 pub use request::Request;

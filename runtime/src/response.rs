@@ -225,7 +225,8 @@ impl Response {
     }
 
     /// A body streamed from `stream`, chunk by chunk; no content type unless one is set.
-    /// An `Err` item ends the response abruptly, as a failed upstream would.
+    /// An `Err` item ends the response abruptly, as a failed upstream would. So does a panic
+    /// in the stream, which is logged (with the route, under `serve`) and goes no further.
     ///
     /// ```
     /// use futures_util::stream;
@@ -241,10 +242,11 @@ impl Response {
         B: Into<Bytes>,
         E: Into<BoxError>,
     {
-        Self::new(Body::from_stream(stream))
+        Self::new(Body::from_stream(CatchPanic::new(stream)))
     }
 
-    /// Server-sent events (`text/event-stream`) from a stream of axum [`Event`]s.
+    /// Server-sent events (`text/event-stream`) from a stream of axum [`Event`]s. A panic in
+    /// the stream ends the response as [`stream`](Self::stream) does.
     ///
     /// ```
     /// use axum::response::sse::Event;
@@ -261,7 +263,7 @@ impl Response {
         E: Into<BoxError>,
     {
         Self {
-            inner: Ok(Sse::new(stream).into_response()),
+            inner: Ok(Sse::new(CatchPanic::new(stream)).into_response()),
         }
     }
 
@@ -385,6 +387,82 @@ impl Response {
 /// `<any CHAR except CTLs or ";">`), and not `,`, which splits folded `Set-Cookie` lists.
 fn is_attribute_char(c: char) -> bool {
     matches!(c, ' '..='~') && c != ';' && c != ','
+}
+
+pin_project_lite::pin_project! {
+    /// A response stream whose panics end the response instead of unwinding into the
+    /// server: the handler's panic guard is behind us once the body is being sent.
+    struct CatchPanic<S> {
+        #[pin]
+        stream: S,
+        // The route whose handler made the stream, when `serve` knows it.
+        route: Option<&'static str>,
+        panicked: bool,
+    }
+}
+
+impl<S> CatchPanic<S> {
+    fn new(stream: S) -> Self {
+        Self {
+            stream,
+            route: crate::serve::current_route(),
+            panicked: false,
+        }
+    }
+}
+
+/// The error that ends a stream that panicked (the panic itself is in the log).
+#[derive(Debug)]
+struct StreamPanicked;
+
+impl fmt::Display for StreamPanicked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the response stream panicked")
+    }
+}
+
+impl std::error::Error for StreamPanicked {}
+
+impl<S, T, E> Stream for CatchPanic<S>
+where
+    S: Stream<Item = Result<T, E>>,
+    E: Into<BoxError>,
+{
+    type Item = Result<T, BoxError>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.project();
+        if *this.panicked {
+            return Poll::Ready(None);
+        }
+        let stream = this.stream;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stream.poll_next(cx))) {
+            Ok(Poll::Ready(Some(item))) => Poll::Ready(Some(item.map_err(Into::into))),
+            Ok(Poll::Ready(None)) => Poll::Ready(None),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(panic) => {
+                *this.panicked = true;
+                tracing::error!(
+                    route = this.route.unwrap_or("-"),
+                    panic = crate::after::panic_message(&*panic),
+                    "response stream panicked; ending the response"
+                );
+                Poll::Ready(Some(Err(Box::new(StreamPanicked))))
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        if self.panicked {
+            (0, Some(0))
+        } else {
+            self.stream.size_hint()
+        }
+    }
 }
 
 impl IntoResponse for Response {

@@ -146,20 +146,22 @@ impl TestRequest {
         self
     }
 
-    /// Sends the request and reads the whole response.
+    /// Sends the request and reads the whole response; then runs the work the handler
+    /// registered with [`after`](crate::after()), and returns once it has finished.
     pub async fn send(self) -> TestResponse {
         let request = self.builder.body(self.body).expect("a valid test request");
-        let response = self
-            .app
-            .oneshot(request)
-            .await
-            .expect("axum routers are infallible");
+        let mut scoped = std::pin::pin!(crate::after::scope(self.app.oneshot(request)));
+        let response = scoped.as_mut().await.expect("axum routers are infallible");
+        let after = scoped.take_value().map(crate::after::Scope::into_work);
         let (parts, body) = response.into_parts();
         let body = body
             .collect()
             .await
             .expect("response body reads")
             .to_bytes();
+        for work in after.into_iter().flatten() {
+            crate::after::run(work).await;
+        }
         TestResponse {
             status: parts.status,
             headers: parts.headers,

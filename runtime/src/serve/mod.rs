@@ -1,45 +1,69 @@
 //! `routekit::serve`: run an app on a socket with the defaults a production server wants.
 //!
 //! One concept per file: this one holds the [`Server`] settings and the accept loop;
-//! [`log`] the request log, [`request_id`] the `x-request-id` handling, [`shutdown`] the
-//! default stop signal.
+//! [`conn`] what hyper calls per request, [`io`] the socket with its write and first-bytes
+//! deadlines, [`body_timeout`] the request-body timeout, [`compression`] which responses
+//! are compressed, [`log`] the request log, [`request_id`] the `x-request-id` handling,
+//! [`shutdown`] the default stop signal.
 
+mod body_timeout;
+mod compression;
+mod conn;
+mod io;
 mod log;
 mod request_id;
 mod shutdown;
 
 use std::future::Future;
-use std::io;
+use std::io as stdio;
 use std::pin::{pin, Pin};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
-use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
-use tokio::sync::watch;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use tokio::net::{TcpListener, ToSocketAddrs};
+use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
+use tower::Layer as _;
 
+use crate::after::Tracker;
 use crate::routes::{format_route_table, route_table};
+use body_timeout::{Answer408, ConnShared};
+use conn::ConnService;
 use log::RequestLogLayer;
 use request_id::RequestId;
 
+pub(crate) use log::current_route;
+
 /// Binds `addr` and serves `app` with the [`Server`] defaults until Ctrl-C or SIGTERM.
-pub async fn serve(app: Router, addr: impl ToSocketAddrs) -> io::Result<()> {
+pub async fn serve(app: Router, addr: impl ToSocketAddrs) -> stdio::Result<()> {
     let listener = TcpListener::bind(addr).await?;
     serve_on(app, listener).await
 }
 
 /// [`serve`] on a listener already bound (a test binds port 0 and reads the address).
-pub async fn serve_on(app: Router, listener: TcpListener) -> io::Result<()> {
+pub async fn serve_on(app: Router, listener: TcpListener) -> stdio::Result<()> {
     Server::new(app).serve(listener).await
 }
 
 /// How long a client may take to send a request's line and headers, by default.
 const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may take to send a request body, by default.
+const DEFAULT_REQUEST_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a write to a client may make no progress, by default.
+const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long shutdown waits for in-flight requests, by default.
 const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most connections served at once, by default (lowered to fit the open-file limit).
+const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+/// HTTP/2 pings: how often an idle connection is checked, and how long the answer may take.
+const H2_KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(20);
+const H2_KEEP_ALIVE_TIMEOUT: Duration = Duration::from_secs(20);
+/// The pause after an accept error such as `EMFILE`: doubles from the first to the last.
+const ACCEPT_BACKOFF_FIRST: Duration = Duration::from_millis(5);
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 
 /// An app and how to serve it; [`serve`] and [`serve_on`] are `Server::new(app)` with
 /// every default.
@@ -47,7 +71,8 @@ const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 /// [`Server::serve`]:
 ///
 /// - prints the route table and `routekit listening on http://ADDR`;
-/// - serves HTTP/1.1 (with upgrades) on every accepted connection, with `TCP_NODELAY` set;
+/// - speaks HTTP/1.1 (with upgrades) and HTTP/2 (prior knowledge, `h2c`) on the same port,
+///   telling them apart by the first bytes; `TCP_NODELAY` is set on every connection;
 /// - sets `x-request-id` on each request (keeping a well-formed incoming one: 1 to 128
 ///   visible ASCII characters; otherwise generating one) and on its response, so handlers
 ///   can read it as a header;
@@ -55,11 +80,23 @@ const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 ///   `routekit::request`, with fields `method`, `route` (the template as written,
 ///   `/api/posts/$id`; `-` and a `path` field when no route matched), `status`,
 ///   `latency_ms` and `request_id`;
-/// - closes a connection whose request line and headers take longer than the
-///   [header-read timeout](Self::header_read_timeout), default 10 s;
+/// - compresses responses with gzip or brotli when the client's `Accept-Encoding` allows:
+///   bodies of 1 KiB or more and streams, never event streams (SSE), images or responses
+///   that already have a `Content-Encoding` ([`compression`](Self::compression));
+/// - runs the work handlers register with [`after`](crate::after()) once their response is
+///   sent;
+/// - protects itself from slow and idle clients, each limit with a setter:
+///
+///   | limit | default | past it |
+///   | --- | --- | --- |
+///   | [`max_connections`](Self::max_connections) | 10 000 (or ¾ of the open-file limit) | the next connection waits in the listen queue |
+///   | [`header_read_timeout`](Self::header_read_timeout) | 10 s | the connection is closed |
+///   | [`request_body_timeout`](Self::request_body_timeout) | 30 s | `408 {"error": …}`, connection closed |
+///   | [`write_timeout`](Self::write_timeout) | 30 s without progress | the connection is closed |
+///
 /// - on Ctrl-C or SIGTERM (or [your own signal](Self::with_graceful_shutdown)) stops
-///   accepting, closes idle connections, lets in-flight requests finish for up to the
-///   [shutdown timeout](Self::shutdown_timeout), default 30 s, and returns `Ok(())`.
+///   accepting, closes idle connections, lets in-flight requests and `after` work finish for
+///   up to the [shutdown timeout](Self::shutdown_timeout), default 30 s, and returns `Ok(())`.
 ///
 /// ```no_run
 /// # async fn run(app: axum::Router) -> std::io::Result<()> {
@@ -67,6 +104,7 @@ const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 ///
 /// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
 /// routekit::Server::new(app)
+///     .max_connections(2_000)
 ///     .header_read_timeout(Duration::from_secs(5))
 ///     .shutdown_timeout(Duration::from_secs(10))
 ///     .serve(listener)
@@ -79,46 +117,99 @@ const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 #[must_use = "a Server does nothing until `.serve(listener).await`"]
 pub struct Server {
     app: Router,
+    max_connections: Option<usize>,
     header_read_timeout: Duration,
+    request_body_timeout: Duration,
+    write_timeout: Duration,
     shutdown_timeout: Duration,
+    compression: bool,
     signal: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
 }
 
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Server")
+            .field("max_connections", &self.max_connections)
             .field("header_read_timeout", &self.header_read_timeout)
+            .field("request_body_timeout", &self.request_body_timeout)
+            .field("write_timeout", &self.write_timeout)
             .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("compression", &self.compression)
             .field("custom_signal", &self.signal.is_some())
             .finish_non_exhaustive()
     }
 }
 
 impl Server {
-    /// `app` with every default: 10 s header-read timeout, 30 s shutdown timeout, stop on
-    /// Ctrl-C or SIGTERM.
+    /// `app` with every default (see [`Server`]).
     pub fn new(app: Router) -> Self {
         Self {
             app,
+            max_connections: None,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            request_body_timeout: DEFAULT_REQUEST_BODY_TIMEOUT,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            compression: true,
             signal: None,
         }
+    }
+
+    /// The most connections served at once. When it is reached the accept loop waits, so
+    /// the next clients queue in the kernel's listen backlog until a connection closes.
+    /// Default 10 000, or three quarters of the process's open-file limit (`ulimit -n`)
+    /// when that is lower, so the app keeps descriptors for its database and files.
+    /// `0` is taken as `1`.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.max_connections = Some(max.max(1));
+        self
     }
 
     /// How long a client may take from the moment the server starts waiting for a request
     /// until its request line and headers have arrived; past it the connection is closed
     /// (slowloris protection). Default 10 s. The clock also runs while a keep-alive
-    /// connection waits for its next request, so it closes idle keep-alive connections too.
+    /// connection waits for its next request, so it closes idle keep-alive connections too,
+    /// and for a new connection's first bytes (also on HTTP/2, until the preface is in;
+    /// after that, HTTP/2 pings every 20 s close connections whose client stopped
+    /// answering).
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.header_read_timeout = timeout;
         self
     }
 
-    /// How long shutdown waits for in-flight requests to finish before closing their
-    /// connections anyway and returning. Default 30 s.
+    /// How long a client may take to send a request body, counted from the moment the
+    /// handler starts reading it. Past it the read fails and the client gets
+    /// `408 {"error": "Request body timeout"}`, and on HTTP/1.1 the connection is closed.
+    /// Default 30 s (2 MB, axum's default body limit, at 70 KB/s); raise it with the body
+    /// limit for large uploads.
+    pub fn request_body_timeout(mut self, timeout: Duration) -> Self {
+        self.request_body_timeout = timeout;
+        self
+    }
+
+    /// How long a write to the client may make no progress before the connection is
+    /// closed: a client that stops reading a large, streamed or SSE response is dropped
+    /// (and the stream with it). The clock runs only while the socket is full; a stream
+    /// waiting for its next event is not affected. Default 30 s. On HTTP/2 it covers the
+    /// socket; a client that keeps the connection going but stops granting flow-control
+    /// window to one stream holds that stream, up to the 200 streams a connection may open.
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = timeout;
+        self
+    }
+
+    /// How long shutdown waits for in-flight requests, and then for running
+    /// [`after`](crate::after()) work, before closing connections anyway and returning.
+    /// Default 30 s for the two together.
     pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
         self.shutdown_timeout = timeout;
+        self
+    }
+
+    /// Whether responses are compressed (gzip or brotli, when the client accepts one).
+    /// Default on; turn it off when a proxy in front compresses already.
+    pub fn compression(mut self, enabled: bool) -> Self {
+        self.compression = enabled;
         self
     }
 
@@ -132,13 +223,18 @@ impl Server {
     }
 
     /// Prints the route table and the address, then serves until the shutdown signal and
-    /// the end of in-flight requests (or the shutdown timeout). Errors only when the
-    /// listener's address cannot be read; accept errors are logged and retried.
-    pub async fn serve(self, listener: TcpListener) -> io::Result<()> {
+    /// the end of in-flight requests and `after` work (or the shutdown timeout). Errors
+    /// only when the listener's address cannot be read; accept errors are logged and
+    /// retried with a growing pause.
+    pub async fn serve(self, listener: TcpListener) -> stdio::Result<()> {
         let Self {
             app,
+            max_connections,
             header_read_timeout,
+            request_body_timeout,
+            write_timeout,
             shutdown_timeout,
+            compression,
             signal,
         } = self;
         let address = listener.local_addr()?;
@@ -146,55 +242,93 @@ impl Server {
         println!("{}", format_route_table(&table));
         println!("routekit listening on http://{address}");
 
-        let service = RequestId::new(app.layer(RequestLogLayer::new(&table)));
-        let mut http = http1::Builder::new();
-        http.timer(TokioTimer::new())
+        let max_connections = max_connections.unwrap_or_else(default_max_connections);
+        // Outermost first: compression sees the final answer, the 408 swap keeps the id.
+        let stack = compression::layer(compression).layer(Answer408::new(RequestId::new(
+            app.layer(RequestLogLayer::new(&table)),
+        )));
+        let mut http = auto::Builder::new(TokioExecutor::new());
+        http.http1()
+            .timer(TokioTimer::new())
             .header_read_timeout(header_read_timeout);
+        http.http2()
+            .timer(TokioTimer::new())
+            .keep_alive_interval(H2_KEEP_ALIVE_INTERVAL)
+            .keep_alive_timeout(H2_KEEP_ALIVE_TIMEOUT);
+        let http = Arc::new(http);
 
+        let tracker = Arc::new(Tracker::default());
+        let slots = Arc::new(Semaphore::new(max_connections));
         let mut signal = signal.unwrap_or_else(|| Box::pin(shutdown::ctrl_c_or_sigterm()));
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut connections = JoinSet::new();
+        let mut backoff = ACCEPT_BACKOFF_FIRST;
 
         loop {
+            // A free slot first: at `max_connections` nothing more is accepted.
+            let slot = tokio::select! {
+                () = &mut signal => break,
+                Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+                slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+            };
             let stream = tokio::select! {
                 () = &mut signal => break,
                 // Reap finished connections so the set stays as big as the open ones.
                 Some(_) = connections.join_next(), if !connections.is_empty() => continue,
                 accepted = listener.accept() => match accepted {
-                    Ok((stream, _)) => stream,
+                    Ok((stream, _)) => {
+                        backoff = ACCEPT_BACKOFF_FIRST;
+                        stream
+                    }
                     Err(error) => {
                         if !is_connection_error(&error) {
-                            // As axum::serve: out of file descriptors (EMFILE) and the like
-                            // pass once connections close; wait instead of spinning.
-                            tracing::error!(%error, "accept error; retrying in 1 s");
+                            // Out of file descriptors (EMFILE) and the like pass once
+                            // connections close: pause, longer each time, instead of spinning.
+                            tracing::error!(%error, pause = ?backoff, "accept error; retrying");
                             tokio::select! {
                                 () = &mut signal => break,
-                                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                                () = tokio::time::sleep(backoff) => {}
                             }
+                            backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
                         }
                         continue;
                     }
                 },
             };
-            let conn = serve_connection(&http, stream, service.clone(), stop_rx.clone());
-            connections.spawn(conn);
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::debug!(%error, "could not set TCP_NODELAY");
+            }
+            let shared = Arc::new(ConnShared::new(tracker.clone(), request_body_timeout));
+            let service = ConnService {
+                stack: stack.clone(),
+                shared,
+            };
+            let io = io::Io::new(stream, header_read_timeout, write_timeout);
+            let conn = serve_connection(http.clone(), io, service, stop_rx.clone());
+            connections.spawn(async move {
+                conn.await;
+                drop(slot);
+            });
         }
 
         // Closing the listener refuses new connections from here on.
         drop(listener);
         tracing::info!(
             connections = connections.len(),
-            "shutting down: finishing in-flight requests"
+            after_tasks = tracker.active(),
+            "shutting down: finishing in-flight requests and after work"
         );
         // `send_replace` stores `true` even for connections that have not looked yet.
         stop_tx.send_replace(true);
         let drained = tokio::time::timeout(shutdown_timeout, async {
             while connections.join_next().await.is_some() {}
+            tracker.wait_idle().await;
         })
         .await;
         if drained.is_err() {
             tracing::warn!(
                 connections = connections.len(),
+                after_tasks = tracker.active(),
                 timeout = ?shutdown_timeout,
                 "shutdown timeout: closing connections with requests still in flight"
             );
@@ -204,58 +338,72 @@ impl Server {
     }
 }
 
+/// [`DEFAULT_MAX_CONNECTIONS`], or three quarters of the soft open-file limit if lower.
+fn default_max_connections() -> usize {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: `getrlimit` writes the limit into the struct we pass and reads nothing else.
+        let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
+        if ok && limit.rlim_cur != libc::RLIM_INFINITY {
+            let three_quarters = usize::try_from(limit.rlim_cur / 4 * 3).unwrap_or(usize::MAX);
+            return DEFAULT_MAX_CONNECTIONS.min(three_quarters).max(1);
+        }
+    }
+    DEFAULT_MAX_CONNECTIONS
+}
+
 /// One connection, served until it closes; on the stop signal it finishes the request in
 /// flight (if any) and closes instead of waiting for the next one.
-fn serve_connection<S>(
-    http: &http1::Builder,
-    stream: TcpStream,
+async fn serve_connection<S, B>(
+    http: Arc<auto::Builder<TokioExecutor>>,
+    io: io::Io,
     service: S,
     mut stop: watch::Receiver<bool>,
-) -> impl Future<Output = ()> + Send + 'static
-where
-    S: tower::Service<
+) where
+    S: hyper::service::Service<
             http::Request<hyper::body::Incoming>,
-            Response = axum::response::Response,
+            Response = http::Response<B>,
             Error = std::convert::Infallible,
         > + Clone
         + Send
+        + Sync
         + 'static,
     S::Future: Send + 'static,
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    if let Err(error) = stream.set_nodelay(true) {
-        tracing::debug!(%error, "could not set TCP_NODELAY");
-    }
-    let conn = http
-        .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
-        .with_upgrades();
-    async move {
-        let mut conn = pin!(conn);
-        // An `Err` means `serve` is gone: stop as well.
-        let stopped = async move {
-            let _ = stop.wait_for(|stop| *stop).await;
-        };
-        let result = tokio::select! {
-            result = conn.as_mut() => result,
-            () = stopped => {
-                // No new request on this connection; an idle one closes at once.
-                conn.as_mut().graceful_shutdown();
-                conn.await
-            }
-        };
-        if let Err(error) = result {
-            // Header-read timeouts, malformed requests, clients that hang up.
-            tracing::debug!(%error, "connection closed with an error");
+    let conn = http.serve_connection_with_upgrades(TokioIo::new(io), service);
+    let mut conn = pin!(conn);
+    // An `Err` means `serve` is gone: stop as well.
+    let stopped = async move {
+        let _ = stop.wait_for(|stop| *stop).await;
+    };
+    let result = tokio::select! {
+        result = conn.as_mut() => result,
+        () = stopped => {
+            // No new request on this connection; an idle one closes at once.
+            conn.as_mut().graceful_shutdown();
+            conn.await
         }
+    };
+    if let Err(error) = result {
+        // Header-read and write timeouts, malformed requests, clients that hang up.
+        tracing::debug!(%error, "connection closed with an error");
     }
 }
 
 /// Accept errors about one connection (the peer gave up before we accepted it), which say
 /// nothing about the listener: retry at once. Others (`EMFILE`, …) earn a pause.
-fn is_connection_error(error: &io::Error) -> bool {
+fn is_connection_error(error: &stdio::Error) -> bool {
     matches!(
         error.kind(),
-        io::ErrorKind::ConnectionRefused
-            | io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::ConnectionReset
+        stdio::ErrorKind::ConnectionRefused
+            | stdio::ErrorKind::ConnectionAborted
+            | stdio::ErrorKind::ConnectionReset
     )
 }

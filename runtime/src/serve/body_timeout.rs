@@ -1,0 +1,255 @@
+//! The request-body timeout: a body must arrive in full within the timeout, counted from the
+//! moment the handler starts reading it. One that stalls fails the read, and the request is
+//! answered `408 {"error": "Request body timeout"}` (whatever the handler made of the failed
+//! read), with `Connection: close` on HTTP/1.1.
+//!
+//! The body is wrapped before routing ([`TimedBody`]), and [`Answer408`] (outside the request
+//! id layer, so it can keep the id, and inside compression) swaps the handler's answer. They meet
+//! through the connection's [`ConnShared`], which exists once per connection: a request
+//! without a body (no `Content-Length`, or `0`) carries nothing, one with a body carries a
+//! reference to it and a sequence number, and nothing is allocated per request.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{ready, Context, Poll};
+use std::time::Duration;
+
+use axum::response::IntoResponse;
+use bytes::Bytes;
+use http::header::CONNECTION;
+use http::{HeaderValue, Request, Response, StatusCode, Version};
+use hyper::body::{Body, Frame, SizeHint};
+use pin_project_lite::pin_project;
+use tokio::time::{Instant, Sleep};
+use tower::Service;
+
+use super::request_id::X_REQUEST_ID;
+use crate::after::Tracker;
+use crate::error::ApiError;
+
+/// What the requests of one connection share with the server and with each other.
+#[derive(Debug)]
+pub(crate) struct ConnShared {
+    /// Where `after` work is tracked (the server's, shared by every connection).
+    pub(crate) tracker: Arc<Tracker>,
+    body_timeout: Duration,
+    next_seq: AtomicU64,
+    /// How many entries `timed_out` has: read without the lock on every answer.
+    timed_out_len: AtomicUsize,
+    /// The requests (by sequence number) whose body timed out and that are not answered yet.
+    timed_out: Mutex<Vec<u64>>,
+}
+
+impl ConnShared {
+    pub(crate) fn new(tracker: Arc<Tracker>, body_timeout: Duration) -> Self {
+        Self {
+            tracker,
+            body_timeout,
+            next_seq: AtomicU64::new(0),
+            timed_out_len: AtomicUsize::new(0),
+            timed_out: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn mark_timed_out(&self, seq: u64) {
+        let mut timed_out = self.timed_out.lock().unwrap_or_else(|e| e.into_inner());
+        timed_out.push(seq);
+        self.timed_out_len.store(timed_out.len(), Ordering::Release);
+    }
+
+    /// Whether request `seq`'s body timed out; forgets it.
+    fn take_timed_out(&self, seq: u64) -> bool {
+        if self.timed_out_len.load(Ordering::Acquire) == 0 {
+            return false;
+        }
+        let mut timed_out = self.timed_out.lock().unwrap_or_else(|e| e.into_inner());
+        let found = timed_out.iter().position(|&s| s == seq);
+        if let Some(index) = found {
+            timed_out.swap_remove(index);
+            self.timed_out_len.store(timed_out.len(), Ordering::Release);
+        }
+        found.is_some()
+    }
+}
+
+/// The error a timed-out body read fails with (the handler sees it; the client gets `408`).
+#[derive(Debug)]
+pub(crate) struct BodyTimedOut;
+
+impl fmt::Display for BodyTimedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("request body timeout")
+    }
+}
+
+impl StdError for BodyTimedOut {}
+
+/// A request body that is watched (it has one).
+struct Watch {
+    conn: Arc<ConnShared>,
+    seq: u64,
+    deadline: Option<Instant>,
+    timer: Option<Pin<Box<Sleep>>>,
+    fired: bool,
+}
+
+pin_project! {
+    /// A request body with the connection's body timeout.
+    pub(crate) struct TimedBody<B> {
+        #[pin]
+        inner: B,
+        watch: Option<Watch>,
+    }
+}
+
+impl<B: Body> TimedBody<B> {
+    /// Watches `inner` unless it is already complete (no body at all).
+    pub(crate) fn new(inner: B, conn: &Arc<ConnShared>) -> Self {
+        let watch = (!inner.is_end_stream()).then(|| Watch {
+            conn: conn.clone(),
+            seq: conn.next_seq.fetch_add(1, Ordering::Relaxed),
+            deadline: None,
+            timer: None,
+            fired: false,
+        });
+        Self { inner, watch }
+    }
+}
+
+impl<B> Body for TimedBody<B>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<Box<dyn StdError + Send + Sync>>,
+{
+    type Data = Bytes;
+    type Error = Box<dyn StdError + Send + Sync>;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = self.project();
+        let Some(watch) = this.watch else {
+            return this.inner.poll_frame(cx).map_err(Into::into);
+        };
+        if watch.fired {
+            return Poll::Ready(Some(Err(Box::new(BodyTimedOut))));
+        }
+        let deadline = *watch
+            .deadline
+            .get_or_insert_with(|| Instant::now() + watch.conn.body_timeout);
+        match this.inner.poll_frame(cx) {
+            Poll::Ready(frame) => Poll::Ready(frame.map(|f| f.map_err(Into::into))),
+            Poll::Pending => {
+                let timer = watch
+                    .timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+                ready!(timer.as_mut().poll(cx));
+                watch.fired = true;
+                watch.conn.mark_timed_out(watch.seq);
+                Poll::Ready(Some(Err(Box::new(BodyTimedOut))))
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Swaps the answer of a request whose body timed out for the `408`.
+#[derive(Clone, Debug)]
+pub(crate) struct Answer408<S> {
+    inner: S,
+}
+
+impl<S> Answer408<S> {
+    pub(crate) fn new(inner: S) -> Self {
+        Self { inner }
+    }
+}
+
+impl<S, B> Service<Request<TimedBody<B>>> for Answer408<S>
+where
+    S: Service<Request<TimedBody<B>>, Response = axum::response::Response>,
+{
+    type Response = axum::response::Response;
+    type Error = S::Error;
+    type Future = Answer408Future<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<TimedBody<B>>) -> Self::Future {
+        let watched = req
+            .body()
+            .watch
+            .as_ref()
+            .map(|watch| (watch.conn.clone(), watch.seq, req.version()));
+        Answer408Future {
+            inner: self.inner.call(req),
+            watched,
+        }
+    }
+}
+
+pin_project! {
+    pub(crate) struct Answer408Future<F> {
+        #[pin]
+        inner: F,
+        watched: Option<(Arc<ConnShared>, u64, Version)>,
+    }
+}
+
+impl<F, E> Future for Answer408Future<F>
+where
+    F: Future<Output = Result<axum::response::Response, E>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let res = ready!(this.inner.poll(cx))?;
+        match this.watched.take() {
+            Some((conn, seq, version)) if conn.take_timed_out(seq) => {
+                Poll::Ready(Ok(timeout_response(res, version)))
+            }
+            _ => Poll::Ready(Ok(res)),
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn timeout_response(
+    handler_answer: Response<axum::body::Body>,
+    version: Version,
+) -> axum::response::Response {
+    tracing::warn!(
+        status = handler_answer.status().as_u16(),
+        request_id = handler_answer
+            .headers()
+            .get(&X_REQUEST_ID)
+            .and_then(|id| id.to_str().ok()),
+        "request body timeout: answering 408 and closing the connection"
+    );
+    let mut res =
+        ApiError::with_status(StatusCode::REQUEST_TIMEOUT, "Request body timeout").into_response();
+    if let Some(id) = handler_answer.headers().get(&X_REQUEST_ID) {
+        res.headers_mut().insert(&X_REQUEST_ID, id.clone());
+    }
+    if version <= Version::HTTP_11 {
+        res.headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    res
+}

@@ -1,0 +1,173 @@
+//! The socket of one connection, with two deadlines hyper does not have:
+//!
+//! - **write timeout**: a write (or flush) that makes no progress for the timeout fails, so
+//!   a client that stops reading a streamed or SSE response is dropped instead of holding
+//!   its connection and its handler's stream forever. The clock starts when a write would
+//!   block and stops as soon as any byte goes out; a stream that is quiet because it has
+//!   nothing to send is not affected.
+//! - **first-bytes deadline**: until the server knows whether the client speaks HTTP/1.1 or
+//!   HTTP/2 (the first bytes either differ from the 24-byte HTTP/2 preface or match all of
+//!   it), reads must arrive within the header-read timeout. hyper's own header-read timeout
+//!   takes over for HTTP/1.1 after that; without this, a client that connects and sends
+//!   nothing (or half a preface) would hold a connection slot forever.
+//!
+//! Timers are allocated only when a deadline has to be watched (a read or write that would
+//! block), at most once each per connection.
+
+use std::future::Future as _;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::time::{Instant, Sleep};
+
+/// What an HTTP/2 client sends first (RFC 9113 §3.4).
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+pub(crate) struct Io {
+    stream: TcpStream,
+    /// Bytes of the HTTP/2 preface matched so far; `None` once the protocol is known.
+    preface: Option<usize>,
+    first_bytes_deadline: Instant,
+    first_bytes_timer: Option<Pin<Box<Sleep>>>,
+    write_timeout: Duration,
+    write_timer: Option<Pin<Box<Sleep>>>,
+    /// Whether `write_timer` is running for the write that is blocked now.
+    write_blocked: bool,
+}
+
+impl Io {
+    pub(crate) fn new(
+        stream: TcpStream,
+        header_read_timeout: Duration,
+        write_timeout: Duration,
+    ) -> Self {
+        Self {
+            stream,
+            preface: Some(0),
+            first_bytes_deadline: Instant::now() + header_read_timeout,
+            first_bytes_timer: None,
+            write_timeout,
+            write_timer: None,
+            write_blocked: false,
+        }
+    }
+
+    /// Applies the write deadline to the outcome of a write-side call.
+    fn watch_write<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        poll: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if poll.is_ready() {
+            self.write_blocked = false;
+            return poll;
+        }
+        let deadline = Instant::now() + self.write_timeout;
+        let timer = match &mut self.write_timer {
+            Some(timer) => {
+                if !self.write_blocked {
+                    timer.as_mut().reset(deadline);
+                }
+                timer
+            }
+            None => self
+                .write_timer
+                .insert(Box::pin(tokio::time::sleep_until(deadline))),
+        };
+        self.write_blocked = true;
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "write timeout: the client stopped reading",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncRead for Io {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let Some(matched) = this.preface else {
+            return Pin::new(&mut this.stream).poll_read(cx, buf);
+        };
+        let before = buf.filled().len();
+        match Pin::new(&mut this.stream).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) => {
+                let new = &buf.filled()[before..];
+                let end = matched + new.len();
+                this.preface = if new.is_empty()
+                    || end >= H2_PREFACE.len()
+                    || new != &H2_PREFACE[matched..end]
+                {
+                    // EOF, a whole preface, or not a preface: the protocol is known.
+                    this.first_bytes_timer = None;
+                    None
+                } else {
+                    Some(end)
+                };
+                Poll::Ready(Ok(()))
+            }
+            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+            Poll::Pending => {
+                let deadline = this.first_bytes_deadline;
+                let timer = this
+                    .first_bytes_timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+                match timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "header read timeout: no request from the client",
+                    ))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+    }
+}
+
+impl AsyncWrite for Io {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.watch_write(cx, poll)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.watch_write(cx, poll)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.stream).poll_flush(cx);
+        this.watch_write(cx, poll)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.stream).poll_shutdown(cx);
+        this.watch_write(cx, poll)
+    }
+}
