@@ -6,9 +6,9 @@
 # written through one and read through the other, one signed Stripe event delivered to
 # both and recorded once.
 #
-# Runs as root on a fresh Debian machine (CI) or as any user who can `sudo`-less run
-# `runuser`/`su` (root); the cluster runs as the `postgres` user, listens on 127.0.0.1
-# only, and is stopped and deleted on exit.
+# Runs as root on a fresh Debian machine (CI); with PostgreSQL already installed, as root or
+# as the `postgres` user. The cluster runs as `postgres`, listens on 127.0.0.1 only, and is
+# stopped and deleted on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -77,7 +77,7 @@ if [ -z "$PORT" ]; then
   exit 1
 fi
 
-echo "== PostgreSQL $("$BIN/postgres" --version | awk '{print $NF}') on 127.0.0.1:$PORT ($DIR)"
+echo "== $("$BIN/postgres" --version) on 127.0.0.1:$PORT ($DIR)"
 as_postgres "$BIN/initdb" -D "$DIR/data" -A trust -U postgres --no-sync >"$DIR/initdb.log" 2>&1 ||
   { cat "$DIR/initdb.log" >&2; exit 1; }
 if ! as_postgres "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
@@ -87,5 +87,8 @@ if ! as_postgres "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
 fi
 
 export BLOG_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PORT/postgres"
-echo "== cargo test -p blog (PostgreSQL)"
-cargo test -p blog --locked
+echo "== the example's tests on PostgreSQL"
+# `--workspace` with the example's test targets rather than `-p blog`: the same feature
+# set as the main `cargo test --workspace`, so nothing is rebuilt.
+cargo test --workspace --locked \
+  --test app --test server --test fail_closed --test scale_out --test hostile

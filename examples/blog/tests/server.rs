@@ -48,6 +48,18 @@ async fn the_readme_walkthrough_over_http() {
 
     let res = http
         .patch(server.url(&format!("/api/posts/{id}")))
+        .json(&json!({ "title": "Anonymous edit" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401, "editing needs a token");
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        json!({ "error": "Unauthorized" })
+    );
+
+    let res = http
+        .patch(server.url(&format!("/api/posts/{id}")))
         .header("authorization", "Bearer grace-token")
         .json(&json!({ "title": "Mine now" }))
         .send()
