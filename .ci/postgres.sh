@@ -45,14 +45,19 @@ fi
 if ! id postgres >/dev/null 2>&1; then
   useradd --system --home-dir /var/lib/postgresql --shell /bin/sh postgres
 fi
+# Runs a command as `postgres`, from the cluster's directory (the checkout may be
+# unreadable to that user).
 as_postgres() {
-  if [ "$(id -un)" = postgres ]; then
-    "$@"
-  elif command -v runuser >/dev/null 2>&1; then
-    runuser -u postgres -- "$@"
-  else
-    su postgres -s /bin/sh -c "$(printf '%q ' "$@")"
-  fi
+  (
+    cd "$DIR"
+    if [ "$(id -un)" = postgres ]; then
+      "$@"
+    elif command -v runuser >/dev/null 2>&1; then
+      runuser -u postgres -- "$@"
+    else
+      su postgres -s /bin/sh -c "$(printf '%q ' "$@")"
+    fi
+  )
 }
 
 DIR=$(mktemp -d /tmp/routekit-pg.XXXXXX)

@@ -620,9 +620,14 @@ impl World {
         let authenticated = has_valid_token(&case.headers);
         let resolved = resolve(&uri);
 
-        let (status, content_type, body) = self.runtime.block_on(async {
+        let (status, content_type, allow, body) = self.runtime.block_on(async {
             let res = self.app.clone().oneshot(request).await.unwrap();
             let status = res.status().as_u16();
+            let allow = res
+                .headers()
+                .get("allow")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
             let content_type = res
                 .headers()
                 .get("content-type")
@@ -634,7 +639,7 @@ impl World {
             } else {
                 bytes::Bytes::new()
             };
-            (status, content_type, body)
+            (status, content_type, allow, body)
         });
         *self.statuses.borrow_mut().entry(status).or_default() += 1;
         let what = format!("{} {uri} → {status}", case.method);
@@ -652,7 +657,14 @@ impl World {
             }
         }
         let success = (200..300).contains(&status);
-        if !authenticated {
+        // `/api/posts/%2e` or `/api/posts/%2F` is, to routekit, `/api/posts/$id` with an odd
+        // id: its automatic OPTIONS is public (it lists PATCH in `Allow`, which `/api/posts`
+        // lacks), and every other method refuses the id or the anonymous user.
+        let item_options = case.method == Method::OPTIONS
+            && allow
+                .as_deref()
+                .is_some_and(|allow| allow.contains("PATCH"));
+        if !authenticated && !item_options {
             prop_assert!(
                 !(success && needs_auth(&case.method, &resolved)),
                 "{what}: a route with auth answered {status} without a valid token \
