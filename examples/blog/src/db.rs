@@ -1,19 +1,28 @@
-//! The blog's store: SQLite through `sqlx`, standing in for the seeds' `db` (Prisma).
+//! The blog's store, standing in for the seeds' `db` (Prisma): SQLite (embedded, the
+//! default) or PostgreSQL, through `sqlx`, chosen by the URL.
 //!
-//! `Db::connect` creates the database file on first run, applies the migrations in
-//! `migrations/` (embedded at compile time) and seeds two demo users with their tokens.
+//! `Db::connect` creates a SQLite file on first run and applies the backend's migrations
+//! (`migrations/sqlite` or `migrations/postgres`, embedded at compile time). Both schemas
+//! have the same tables and columns, so every query below is written once, with `$1`
+//! placeholders (which SQLite understands too), and runs on either pool: `on_pool!` type
+//! checks it against both drivers. The example's tests run on SQLite and, given
+//! `BLOG_TEST_POSTGRES_URL`, on PostgreSQL as well.
 
 use std::str::FromStr;
+use std::time::Duration;
 
 use routekit::ApiError;
 use serde::Serialize;
+use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use sqlx::FromRow;
 
 /// Where the blog keeps its data unless `DATABASE_URL` says otherwise.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:blog.db";
 
-/// The demo users `connect` seeds into an empty database: (name, email, bearer token).
+/// The demo users `seed_demo_users` adds to an empty database: (name, email, bearer token).
+/// Their tokens are public (they are in the README), so they only belong in a database
+/// served in demo mode (see `crate::config`).
 pub const DEMO_USERS: [(&str, &str, &str); 2] = [
     ("ada", "ada@example.com", "ada-token"),
     ("grace", "grace@example.com", "grace-token"),
@@ -50,6 +59,12 @@ impl From<sqlx::Error> for DbError {
     }
 }
 
+impl From<sqlx::migrate::MigrateError> for DbError {
+    fn from(error: sqlx::migrate::MigrateError) -> Self {
+        DbError(sqlx::Error::from(error))
+    }
+}
+
 impl std::fmt::Display for DbError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
@@ -66,73 +81,171 @@ impl From<DbError> for ApiError {
 
 type Result<T, E = DbError> = std::result::Result<T, E>;
 
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// `sqlite:…` or `postgres://…` / `postgresql://…`; anything else is refused.
+    pub fn of_url(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(DbError(sqlx::Error::Configuration(
+                "DATABASE_URL must start with sqlite: or postgres://".into(),
+            )))
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same expression on whichever pool `db` holds: `$pool` is a `&SqlitePool` in
+/// one arm and a `&PgPool` in the other, so the query is compiled (and must be valid) for
+/// both drivers.
+macro_rules! on_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match &$db.pool {
+            Pool::Sqlite($pool) => $body,
+            Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
 /// Shared handle: a connection pool, cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Db {
-    pool: SqlitePool,
+    pool: Pool,
 }
 
+/// How long a query waits for a free connection (a down database fails the health check
+/// in this time rather than sqlx's default 30 s).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 impl Db {
-    /// Opens (creating if missing) the database at `url`, migrates it and seeds the demo
-    /// users when it has none. `sqlite::memory:` gives a private in-memory database.
+    /// Opens the database at `url` and migrates it. A SQLite file is created when missing;
+    /// `sqlite::memory:` gives a private in-memory database. Several processes may connect
+    /// to one PostgreSQL database at once: migrations take a lock, and everything after is
+    /// safe to run concurrently.
+    ///
+    /// Seeds nothing: demo users are `seed_demo_users`' job, called in demo mode only.
     pub async fn connect(url: &str) -> Result<Db> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .foreign_keys(true);
-        // Each in-memory connection would be its own empty database: keep exactly one,
-        // forever.
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let pool = if in_memory {
-            SqlitePoolOptions::new()
-                .max_connections(1)
-                .min_connections(1)
-                .idle_timeout(None)
-                .max_lifetime(None)
-        } else {
-            SqlitePoolOptions::new()
-        }
-        .connect_with(options)
-        .await?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(sqlx::Error::from)?;
-        let db = Db { pool };
-        db.seed_demo_users().await?;
-        Ok(db)
+        let pool = match Backend::of_url(url)? {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    .foreign_keys(true);
+                // Each in-memory connection would be its own empty database: keep exactly
+                // one, forever.
+                let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+                let pool = if in_memory {
+                    SqlitePoolOptions::new()
+                        .max_connections(1)
+                        .min_connections(1)
+                        .idle_timeout(None)
+                        .max_lifetime(None)
+                } else {
+                    SqlitePoolOptions::new()
+                }
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_with(options)
+                .await?;
+                sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+                Pool::Sqlite(pool)
+            }
+            Backend::Postgres => {
+                let pool = PgPoolOptions::new()
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect(url)
+                    .await?;
+                sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+                Pool::Postgres(pool)
+            }
+        };
+        Ok(Db { pool })
     }
 
-    async fn seed_demo_users(&self) -> Result<()> {
-        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.pool)
-            .await?;
-        if count == 0 {
-            for (name, email, token) in DEMO_USERS {
-                self.insert_user(name, email, token).await?;
-            }
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Adds the demo users when the database has no user yet. Safe when several instances
+    /// start at once on one database: a user another instance inserted first is skipped.
+    pub async fn seed_demo_users(&self) -> Result<()> {
+        if self.user_count().await? > 0 {
+            return Ok(());
+        }
+        for (name, email, token) in DEMO_USERS {
+            on_pool!(self, |pool| sqlx::query(
+                "INSERT INTO users (name, email, token) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+            )
+            .bind(name)
+            .bind(email)
+            .bind(token)
+            .execute(pool)
+            .await
+            .map(drop)?);
         }
         Ok(())
     }
 
+    /// Whether any user still has one of the demo users' public tokens.
+    pub async fn has_demo_tokens(&self) -> Result<bool> {
+        let (count,): (i64,) = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT COUNT(*) FROM users WHERE token IN ($1, $2)"
+        )
+        .bind(DEMO_USERS[0].2)
+        .bind(DEMO_USERS[1].2)
+        .fetch_one(pool)
+        .await?);
+        Ok(count > 0)
+    }
+
+    async fn user_count(&self) -> Result<i64> {
+        let (count,): (i64,) = on_pool!(self, |pool| sqlx::query_as("SELECT COUNT(*) FROM users")
+            .fetch_one(pool)
+            .await?);
+        Ok(count)
+    }
+
     /// Closes every connection; later queries fail (the health check then answers `503`).
     pub async fn close(&self) {
-        self.pool.close().await;
+        on_pool!(self, |pool| pool.close().await)
     }
 
     /// `SELECT 1`, for the health check.
     pub async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        on_pool!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(drop)?);
         Ok(())
     }
 
     /// The demo users as stored, with their tokens, for the start-up banner.
     pub async fn demo_users(&self) -> Result<Vec<User>> {
         let mut users = Vec::new();
-        for (_, email, _) in DEMO_USERS {
-            let user = sqlx::query_as("SELECT id, name, email, token FROM users WHERE email = ?")
-                .bind(email)
-                .fetch_optional(&self.pool)
-                .await?;
+        for (_, email, token) in DEMO_USERS {
+            let user: Option<User> = on_pool!(self, |pool| sqlx::query_as(
+                "SELECT id, name, email, token FROM users WHERE email = $1 AND token = $2"
+            )
+            .bind(email)
+            .bind(token)
+            .fetch_optional(pool)
+            .await?);
             users.extend(user);
         }
         Ok(users)
@@ -141,77 +254,74 @@ impl Db {
     /// One page of users (pages count from 1) and the total number of users.
     pub async fn users_page(&self, page: i64, limit: i64) -> Result<(Vec<User>, i64)> {
         let offset = (page - 1).saturating_mul(limit);
-        let users =
-            sqlx::query_as("SELECT id, name, email, token FROM users ORDER BY id LIMIT ? OFFSET ?")
-                .bind(limit)
-                .bind(offset)
-                .fetch_all(&self.pool)
-                .await?;
-        let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok((users, total))
+        let users = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, name, email, token FROM users ORDER BY id LIMIT $1 OFFSET $2"
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await?);
+        Ok((users, self.user_count().await?))
     }
 
     /// Creates a user with a fresh random token; `None` when the email is taken.
     pub async fn create_user(&self, name: &str, email: &str) -> Result<Option<User>> {
-        let (token,): (String,) = sqlx::query_as("SELECT lower(hex(randomblob(16)))")
-            .fetch_one(&self.pool)
-            .await?;
-        match self.insert_user(name, email, &token).await {
-            Ok(user) => Ok(Some(user)),
-            Err(DbError(sqlx::Error::Database(e))) if e.is_unique_violation() => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    async fn insert_user(&self, name: &str, email: &str, token: &str) -> Result<User> {
-        let user = sqlx::query_as(
-            "INSERT INTO users (name, email, token) VALUES (?, ?, ?) \
-             RETURNING id, name, email, token",
+        let token = new_token()?;
+        let inserted = on_pool!(self, |pool| sqlx::query_as(
+            "INSERT INTO users (name, email, token) VALUES ($1, $2, $3) \
+             RETURNING id, name, email, token"
         )
         .bind(name)
         .bind(email)
-        .bind(token)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(user)
+        .bind(&token)
+        .fetch_one(pool)
+        .await);
+        match inserted {
+            Ok(user) => Ok(Some(user)),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     pub async fn user_by_token(&self, token: &str) -> Result<Option<User>> {
-        let user = sqlx::query_as("SELECT id, name, email, token FROM users WHERE token = ?")
-            .bind(token)
-            .fetch_optional(&self.pool)
-            .await?;
+        let user = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, name, email, token FROM users WHERE token = $1"
+        )
+        .bind(token)
+        .fetch_optional(pool)
+        .await?);
         Ok(user)
     }
 
     pub async fn posts(&self) -> Result<Vec<Post>> {
-        let posts =
-            sqlx::query_as("SELECT id, title, body, author_id, created_at FROM posts ORDER BY id")
-                .fetch_all(&self.pool)
-                .await?;
+        let posts = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, title, body, author_id, created_at FROM posts ORDER BY id"
+        )
+        .fetch_all(pool)
+        .await?);
         Ok(posts)
     }
 
     pub async fn post(&self, id: i64) -> Result<Option<Post>> {
-        let post =
-            sqlx::query_as("SELECT id, title, body, author_id, created_at FROM posts WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let post = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, title, body, author_id, created_at FROM posts WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
         Ok(post)
     }
 
     pub async fn create_post(&self, author_id: i64, title: &str, body: &str) -> Result<Post> {
-        let post = sqlx::query_as(
-            "INSERT INTO posts (author_id, title, body) VALUES (?, ?, ?) RETURNING id, title, body, author_id, created_at",
+        let post = on_pool!(self, |pool| sqlx::query_as(
+            "INSERT INTO posts (author_id, title, body) VALUES ($1, $2, $3) \
+             RETURNING id, title, body, author_id, created_at"
         )
         .bind(author_id)
         .bind(title)
         .bind(body)
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_one(pool)
+        .await?);
         Ok(post)
     }
 
@@ -223,47 +333,67 @@ impl Db {
         title: Option<&str>,
         body: Option<&str>,
     ) -> Result<Option<Post>> {
-        let post = sqlx::query_as(
-            "UPDATE posts SET title = coalesce(?, title), body = coalesce(?, body) \
-             WHERE id = ? AND author_id = ? RETURNING id, title, body, author_id, created_at",
+        let post = on_pool!(self, |pool| sqlx::query_as(
+            "UPDATE posts SET title = coalesce($1, title), body = coalesce($2, body) \
+             WHERE id = $3 AND author_id = $4 RETURNING id, title, body, author_id, created_at"
         )
         .bind(title)
         .bind(body)
         .bind(id)
         .bind(author_id)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(pool)
+        .await?);
         Ok(post)
     }
 
     /// Deletes a post only when `author_id` owns it; `false` otherwise.
     pub async fn delete_post(&self, id: i64, author_id: i64) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM posts WHERE id = ? AND author_id = ?")
-            .bind(id)
-            .bind(author_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() == 1)
+        let done = on_pool!(self, |pool| sqlx::query(
+            "DELETE FROM posts WHERE id = $1 AND author_id = $2"
+        )
+        .bind(id)
+        .bind(author_id)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(done == 1)
     }
 
     /// Records a webhook event once: `false` when this event id was already recorded
-    /// (Stripe retries deliveries).
+    /// (Stripe retries deliveries). Atomic in the database, so two instances handed the
+    /// same event at once record it once.
     pub async fn record_event(&self, id: &str, kind: &str) -> Result<bool> {
-        let done = sqlx::query("INSERT OR IGNORE INTO webhook_events (id, type) VALUES (?, ?)")
-            .bind(id)
-            .bind(kind)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() == 1)
+        let done = on_pool!(self, |pool| sqlx::query(
+            "INSERT INTO webhook_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING"
+        )
+        .bind(id)
+        .bind(kind)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(done == 1)
     }
 
     /// The recorded event types, oldest first.
     pub async fn events(&self) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT type FROM webhook_events ORDER BY rowid")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<(String,)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT type FROM webhook_events ORDER BY rowid"
+        )
+        .fetch_all(pool)
+        .await?);
         Ok(rows.into_iter().map(|(kind,)| kind).collect())
     }
+}
+
+/// 128 random bits from the operating system, as 32 hex digits.
+fn new_token() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|error| {
+        DbError(sqlx::Error::Io(std::io::Error::other(format!(
+            "no randomness for a token: {error}"
+        ))))
+    })?;
+    Ok(hex::encode(bytes))
 }
 
 /// Seconds since the Unix epoch as an RFC 3339 UTC timestamp, without a date crate.

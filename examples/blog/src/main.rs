@@ -1,32 +1,75 @@
 //! `cargo run -p blog`: serves the example on `HOST:PORT` (default 127.0.0.1:3000), with
-//! its data in `DATABASE_URL` (default `sqlite:blog.db`, created on first run).
+//! its data in `DATABASE_URL` (default `sqlite:blog.db`, created on first run;
+//! `postgres://…` for PostgreSQL). See `blog::config` for demo mode.
 
 use std::time::Instant;
 
-const DEMO_WEBHOOK_SECRET: &str = "whsec_routekit_demo";
+use blog::config::Config;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() {
     let started = Instant::now();
     tracing_subscriber::fmt().init();
-
-    let url =
-        std::env::var("DATABASE_URL").unwrap_or_else(|_| blog::db::DEFAULT_DATABASE_URL.to_owned());
-    let db = blog::Db::connect(&url).await?;
-    println!("database {url}: migrated and ready");
-    println!("demo users (send `Authorization: Bearer <token>`):");
-    for user in db.demo_users().await? {
-        println!("  {:<8} token {}", user.name, user.token);
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(message) => refuse(&message),
+    };
+    if let Err(error) = run(config, started).await {
+        eprintln!("blog: {error}");
+        std::process::exit(1);
     }
-    let secret = std::env::var("STRIPE_WEBHOOK_SECRET").unwrap_or_else(|_| {
-        println!("STRIPE_WEBHOOK_SECRET unset: webhooks are checked against {DEMO_WEBHOOK_SECRET}");
-        DEMO_WEBHOOK_SECRET.to_owned()
-    });
+}
 
-    let host = std::env::var("HOST").unwrap_or_else(|_| "127.0.0.1".to_owned());
-    let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
-    let listener = tokio::net::TcpListener::bind(format!("{host}:{port}")).await?;
+/// Stops before anything is opened or bound, with a message saying what to change.
+fn refuse(message: &str) -> ! {
+    eprintln!("blog: {message}");
+    std::process::exit(2);
+}
+
+async fn run(config: Config, started: Instant) -> Result<(), Box<dyn std::error::Error>> {
+    let db = blog::Db::connect(&config.database_url).await?;
+    println!(
+        "database {}: migrated and ready",
+        redact(&config.database_url)
+    );
+    if config.demo {
+        db.seed_demo_users().await?;
+        println!("demo mode: demo users (send `Authorization: Bearer <token>`):");
+        for user in db.demo_users().await? {
+            println!("  {:<8} token {}", user.name, user.token);
+        }
+    } else if db.has_demo_tokens().await? {
+        refuse(
+            "refusing to start: the database holds the demo users' public tokens (ada-token, \
+             grace-token). Delete those users, or set BLOG_DEMO=1 to serve the demo anyway.",
+        );
+    }
+    if config.demo_secret {
+        println!(
+            "STRIPE_WEBHOOK_SECRET unset: webhooks are checked against the public demo secret {}",
+            blog::config::DEMO_WEBHOOK_SECRET
+        );
+    }
+
+    let listener =
+        tokio::net::TcpListener::bind(format!("{}:{}", config.host, config.port)).await?;
     println!("started in {} ms", started.elapsed().as_millis());
-    routekit::serve_on(blog::app(blog::AppState::new(db, &secret)), listener).await?;
+    let state = blog::AppState::new(db, &config.webhook_secret);
+    routekit::serve_on(blog::app(state), listener).await?;
     Ok(())
+}
+
+/// The URL without its password, for the log.
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) if user_info.contains(':') => {
+            let user = user_info.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}{path}")
+        }
+        _ => url.to_owned(),
+    }
 }

@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
+use axum::http::{header, Method};
 use routekit::prelude::*;
-use tower_http::cors::CorsLayer;
+use tower_http::cors::{Any, CorsLayer};
 
 /// `app/api/[team]/route.ts`.
 #[route(GET, "/api/teams/[team]")]
@@ -54,9 +55,28 @@ pub async fn redirect() -> Response {
     Response::redirect("https://nextjs.org/")
 }
 
+/// The seed's CORS headers, spelled out: `Access-Control-Allow-Origin: *`, the methods
+/// `GET, POST, PUT, DELETE, OPTIONS` and the headers `Content-Type, Authorization`.
+/// Listing `Authorization` matters: the Fetch standard does not let a `*` in
+/// `Access-Control-Allow-Headers` cover it, so `CorsLayer::permissive()` (all `*`) fails
+/// the preflight of a browser that sends a bearer token. A `*` origin is fine for a bearer
+/// token (the request is not in credentials mode); a site using cookies lists its origins.
+pub fn cors_layer() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+}
+
 /// Route-level, so the CORS layer also answers the browser's preflight `OPTIONS`.
 #[route("/api/cors")]
-#[middleware(CorsLayer::permissive())]
+#[middleware(cors_layer())]
 pub mod cors {
     use super::*;
 

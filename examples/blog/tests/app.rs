@@ -1,7 +1,11 @@
-//! The example app through `TestClient`, on a fresh in-memory SQLite database per test:
-//! each seed route answers as documented.
+//! The example app through `TestClient`, on a fresh database per test (in-memory SQLite,
+//! or a new PostgreSQL database when `BLOG_TEST_POSTGRES_URL` is set): each seed route
+//! answers as documented.
+
+mod common;
 
 use blog::{AppState, Db};
+use common::now;
 use routekit::test::TestClient;
 use routekit::webhook::sign_stripe;
 use serde_json::{json, Value};
@@ -9,20 +13,11 @@ use serde_json::{json, Value};
 const SECRET: &str = "whsec_test";
 
 async fn db() -> Db {
-    Db::connect("sqlite::memory:")
-        .await
-        .expect("in-memory database")
+    common::fresh_db().await
 }
 
 async fn client() -> TestClient {
     TestClient::new(blog::app(AppState::new(db().await, SECRET)))
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
 }
 
 const ADA: &str = "Bearer ada-token";
@@ -95,10 +90,31 @@ async fn users_validation_answers_zod_flatten() {
     assert!(error["fieldErrors"]["name"][0].is_string(), "{error}");
     assert!(error["fieldErrors"]["email"][0].is_string(), "{error}");
 
-    for query in ["page=0", "limit=0", "limit=101", "page=x"] {
+    for (query, field) in [
+        ("page=0", "page"),
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("page=x", "page"),
+        ("page=1.5&limit=9", "page"),
+        ("limit=99999999999999999999", "limit"),
+    ] {
         let res = client.get(&format!("/api/users?{query}")).send().await;
         assert_eq!(res.status(), 400, "{query}: {}", res.text());
+        let error = &res.json::<Value>()["error"];
+        assert!(
+            error["fieldErrors"][field][0].is_string(),
+            "{query}: {error}"
+        );
     }
+    let both: Value = client.get("/api/users?page=x&limit=0").send().await.json();
+    assert!(both["error"]["fieldErrors"]["page"].is_array(), "{both}");
+    assert!(both["error"]["fieldErrors"]["limit"].is_array(), "{both}");
+    let empty: Value = client.get("/api/users?page=&limit=").send().await.json();
+    assert_eq!(
+        empty["pagination"],
+        json!({ "page": 1, "limit": 10, "total": 2 }),
+        "an empty value takes the default, as `|| '1'` does"
+    );
 }
 
 #[tokio::test]
@@ -112,11 +128,10 @@ async fn health_reports_the_database() {
     db.close().await;
     let res = client.get("/api/health").send().await;
     assert_eq!(res.status(), 503);
-    let body = res.json::<Value>();
-    assert_eq!(body["status"], "unhealthy");
-    assert!(
-        body["error"].as_str().is_some_and(|e| !e.is_empty()),
-        "{body}"
+    assert_eq!(
+        res.json::<Value>(),
+        json!({ "status": "unhealthy", "error": "database unavailable" }),
+        "a fixed message: the database error goes to the log only"
     );
 }
 
@@ -124,14 +139,29 @@ async fn health_reports_the_database() {
 async fn posts_need_a_token_and_enforce_ownership() {
     let client = client().await;
     assert_eq!(client.get("/api/posts").send().await.status(), 401);
-    assert_eq!(
-        client
-            .get("/api/posts/1")
-            .header("authorization", "Bearer not-a-token")
+    for bad in [
+        "Bearer not-a-token",
+        "Basic YWRhOg==",
+        "Bearer",
+        "ada-token",
+        "Bearer  ada-token",
+    ] {
+        let res = client
+            .get("/api/posts")
+            .header("authorization", bad)
             .send()
-            .await
-            .status(),
-        401
+            .await;
+        assert_eq!(res.status(), 401, "{bad}");
+    }
+    let res = client
+        .get("/api/posts")
+        .header("authorization", "bearer ada-token")
+        .send()
+        .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "the scheme is case-insensitive (RFC 9110)"
     );
 
     let res = client
@@ -151,6 +181,18 @@ async fn posts_need_a_token_and_enforce_ownership() {
         .send()
         .await;
     assert_eq!(res.json::<Value>(), created, "any signed-in user reads it");
+    let res = client.get(&format!("/api/posts/{id}")).send().await;
+    assert_eq!(
+        (res.status().as_u16(), res.json::<Value>()),
+        (200, created.clone()),
+        "GET /api/posts/$id is public, as in the seed"
+    );
+    let res = client
+        .get(&format!("/api/posts/{id}"))
+        .header("authorization", "Bearer not-a-token")
+        .send()
+        .await;
+    assert_eq!(res.status(), 200, "a bad token is no user, not an error");
     let list: Value = client
         .get("/api/posts")
         .header("authorization", GRACE)
@@ -174,6 +216,36 @@ async fn posts_need_a_token_and_enforce_ownership() {
         .await;
     assert_eq!(res.status(), 400, "the id is typed");
 
+    // No user in the context: PATCH and DELETE answer 401 themselves, before reading the
+    // body, as the seed's `if (!context.user)` does.
+    let unauthorized = (401, json!({ "error": "Unauthorized" }));
+    for auth in [None, Some("Bearer not-a-token")] {
+        for body in [
+            json!({ "title": "Stolen" }).to_string(),
+            "not json".to_owned(),
+        ] {
+            let mut req = client
+                .patch(&format!("/api/posts/{id}"))
+                .header("content-type", "application/json");
+            if let Some(auth) = auth {
+                req = req.header("authorization", auth);
+            }
+            let res = req.body(body).send().await;
+            assert_eq!(
+                (res.status().as_u16(), res.json::<Value>()),
+                unauthorized.clone()
+            );
+        }
+        let mut req = client.delete(&format!("/api/posts/{id}"));
+        if let Some(auth) = auth {
+            req = req.header("authorization", auth);
+        }
+        let res = req.send().await;
+        assert_eq!(
+            (res.status().as_u16(), res.json::<Value>()),
+            unauthorized.clone()
+        );
+    }
     let res = client
         .patch(&format!("/api/posts/{id}"))
         .header("authorization", GRACE)
@@ -191,7 +263,7 @@ async fn posts_need_a_token_and_enforce_ownership() {
         .body("{}")
         .send()
         .await;
-    assert_eq!(res.status(), 415, "validation middleware wants JSON");
+    assert_eq!(res.status(), 415, "the body reader wants JSON");
     let res = client
         .patch(&format!("/api/posts/{id}"))
         .header("authorization", ADA)
@@ -244,6 +316,8 @@ async fn posts_need_a_token_and_enforce_ownership() {
         .send()
         .await;
     assert_eq!(res.status(), 404, "deleted");
+    let res = client.get(&format!("/api/posts/{id}")).send().await;
+    assert_eq!(res.json::<Value>(), json!({ "error": "Not found" }));
 }
 
 #[tokio::test]
@@ -304,20 +378,43 @@ async fn nextjs_examples() {
 }
 
 #[tokio::test]
-async fn cors_answers_the_preflight() {
-    let res = client()
-        .await
+async fn cors_answers_the_preflight_of_a_bearer_token_request() {
+    let client = client().await;
+    // What a browser sends before `fetch(url, { headers: { authorization, content-type } })`
+    // from another origin.
+    let res = client
         .options("/api/cors")
         .header("origin", "https://app.example")
-        .header("access-control-request-method", "GET")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
         .send()
         .await;
-    assert_eq!(res.status(), 200);
+    assert!(res.status().is_success(), "{}", res.status());
     assert_eq!(res.header("access-control-allow-origin"), Some("*"));
-    let res = client()
-        .await
+    let listed = |name: &str| -> Vec<String> {
+        res.header(name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .split(',')
+            .map(|item| item.trim().to_ascii_lowercase())
+            .collect()
+    };
+    let headers = listed("access-control-allow-headers");
+    // The Fetch standard: a `*` here does not cover `authorization`; it must be named.
+    assert!(headers.iter().any(|h| h == "authorization"), "{headers:?}");
+    assert!(headers.iter().any(|h| h == "content-type"), "{headers:?}");
+    assert!(!headers.iter().any(|h| h == "*"), "{headers:?}");
+    let methods = listed("access-control-allow-methods");
+    for method in ["get", "post", "put", "delete", "options"] {
+        assert!(methods.iter().any(|m| m == method), "{methods:?}");
+    }
+
+    let res = client
         .get("/api/cors")
         .header("origin", "https://app.example")
+        .header("authorization", "Bearer ada-token")
         .send()
         .await;
     assert_eq!(res.text(), "Hello, Next.js!");
