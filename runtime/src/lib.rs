@@ -16,7 +16,10 @@
 // response to send, and boxing it would allocate on the error path for nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod client_ip;
+pub mod conditional;
 pub mod context;
+pub mod csrf;
 pub mod error;
 pub mod middleware;
 pub mod params;
@@ -25,6 +28,7 @@ pub mod response;
 pub mod routes;
 mod serve;
 pub mod test;
+pub mod time_limit;
 pub mod trailing_slash;
 pub mod validation;
 #[cfg(feature = "webhook")]
