@@ -11,8 +11,8 @@
 //! - an answer that has an `ETag` (the handler set one, say a row version) keeps it, and the
 //!   body is not read;
 //! - either way, when the request's `If-None-Match` lists that tag (weak comparison,
-//!   RFC 9110 §13.1.2: `W/"x"` matches `"x"`) or is `*`, the answer becomes a `304` with no
-//!   body. It keeps the `200`'s headers (`ETag`, `Cache-Control`, `Vary`, `Set-Cookie`, …)
+//!   RFC 9110 §13.1.2: `W/"x"` matches `"x"`) or is `*` (which matches any `200`, tagged or
+//!   not), the answer becomes a `304` with no body. It keeps the `200`'s headers (`ETag`, `Cache-Control`, `Vary`, `Set-Cookie`, …)
 //!   except `Content-Type`, `Content-Length`, `Content-Encoding` and `Transfer-Encoding`
 //!   (as Go's `net/http`), and `Last-Modified`, which `ETag` supersedes.
 //!
@@ -220,7 +220,16 @@ where
                         }));
                     }
                     if !worth_hashing(&response, &cond) {
-                        return Poll::Ready(Ok(response));
+                        // No tag to compare, but `*` asks only whether there is a body.
+                        let star = cond
+                            .if_none_match
+                            .as_ref()
+                            .is_some_and(|inm| inm.as_bytes().trim_ascii() == b"*");
+                        return Poll::Ready(Ok(if star {
+                            not_modified(response.into_parts().0)
+                        } else {
+                            response
+                        }));
                     }
                     let (parts, body) = response.into_parts();
                     state.set(State::Reading {
@@ -308,7 +317,9 @@ fn hex(n: u64, push: &mut impl FnMut(u8)) {
     }
 }
 
-/// The `304` for a `200` answer's head.
+/// The `304` for a `200` answer's head. Its `Content-Length` goes (the 200's length over no
+/// body would confuse a client); axum's router may put back `Content-Length: 0` for the empty
+/// body, which caches ignore on a `304` (RFC 9111 §3.2).
 fn not_modified(mut parts: http::response::Parts) -> Response {
     parts.status = StatusCode::NOT_MODIFIED;
     let headers = &mut parts.headers;
