@@ -220,7 +220,9 @@ impl TrustedProxies {
                     .iter()
                     .rev()
                     .flat_map(|value| match value.to_str() {
-                        Ok(text) => Either::Left(RSplitUnquoted::new(text, b',').map(forwarded_for)),
+                        Ok(text) => {
+                            Either::Left(RSplitUnquoted::new(text, b',').map(forwarded_for))
+                        }
                         Err(_) => Either::Right(std::iter::once(None)),
                     });
                 self.walk(peer, entries)
@@ -478,7 +480,14 @@ mod tests {
         let mapped = Cidr::parse("::ffff:10.0.0.0/104").unwrap();
         assert!(mapped.contains(ip("10.1.2.3")));
         assert_eq!(Cidr::parse("10.1.2.3/8"), Cidr::parse("10.0.0.0/8"));
-        for bad in ["10.0.0.0/33", "::/129", "10.0.0/8", "localhost", "", "10.0.0.0/x"] {
+        for bad in [
+            "10.0.0.0/33",
+            "::/129",
+            "10.0.0/8",
+            "localhost",
+            "",
+            "10.0.0.0/x",
+        ] {
             assert_eq!(Cidr::parse(bad), None, "{bad}");
         }
         assert_eq!(
@@ -494,7 +503,14 @@ mod tests {
         assert_eq!(parse_node("2001:db8::1"), Some(ip("2001:db8::1")));
         assert_eq!(parse_node("[2001:db8::1]:4711"), Some(ip("2001:db8::1")));
         assert_eq!(parse_node("[2001:db8::1]"), Some(ip("2001:db8::1")));
-        for bad in ["unknown", "_hidden", "", "[::1]x", "1.2.3.4:port", "[1.2.3.4]"] {
+        for bad in [
+            "unknown",
+            "_hidden",
+            "",
+            "[::1]x",
+            "1.2.3.4:port",
+            "[1.2.3.4]",
+        ] {
             assert_eq!(parse_node(bad), None, "{bad}");
         }
     }
@@ -518,8 +534,14 @@ mod tests {
         let spoofed = headers("x-forwarded-for", &["1.1.1.1"]);
         assert_eq!(proxies.client_ip(ip("8.8.8.8"), &spoofed), ip("8.8.8.8"));
         // IPv4-mapped peers are IPv4.
-        assert_eq!(proxies.client_ip(ip("::ffff:10.0.0.1"), &spoofed), ip("1.1.1.1"));
-        assert_eq!(proxies.client_ip(ip("::ffff:8.8.4.4"), &spoofed), ip("8.8.4.4"));
+        assert_eq!(
+            proxies.client_ip(ip("::ffff:10.0.0.1"), &spoofed),
+            ip("1.1.1.1")
+        );
+        assert_eq!(
+            proxies.client_ip(ip("::ffff:8.8.4.4"), &spoofed),
+            ip("8.8.4.4")
+        );
     }
 
     #[test]
@@ -528,7 +550,9 @@ mod tests {
         let peer = ip("10.0.0.1");
         let fwd = |values: &[&str]| proxies.client_ip(peer, &headers("forwarded", values));
         assert_eq!(
-            fwd(&[r#"for=1.1.1.1, for="[2001:db8:cafe::17]:4711";proto=https, for=10.0.0.3;by=10.0.0.1"#]),
+            fwd(&[
+                r#"for=1.1.1.1, for="[2001:db8:cafe::17]:4711";proto=https, for=10.0.0.3;by=10.0.0.1"#
+            ]),
             ip("2001:db8:cafe::17")
         );
         assert_eq!(fwd(&["for=192.0.2.43:47011;proto=http"]), ip("192.0.2.43"));

@@ -54,9 +54,9 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
 use axum::body::Body;
+use axum::body::HttpBody as _;
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderValue, Method, Request, StatusCode};
-use axum::body::HttpBody as _;
 use http_body_util::combinators::Collect;
 use http_body_util::BodyExt;
 use pin_project_lite::pin_project;

@@ -257,26 +257,67 @@ mod tests {
     fn the_go_algorithm() {
         let l = CsrfLayer::new();
         let post = Method::POST;
-        assert!(allows(&l, Method::GET, "/", &[("sec-fetch-site", "cross-site")]));
-        assert!(allows(&l, Method::OPTIONS, "/", &[("origin", "https://evil.example")]));
-        assert!(!allows(&l, post.clone(), "/", &[("sec-fetch-site", "cross-site")]));
-        assert!(!allows(&l, post.clone(), "/", &[("sec-fetch-site", "same-site")]));
-        assert!(!allows(&l, post.clone(), "/", &[("sec-fetch-site", "bogus")]));
+        assert!(allows(
+            &l,
+            Method::GET,
+            "/",
+            &[("sec-fetch-site", "cross-site")]
+        ));
+        assert!(allows(
+            &l,
+            Method::OPTIONS,
+            "/",
+            &[("origin", "https://evil.example")]
+        ));
+        assert!(!allows(
+            &l,
+            post.clone(),
+            "/",
+            &[("sec-fetch-site", "cross-site")]
+        ));
+        assert!(!allows(
+            &l,
+            post.clone(),
+            "/",
+            &[("sec-fetch-site", "same-site")]
+        ));
+        assert!(!allows(
+            &l,
+            post.clone(),
+            "/",
+            &[("sec-fetch-site", "bogus")]
+        ));
         assert!(allows(&l, post.clone(), "/", &[("sec-fetch-site", "none")]));
         assert!(allows(&l, post.clone(), "/", &[]));
         let same = [("host", "app.example"), ("origin", "https://app.example")];
         assert!(allows(&l, post.clone(), "/", &same));
-        let upper = [("host", "App.Example:8443"), ("origin", "https://app.example:8443")];
+        let upper = [
+            ("host", "App.Example:8443"),
+            ("origin", "https://app.example:8443"),
+        ];
         assert!(allows(&l, post.clone(), "/", &upper));
-        let port = [("host", "app.example:8443"), ("origin", "https://app.example")];
+        let port = [
+            ("host", "app.example:8443"),
+            ("origin", "https://app.example"),
+        ];
         assert!(!allows(&l, post.clone(), "/", &port));
         let null = [("host", "app.example"), ("origin", "null")];
         assert!(!allows(&l, post.clone(), "/", &null));
         // No Host to compare with: rejected.
-        assert!(!allows(&l, post.clone(), "/", &[("origin", "https://app.example")]));
+        assert!(!allows(
+            &l,
+            post.clone(),
+            "/",
+            &[("origin", "https://app.example")]
+        ));
         // HTTP/2 and absolute-form requests carry the host in the target.
         let h2 = "https://app.example/x";
-        assert!(allows(&l, post.clone(), h2, &[("origin", "https://app.example")]));
+        assert!(allows(
+            &l,
+            post.clone(),
+            h2,
+            &[("origin", "https://app.example")]
+        ));
         assert!(!allows(&l, post, h2, &[("origin", "https://evil.example")]));
     }
 
@@ -286,11 +327,22 @@ mod tests {
             .trust_origin("https://Admin.example/")
             .allow_same_site();
         let post = Method::DELETE;
-        let trusted = [("sec-fetch-site", "cross-site"), ("origin", "https://admin.example")];
+        let trusted = [
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://admin.example"),
+        ];
         assert!(allows(&l, post.clone(), "/", &trusted));
-        let other = [("sec-fetch-site", "cross-site"), ("origin", "https://admin.example.evil")];
+        let other = [
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://admin.example.evil"),
+        ];
         assert!(!allows(&l, post.clone(), "/", &other));
-        assert!(allows(&l, post.clone(), "/", &[("sec-fetch-site", "same-site")]));
+        assert!(allows(
+            &l,
+            post.clone(),
+            "/",
+            &[("sec-fetch-site", "same-site")]
+        ));
         let old = [("host", "api.example"), ("origin", "https://admin.example")];
         assert!(allows(&l, post, "/", &old));
     }

@@ -41,7 +41,8 @@ async fn versioned() -> Response {
 #[route(GET, "/api/stream")]
 #[middleware(ETagLayer::new())]
 async fn stream() -> Response {
-    let chunks = futures_util::stream::iter(["a", "b"].map(|c| Ok::<_, Infallible>(Bytes::from(c))));
+    let chunks =
+        futures_util::stream::iter(["a", "b"].map(|c| Ok::<_, Infallible>(Bytes::from(c))));
     Response::stream(chunks)
 }
 
@@ -73,14 +74,21 @@ async fn a_matching_if_none_match_answers_304_with_the_cache_headers() {
     let first = client.get("/api/feed").send().await;
     assert_eq!(first.status(), 200);
     let etag = first.header("etag").expect("an ETag").to_owned();
-    assert!(etag.starts_with('"') && etag.ends_with('"'), "strong: {etag}");
+    assert!(
+        etag.starts_with('"') && etag.ends_with('"'),
+        "strong: {etag}"
+    );
     assert!(first.text().contains("\"version\""));
 
     // The same body gives the same tag.
     let second = client.get("/api/feed").send().await;
     assert_eq!(second.header("etag"), Some(etag.as_str()));
 
-    let res = client.get("/api/feed").header("if-none-match", &etag).send().await;
+    let res = client
+        .get("/api/feed")
+        .header("if-none-match", &etag)
+        .send()
+        .await;
     assert_eq!(res.status(), 304);
     assert!(res.bytes().is_empty());
     assert_eq!(res.header("etag"), Some(etag.as_str()));
@@ -97,14 +105,24 @@ async fn a_matching_if_none_match_answers_304_with_the_cache_headers() {
 #[tokio::test]
 async fn lists_weak_tags_and_star_match() {
     let client = client();
-    let etag = client.get("/api/feed").send().await.header("etag").unwrap().to_owned();
+    let etag = client
+        .get("/api/feed")
+        .send()
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
     for header in [
         format!(r#""nope", {etag}"#),
         format!("W/{etag}"),
         format!(r#"W/"x",W/{etag} , "y""#),
         "*".to_owned(),
     ] {
-        let res = client.get("/api/feed").header("if-none-match", &header).send().await;
+        let res = client
+            .get("/api/feed")
+            .header("if-none-match", &header)
+            .send()
+            .await;
         assert_eq!(res.status(), 304, "If-None-Match: {header}");
     }
     // Two header lines are one list.
@@ -120,13 +138,27 @@ async fn lists_weak_tags_and_star_match() {
 #[tokio::test]
 async fn a_changed_body_gets_a_new_tag_and_a_full_answer() {
     let client = client();
-    let old = client.get("/api/feed").send().await.header("etag").unwrap().to_owned();
+    let old = client
+        .get("/api/feed")
+        .send()
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
     VERSION.fetch_add(1, Ordering::SeqCst);
-    let res = client.get("/api/feed").header("if-none-match", &old).send().await;
+    let res = client
+        .get("/api/feed")
+        .header("if-none-match", &old)
+        .send()
+        .await;
     assert_eq!(res.status(), 200);
     assert_ne!(res.header("etag"), Some(old.as_str()));
     assert!(!res.bytes().is_empty());
-    let res = client.get("/api/feed").header("if-none-match", r#""other""#).send().await;
+    let res = client
+        .get("/api/feed")
+        .header("if-none-match", r#""other""#)
+        .send()
+        .await;
     assert_eq!(res.status(), 200);
 }
 
@@ -139,7 +171,11 @@ async fn head_gets_the_same_tag_and_the_same_304() {
     assert_eq!(head.status(), 200);
     assert_eq!(head.header("etag"), Some(etag));
     assert!(head.bytes().is_empty());
-    let res = client.head("/api/feed").header("if-none-match", etag).send().await;
+    let res = client
+        .head("/api/feed")
+        .header("if-none-match", etag)
+        .send()
+        .await;
     assert_eq!(res.status(), 304);
 }
 
@@ -149,22 +185,38 @@ async fn a_handlers_own_etag_is_kept_and_compared() {
     let res = client.get("/api/versioned").send().await;
     assert_eq!(res.header("etag"), Some(r#"W/"v7""#));
     assert_eq!(res.text(), "row 7");
-    let res = client.get("/api/versioned").header("if-none-match", r#""v7""#).send().await;
+    let res = client
+        .get("/api/versioned")
+        .header("if-none-match", r#""v7""#)
+        .send()
+        .await;
     assert_eq!(res.status(), 304);
     assert_eq!(res.header("etag"), Some(r#"W/"v7""#));
-    let res = client.get("/api/versioned").header("if-none-match", r#""v6""#).send().await;
+    let res = client
+        .get("/api/versioned")
+        .header("if-none-match", r#""v6""#)
+        .send()
+        .await;
     assert_eq!(res.status(), 200);
 }
 
 #[tokio::test]
 async fn streamed_and_big_bodies_are_left_alone() {
     let client = client();
-    let res = client.get("/api/stream").header("if-none-match", r#""x""#).send().await;
+    let res = client
+        .get("/api/stream")
+        .header("if-none-match", r#""x""#)
+        .send()
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.header("etag"), None);
     assert_eq!(res.text(), "ab");
     // `*` matches any current representation, tagged or not (RFC 9110 §13.1.2).
-    let res = client.get("/api/stream").header("if-none-match", "*").send().await;
+    let res = client
+        .get("/api/stream")
+        .header("if-none-match", "*")
+        .send()
+        .await;
     assert_eq!(res.status(), 304);
     assert!(res.bytes().is_empty());
     let res = client.get("/api/big").send().await;
@@ -175,11 +227,23 @@ async fn streamed_and_big_bodies_are_left_alone() {
 #[tokio::test]
 async fn other_methods_and_statuses_pass_through() {
     let client = client();
-    let res = client.post("/api/feed").header("if-none-match", "*").send().await;
+    let res = client
+        .post("/api/feed")
+        .header("if-none-match", "*")
+        .send()
+        .await;
     assert_eq!((res.status().as_u16(), res.header("etag")), (200, None));
-    let res = client.get("/api/missing").header("if-none-match", "*").send().await;
+    let res = client
+        .get("/api/missing")
+        .header("if-none-match", "*")
+        .send()
+        .await;
     assert_eq!((res.status().as_u16(), res.header("etag")), (404, None));
-    let res = client.get("/api/created").header("if-none-match", "*").send().await;
+    let res = client
+        .get("/api/created")
+        .header("if-none-match", "*")
+        .send()
+        .await;
     assert_eq!((res.status().as_u16(), res.header("etag")), (201, None));
 }
 
@@ -189,7 +253,13 @@ async fn on_plain_axum() {
         .route("/a", axum::routing::get(|| async { "hello" }))
         .layer(ETagLayer::new());
     let client = TestClient::new(app);
-    let etag = client.get("/a").send().await.header("etag").unwrap().to_owned();
+    let etag = client
+        .get("/a")
+        .send()
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
     let res = client.get("/a").header("if-none-match", &etag).send().await;
     assert_eq!(res.status(), 304);
 }
@@ -204,7 +274,13 @@ async fn over_a_socket() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(axum::serve(listener, routes![feed, versioned]).into_future());
-    let etag = client().get("/api/feed").send().await.header("etag").unwrap().to_owned();
+    let etag = client()
+        .get("/api/feed")
+        .send()
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
 
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let requests = format!(
@@ -214,10 +290,13 @@ async fn over_a_socket() {
     );
     stream.write_all(requests.as_bytes()).await.unwrap();
     let mut raw = String::new();
-    tokio::time::timeout(std::time::Duration::from_secs(5), stream.read_to_string(&mut raw))
-        .await
-        .expect("three answers, then close")
-        .unwrap();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_string(&mut raw),
+    )
+    .await
+    .expect("three answers, then close")
+    .unwrap();
     let answers: Vec<&str> = raw.split("HTTP/1.1 ").skip(1).collect();
     assert_eq!(answers.len(), 3, "{raw}");
     for answer in &answers[..2] {
@@ -231,6 +310,10 @@ async fn over_a_socket() {
         );
         assert!(answer.ends_with("\r\n\r\n"), "no body: {answer:?}");
     }
-    assert!(answers[2].starts_with("200") && answers[2].ends_with("row 7"), "{}", answers[2]);
+    assert!(
+        answers[2].starts_with("200") && answers[2].ends_with("row 7"),
+        "{}",
+        answers[2]
+    );
     server.abort();
 }

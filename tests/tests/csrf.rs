@@ -100,7 +100,10 @@ async fn same_origin_and_direct_navigation_are_allowed() {
         .header("sec-fetch-site", "same-origin")
         .send()
         .await;
-    assert_eq!((res.status().as_u16(), res.text().as_str()), (201, "created"));
+    assert_eq!(
+        (res.status().as_u16(), res.text().as_str()),
+        (201, "created")
+    );
     let res = client
         .delete("/api/posts")
         .header("sec-fetch-site", "none")
@@ -203,7 +206,10 @@ async fn handler_level_layers_cover_their_handler_only() {
             .header("sec-fetch-site", "cross-site")
     };
     assert_rejected(&cross(client.post("/api/comments")).send().await);
-    assert_eq!(cross(client.delete("/api/comments")).send().await.status(), 204);
+    assert_eq!(
+        cross(client.delete("/api/comments")).send().await.status(),
+        204
+    );
 }
 
 #[tokio::test]

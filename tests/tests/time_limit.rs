@@ -91,7 +91,10 @@ async fn the_message_names_whole_seconds() {
         std::future::pending().await
     }
 
-    let res = TestClient::new(routes![stuck]).get("/api/stuck").send().await;
+    let res = TestClient::new(routes![stuck])
+        .get("/api/stuck")
+        .send()
+        .await;
     assert_eq!(res.status(), 503);
     assert_eq!(res.text(), r#"{"error":"Request took longer than 1 s"}"#);
 }
@@ -121,11 +124,21 @@ async fn a_stream_is_cut_at_the_deadline() {
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
     assert!(text.contains("transfer-encoding: chunked"), "{text}");
     assert!(text.contains("tick"), "some chunks went out: {text}");
-    assert!(!text.ends_with("0\r\n\r\n"), "no clean end of the chunked body: {text}");
+    assert!(
+        !text.ends_with("0\r\n\r\n"),
+        "no clean end of the chunked body: {text}"
+    );
     let ticks = TICKS.load(Ordering::SeqCst);
-    assert!((2..=9).contains(&ticks), "{ticks} ticks in 150 ms at one per 20 ms");
+    assert!(
+        (2..=9).contains(&ticks),
+        "{ticks} ticks in 150 ms at one per 20 ms"
+    );
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(TICKS.load(Ordering::SeqCst), ticks, "the stream is no longer polled");
+    assert_eq!(
+        TICKS.load(Ordering::SeqCst),
+        ticks,
+        "the stream is no longer polled"
+    );
     server.abort();
 }
 
