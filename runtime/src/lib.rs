@@ -17,7 +17,10 @@
 #![allow(clippy::result_large_err)]
 
 mod after;
+pub mod client_ip;
+pub mod conditional;
 pub mod context;
+pub mod csrf;
 pub mod error;
 pub mod middleware;
 #[cfg_attr(not(feature = "openapi"), doc(hidden))]
@@ -28,6 +31,7 @@ pub mod response;
 pub mod routes;
 mod serve;
 pub mod test;
+pub mod time_limit;
 pub mod trailing_slash;
 pub mod validation;
 #[cfg(feature = "webhook")]
