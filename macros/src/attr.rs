@@ -9,7 +9,7 @@ use crate::method;
 use crate::template::{self, Template};
 
 /// The options `#[route("/p", …)]` accepts.
-pub const OPTIONS: &[&str] = &["revalidate", "expire", "body_limit"];
+pub const OPTIONS: &[&str] = &["revalidate", "expire", "body_limit", "etag", "max_duration"];
 
 /// `#[route(GET, "/p", revalidate = 60)]`, parsed and checked.
 pub struct RouteArgs {
@@ -22,6 +22,10 @@ pub struct RouteArgs {
     /// the response; Next.js `expireTime`, one year by default.
     pub expire: Option<u32>,
     pub body_limit: Option<usize>,
+    /// `etag`: a strong `ETag` on successful `GET`/`HEAD` answers, `304` for `If-None-Match`.
+    pub etag: bool,
+    /// `max_duration = N`: seconds after which the handler is dropped and `503` answered.
+    pub max_duration: Option<u64>,
 }
 
 /// Next.js's default `expireTime`: one year.
@@ -91,15 +95,37 @@ impl Parse for RouteArgs {
         let mut expire = None;
         let mut expire_tokens = None;
         let mut body_limit = None;
+        let mut etag = false;
+        let mut max_duration = None;
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
             if input.is_empty() {
                 break;
             }
             let name: Ident = input.parse()?;
+            if name == "etag" {
+                if input.peek(Token![=]) {
+                    errors.error(&name, "`etag` takes no value: write `etag`");
+                    input.parse::<Token![=]>()?;
+                    input.parse::<Expr>()?;
+                }
+                etag = true;
+                continue;
+            }
             input.parse::<Token![=]>()?;
             let value: Expr = input.parse()?;
             match name.to_string().as_str() {
+                "max_duration" => {
+                    max_duration = int_option(
+                        &mut errors,
+                        &name,
+                        &value,
+                        "seconds, as in `max_duration = 10`",
+                    );
+                    if max_duration == Some(0) {
+                        errors.error(&value, "`max_duration` must be at least 1 second");
+                    }
+                }
                 "revalidate" => {
                     revalidate = int_option(
                         &mut errors,
@@ -153,6 +179,8 @@ impl Parse for RouteArgs {
             revalidate,
             expire,
             body_limit,
+            etag,
+            max_duration,
         })
     }
 }

@@ -433,6 +433,11 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         Some(limit) => quote!(::core::option::Option::Some(#limit)),
         None => quote!(::core::option::Option::None),
     };
+    let etag = route.args.etag;
+    let max_duration = match route.args.max_duration {
+        Some(seconds) => quote!(::core::option::Option::Some(#seconds)),
+        None => quote!(::core::option::Option::None),
+    };
     let def = quote! {
         #[doc(hidden)]
         #[allow(private_bounds, private_interfaces, dead_code, non_snake_case, unused_variables)]
@@ -452,7 +457,11 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             };
             #rk::RouteDef {
                 info: &INFO,
-                body_limit: #body_limit,
+                options: #rk::RouteOptions {
+                    body_limit: #body_limit,
+                    etag: #etag,
+                    max_duration: #max_duration,
+                },
                 build: |__rk_allow: &'static str| #router,
             }
         }

@@ -20,7 +20,7 @@ pub use crate::params::{
 };
 pub use crate::routes::{
     allow_of, function_router, module_router, MethodInfo, RouteDef, RouteInfo, RouteKind,
-    RouteRouter, RouteSet,
+    RouteOptions, RouteRouter, RouteSet,
 };
 
 use crate::error::ApiError;

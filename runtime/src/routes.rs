@@ -63,12 +63,44 @@ pub struct MethodInfo {
 #[doc(hidden)]
 pub struct RouteDef<S> {
     pub info: &'static RouteInfo,
-    /// `body_limit = N`.
-    pub body_limit: Option<usize>,
+    /// The route options applied as layers around the whole route.
+    pub options: RouteOptions,
     /// Builds the route's handler and its layers, once per router, given the `Allow`
     /// value of its path (a function-form route learns it from the other functions of its
     /// path; a module knows its own).
     pub build: fn(&'static str) -> RouteRouter<S>,
+}
+
+/// `#[route]` options the runtime applies around a route, once, when the router is built.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RouteOptions {
+    /// `body_limit = N`: `413` past N bytes.
+    pub body_limit: Option<usize>,
+    /// `etag`: [`ETagLayer`](crate::conditional::ETagLayer).
+    pub etag: bool,
+    /// `max_duration = N`: [`TimeLimitLayer`](crate::time_limit::TimeLimitLayer), outermost,
+    /// so it bounds the middleware too.
+    pub max_duration: Option<u64>,
+}
+
+impl RouteOptions {
+    fn apply<S>(self, router: MethodRouter<S>) -> MethodRouter<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        let mut router = router;
+        if let Some(limit) = self.body_limit {
+            router = router.layer(axum::extract::DefaultBodyLimit::max(limit));
+        }
+        if self.etag {
+            router = router.layer(crate::conditional::ETagLayer::new());
+        }
+        if let Some(seconds) = self.max_duration {
+            router = router.layer(crate::time_limit::TimeLimitLayer::from_secs(seconds));
+        }
+        router
+    }
 }
 
 /// What [`RouteDef::build`] gives: the route's methods, and for a function-form route the
@@ -80,15 +112,10 @@ pub struct RouteRouter<S> {
 }
 
 impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
-    fn limited(self, body_limit: Option<usize>) -> Self {
-        match body_limit {
-            None => self,
-            Some(limit) => Self {
-                main: self.main.layer(axum::extract::DefaultBodyLimit::max(limit)),
-                automatic: self
-                    .automatic
-                    .map(|r| r.layer(axum::extract::DefaultBodyLimit::max(limit))),
-            },
+    fn with_options(self, options: RouteOptions) -> Self {
+        Self {
+            main: options.apply(self.main),
+            automatic: self.automatic.map(|r| options.apply(r)),
         }
     }
 }
@@ -357,7 +384,7 @@ where
         let policy = self.trailing_slash;
         let mut router = Router::new();
         for def in modules {
-            let built = (def.build)("").limited(def.body_limit);
+            let built = (def.build)("").with_options(def.options);
             for &path in def.info.paths {
                 rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
                 router = router.route(path, slash_policy(path, built.main.clone(), policy));
@@ -514,7 +541,7 @@ where
         for &path in def.info.paths {
             rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
         }
-        let built = (def.build)(allow).limited(def.body_limit);
+        let built = (def.build)(allow).with_options(def.options);
         router = router.merge(built.main);
         if automatic.is_none() {
             automatic = built.automatic;

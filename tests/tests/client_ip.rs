@@ -156,3 +156,25 @@ async fn over_a_socket_with_connect_info() {
         server.abort();
     }
 }
+
+#[path = "serve_support/mod.rs"]
+#[allow(dead_code)]
+mod serve_support;
+
+/// `routekit::serve` gives handlers the peer address, so `ClientIp` works with no extra set-up.
+#[tokio::test]
+async fn routekit_serve_provides_the_peer_address() {
+    let app = routes![whoami]
+        .layer(TrustedProxies::new(["10.0.0.0/8"]))
+        .with_state(());
+    let running = serve_support::start(app, |server| server).await;
+    let reply = serve_support::exchange(
+        running.addr,
+        "GET /api/whoami HTTP/1.1\r\nhost: x\r\nx-forwarded-for: 203.0.113.9\r\nconnection: close\r\n\r\n",
+    )
+    .await;
+    let reply = serve_support::parse(&reply);
+    // The peer (loopback) is not a trusted proxy, so the spoofed header is ignored.
+    assert_eq!(reply.body, "127.0.0.1");
+    running.shutdown().await;
+}

@@ -23,6 +23,9 @@ use crate::after::{self, Deferred, Scope};
 pub(crate) struct ConnService<S> {
     pub(crate) stack: S,
     pub(crate) shared: Arc<ConnShared>,
+    /// The client's socket address, given to handlers as axum's `ConnectInfo` (what
+    /// [`ClientIp`](crate::client_ip::ClientIp) starts from).
+    pub(crate) peer: std::net::SocketAddr,
 }
 
 impl<S, B> hyper::service::Service<Request<Incoming>> for ConnService<S>
@@ -34,7 +37,9 @@ where
     type Future = ServeFuture<Oneshot<S, Request<TimedBody<Incoming>>>>;
 
     fn call(&self, req: Request<Incoming>) -> Self::Future {
-        let req = req.map(|body| TimedBody::new(body, &self.shared));
+        let mut req = req.map(|body| TimedBody::new(body, &self.shared));
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(self.peer));
         // As hyper-util's `TowerToHyperService`: a clone of the stack per request (the
         // router's is an `Arc` bump), `oneshot` to honour `poll_ready`.
         ServeFuture {

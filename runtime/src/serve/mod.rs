@@ -238,6 +238,9 @@ impl Server {
             signal,
         } = self;
         let address = listener.local_addr()?;
+        // Listen for the stop signal before saying we listen: a SIGTERM sent right after the
+        // line below must shut down gracefully, not kill the process.
+        let mut signal = signal.unwrap_or_else(|| Box::pin(shutdown::ctrl_c_or_sigterm()));
         let table = route_table();
         println!("{}", format_route_table(&table));
         println!("routekit listening on http://{address}");
@@ -259,7 +262,6 @@ impl Server {
 
         let tracker = Arc::new(Tracker::default());
         let slots = Arc::new(Semaphore::new(max_connections));
-        let mut signal = signal.unwrap_or_else(|| Box::pin(shutdown::ctrl_c_or_sigterm()));
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut connections = JoinSet::new();
         let mut backoff = ACCEPT_BACKOFF_FIRST;
@@ -271,14 +273,14 @@ impl Server {
                 Some(_) = connections.join_next(), if !connections.is_empty() => continue,
                 slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
             };
-            let stream = tokio::select! {
+            let (stream, peer) = tokio::select! {
                 () = &mut signal => break,
                 // Reap finished connections so the set stays as big as the open ones.
                 Some(_) = connections.join_next(), if !connections.is_empty() => continue,
                 accepted = listener.accept() => match accepted {
-                    Ok((stream, _)) => {
+                    Ok(accepted) => {
                         backoff = ACCEPT_BACKOFF_FIRST;
-                        stream
+                        accepted
                     }
                     Err(error) => {
                         if !is_connection_error(&error) {
@@ -302,6 +304,7 @@ impl Server {
             let service = ConnService {
                 stack: stack.clone(),
                 shared,
+                peer,
             };
             let io = io::Io::new(stream, header_read_timeout, write_timeout);
             let conn = serve_connection(http.clone(), io, service, stop_rx.clone());
