@@ -158,7 +158,6 @@ async fn over_a_socket_with_connect_info() {
 }
 
 #[path = "serve_support/mod.rs"]
-#[allow(dead_code)]
 mod serve_support;
 
 /// `routekit::serve` gives handlers the peer address, so `ClientIp` works with no extra set-up.
