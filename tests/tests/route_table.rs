@@ -1,7 +1,6 @@
-//! `routekit::route_table()`: what `routes![…]` built, and duplicate detection.
+//! `routekit::route_table(&app)`: what `routes![…]` built, and duplicate detection.
 //!
-//! The table is the union of every router built in this process and tests run in
-//! parallel, so each test filters by its own templates. The `*_LINE` constants sit right
+//! Each router carries its own table. The `*_LINE` constants sit right
 //! before the item whose line they name; keep them there when editing.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -81,8 +80,8 @@ mod dup_module {
     }
 }
 
-fn rows(template: &str) -> Vec<RouteEntry> {
-    routekit::route_table()
+fn rows(app: &axum::Router, template: &str) -> Vec<RouteEntry> {
+    routekit::route_table(app)
         .into_iter()
         .filter(|row| row.template == template)
         .collect()
@@ -132,6 +131,7 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 #[tokio::test]
 async fn module_route_rows() {
     let app: axum::Router = routes![rt_post];
+    let rows = rows(&app, "/rt/posts/$id");
     // The router built from the table is the one that answers.
     let res = TestClient::new(app).patch("/rt/posts/3").send().await;
     assert_eq!(res.status(), 200);
@@ -140,7 +140,6 @@ async fn module_route_rows() {
         (Some("1"), Some("1"))
     );
 
-    let rows = rows("/rt/posts/$id");
     let mut methods: Vec<_> = rows.iter().map(|r| r.method).collect();
     methods.sort_unstable();
     assert_eq!(methods, ["GET", "HEAD", "OPTIONS", "PATCH"], "{rows:#?}");
@@ -196,8 +195,8 @@ async fn module_route_rows() {
 
 #[test]
 fn function_form_rows() {
-    let _: axum::Router = routes![rt_hello, rt_hello_post];
-    let rows = rows("/rt/hello");
+    let app: axum::Router = routes![rt_hello, rt_hello_post];
+    let rows = rows(&app, "/rt/hello");
     let mut methods: Vec<_> = rows.iter().map(|r| r.method).collect();
     methods.sort_unstable();
     assert_eq!(methods, ["GET", "HEAD", "OPTIONS", "POST"], "{rows:#?}");
@@ -231,8 +230,8 @@ fn function_form_rows() {
 
 #[test]
 fn optional_catch_all_has_a_row_per_axum_path() {
-    let _: axum::Router = routes![rt_shop];
-    let rows = rows("/rt/shop/[[...slug]]");
+    let app: axum::Router = routes![rt_shop];
+    let rows = rows(&app, "/rt/shop/[[...slug]]");
     for path in ["/rt/shop", "/rt/shop/{*slug}"] {
         let get = find(&rows, path, "GET");
         assert_eq!(get.handler, "rt_shop::GET");
@@ -244,10 +243,38 @@ fn optional_catch_all_has_a_row_per_axum_path() {
 }
 
 #[test]
-fn building_twice_does_not_duplicate_rows() {
-    let _: axum::Router = routes![rt_shop];
-    let _: axum::Router = routes![rt_shop];
-    assert_eq!(rows("/rt/shop/[[...slug]]").len(), 6);
+fn two_apps_in_one_process_each_report_only_their_own_routes() {
+    let shop: axum::Router = routes![rt_shop];
+    let hello: axum::Router = routes![rt_hello, rt_hello_post];
+    let again: axum::Router = routes![rt_shop];
+    let templates = |app: &axum::Router| {
+        let mut templates: Vec<_> = routekit::route_table(app)
+            .into_iter()
+            .map(|row| row.template)
+            .collect();
+        templates.dedup();
+        templates
+    };
+    assert_eq!(templates(&shop), ["/rt/shop/[[...slug]]"]);
+    assert_eq!(templates(&hello), ["/rt/hello"]);
+    assert_eq!(routekit::route_table(&again).len(), 6);
+    // A router `routes!` did not build has no table.
+    assert!(routekit::route_table(&axum::Router::new()).is_empty());
+}
+
+#[test]
+fn a_root_catch_all_keeps_its_table() {
+    #[route(GET, "/[...slug]")]
+    async fn everything(slug: Vec<String>) -> Response {
+        Response::json(&slug)
+    }
+    let app: axum::Router = routes![everything, rt_hello];
+    let templates: Vec<_> = routekit::route_table(&app)
+        .into_iter()
+        .map(|row| row.template)
+        .collect();
+    assert!(templates.contains(&"/[...slug]"), "{templates:?}");
+    assert!(templates.contains(&"/rt/hello"), "{templates:?}");
 }
 
 #[test]

@@ -44,7 +44,7 @@ async fn hello() -> Response {
 #[tokio::test]
 async fn smoke() {
     let app: axum::Router = routes![post, hello];
-    let client = TestClient::new(app);
+    let client = TestClient::new(app.clone());
     let res = client.get("/api/hello").send().await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.text(), "Hello, World!");
@@ -70,7 +70,8 @@ async fn smoke() {
         .send()
         .await;
     assert_eq!(res.status(), 405);
-    for row in routekit::route_table() {
-        println!("{row}");
-    }
+    print!(
+        "{}",
+        routekit::format_route_table(&routekit::route_table(&app))
+    );
 }

@@ -95,7 +95,6 @@ pub use self::document::{document, Info};
 #[cfg(feature = "openapi")]
 pub use self::page::{docs, mount, DocsPage};
 #[cfg(feature = "openapi")]
-pub(crate) use self::registry::record;
 #[cfg(feature = "openapi")]
 pub use self::registry::routes_of;
 

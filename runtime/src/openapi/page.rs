@@ -12,11 +12,9 @@ use super::registry::routes_of;
 
 /// Serves the OpenAPI document of `app`'s routes at `info.path` (`/openapi.json`).
 ///
-/// The document is built once, here; each request answers the same bytes.
-pub fn mount<S>(app: Router<S>, info: Info) -> Router<S>
-where
-    S: Clone + Send + Sync + 'static,
-{
+/// The document is built once, here, from `app`'s own route table (so call it after
+/// `.with_state(…)`); each request answers the same bytes.
+pub fn mount(app: Router, info: Info) -> Router {
     let doc = document(&routes_of(&app), &info);
     let bytes = Bytes::from(serde_json::to_vec_pretty(&doc).expect("a JSON value serializes"));
     app.route(

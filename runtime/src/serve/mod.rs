@@ -241,7 +241,7 @@ impl Server {
         // Listen for the stop signal before saying we listen: a SIGTERM sent right after the
         // line below must shut down gracefully, not kill the process.
         let mut signal = signal.unwrap_or_else(|| Box::pin(shutdown::ctrl_c_or_sigterm()));
-        let table = route_table();
+        let table = route_table(&app);
         println!("{}", format_route_table(&table));
         println!("routekit listening on http://{address}");
 

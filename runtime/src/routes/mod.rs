@@ -5,9 +5,13 @@
 //! through the route's middleware. Function-form routes arrive one method each; the set
 //! merges those of one path and adds the automatic answers here, once, at build time.
 
+mod table;
+
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::Mutex;
+
+use table::TableSlot;
+pub use table::{format_route_table, route_infos, route_table, RouteEntry};
 
 use axum::routing::MethodRouter;
 use axum::Router;
@@ -185,113 +189,6 @@ pub fn allow_of(parts: &http::request::Parts) -> &'static str {
         .map_or("OPTIONS", |allow| allow.0)
 }
 
-/// One row of the route table: a method of a path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RouteEntry {
-    /// The method, `"GET"`.
-    pub method: &'static str,
-    /// The template as written.
-    pub template: &'static str,
-    /// The axum path it is served at.
-    pub path: &'static str,
-    /// The handler, `post::GET`, or `(automatic)`.
-    pub handler: String,
-    /// Middleware that runs before the handler, outermost first.
-    pub middleware: Vec<&'static str>,
-    /// `file:line` of the handler.
-    pub location: String,
-    /// `true` for answers routekit adds by itself.
-    pub automatic: bool,
-}
-
-impl RouteEntry {
-    /// The middleware chain as printed: `auth → logger`, or `-`.
-    fn chain(&self) -> String {
-        if self.middleware.is_empty() {
-            "-".to_owned()
-        } else {
-            self.middleware.join(" → ")
-        }
-    }
-
-    fn columns(&self) -> [String; 5] {
-        [
-            self.method.to_owned(),
-            self.template.to_owned(),
-            self.chain(),
-            self.handler.clone(),
-            self.location.clone(),
-        ]
-    }
-}
-
-impl fmt::Display for RouteEntry {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.columns().join("  "))
-    }
-}
-
-/// The rows, and the (path, method, `file:line`) of each, so that recording a route a
-/// second time (a test building its app twice) is a lookup rather than a scan of every row.
-struct Table {
-    rows: Vec<RouteEntry>,
-    seen: std::collections::BTreeSet<(&'static str, &'static str, String)>,
-}
-
-static TABLE: Mutex<Table> = Mutex::new(Table {
-    rows: Vec::new(),
-    seen: std::collections::BTreeSet::new(),
-});
-
-/// Every route `routes![…]` has built in this process, sorted by path then method.
-///
-/// `routekit::serve` prints it at start; tests read it to see exactly which middleware runs
-/// before a handler.
-pub fn route_table() -> Vec<RouteEntry> {
-    let table = TABLE
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let mut rows = table.rows.clone();
-    rows.sort_by(|a, b| (a.path, method_rank(a.method)).cmp(&(b.path, method_rank(b.method))));
-    rows
-}
-
-fn method_rank(method: &str) -> usize {
-    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-        .iter()
-        .position(|m| *m == method)
-        .unwrap_or(usize::MAX)
-}
-
-/// The route table as an aligned text table, as `serve` prints it: each column as wide as
-/// its longest cell, so a long middleware chain never runs into the handler name.
-pub fn format_route_table(rows: &[RouteEntry]) -> String {
-    let header = ["METHOD", "PATH", "MIDDLEWARE", "HANDLER", "SOURCE"].map(str::to_owned);
-    let cells: Vec<[String; 5]> = std::iter::once(header)
-        .chain(rows.iter().map(RouteEntry::columns))
-        .collect();
-    let mut widths = [0usize; 5];
-    for row in &cells {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for row in &cells {
-        let mut line = String::new();
-        for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
-            line.push_str(cell);
-            if i + 1 < row.len() {
-                let pad = width - cell.chars().count() + 2;
-                line.extend(std::iter::repeat_n(' ', pad));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 /// Collects route definitions for `routes![…]`.
 #[doc(hidden)]
 pub struct RouteSet<S> {
@@ -361,8 +258,6 @@ where
     /// When two handlers answer the same method and path, or two routes claim one path,
     /// with a message naming both source locations (instead of axum's bare panic).
     pub fn build(self) -> Router<S> {
-        #[cfg(feature = "openapi")] // openapi hook
-        crate::openapi::record(self.defs.iter().map(|def| def.info));
         let mut owners: BTreeMap<String, (&'static RouteInfo, &'static str)> = BTreeMap::new();
         let mut functions: BTreeMap<&'static str, Vec<RouteDef<S>>> = BTreeMap::new();
         let mut modules = Vec::new();
@@ -382,15 +277,20 @@ where
         }
 
         let policy = self.trailing_slash;
+        let table = TableSlot::default();
+        let mut infos = Vec::new();
         let mut router = Router::new();
         for def in modules {
             let built = (def.build)("").with_options(def.options);
+            infos.push(def.info);
             for &path in def.info.paths {
                 rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
-                router = router.route(path, slash_policy(path, built.main.clone(), policy));
+                let endpoint = table.probe(path, slash_policy(path, built.main.clone(), policy));
+                router = router.route(path, endpoint);
             }
         }
         for (_, defs) in functions {
+            infos.extend(defs.iter().map(|def| def.info));
             let (method_router, info, auto) = merge_functions(defs, &mut rows);
             for &path in info.paths {
                 for &method in &auto {
@@ -404,12 +304,16 @@ where
                         automatic: true,
                     });
                 }
-                router = router.route(path, slash_policy(path, method_router.clone(), policy));
+                let endpoint = table.probe(path, slash_policy(path, method_router.clone(), policy));
+                router = router.route(path, endpoint);
             }
         }
-        record(rows);
-        router.fallback(move |uri: http::Uri| async move {
-            match policy.answer(&uri) {
+        let table = table.fill(rows, infos);
+        router.fallback(move |req: axum::extract::Request| async move {
+            if let Some(answer) = table.answer_probe(&req) {
+                return answer;
+            }
+            match policy.answer(req.uri()) {
                 Some(answer) => answer,
                 None => crate::__private::not_found().await,
             }
@@ -584,20 +488,6 @@ fn allow_value(mut methods: Vec<&'static str>) -> &'static str {
             let interned: &'static str = Box::leak(value.into_boxed_str());
             values.insert(interned);
             interned
-        }
-    }
-}
-
-fn record(rows: Vec<RouteEntry>) {
-    let mut table = TABLE
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    for row in rows {
-        if table
-            .seen
-            .insert((row.path, row.method, row.location.clone()))
-        {
-            table.rows.push(row);
         }
     }
 }
