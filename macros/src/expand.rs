@@ -349,7 +349,11 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         let allow = allow(route.handlers);
         quote!(#allow)
     } else {
-        quote!(#rk::allow_of(&__rk_parts))
+        items.extend(quote! {
+            #[doc(hidden)]
+            static __ROUTEKIT_ALLOW: ::std::sync::OnceLock<&'static str> = ::std::sync::OnceLock::new();
+        });
+        quote!(#rk::allow_of(&__rk_parts, &__ROUTEKIT_ALLOW))
     };
     let automatic = if methods.contains(&"OPTIONS") {
         quote!(#rk::method_not_allowed(&__rk_parts.method, #allow_value))
@@ -426,7 +430,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         let filter = method_filter(route.handlers[0].method);
         (
             quote!(Function),
-            quote!(#rk::function_router(#filter, #make, __rk_allow)),
+            quote!(#rk::function_router(#filter, #make, __rk_allow, &__ROUTEKIT_ALLOW)),
         )
     };
     let body_limit = match route.args.body_limit {

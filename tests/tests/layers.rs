@@ -410,3 +410,28 @@ fn functions_of_one_path_with_different_middleware_are_refused_at_start_up() {
 
     let _app: axum::Router = routes![mixed_get, mixed_post];
 }
+
+#[tokio::test]
+async fn one_function_route_in_two_apps_answers_each_apps_allow() {
+    #[route(GET, "/shared-fn")]
+    async fn shared_get() -> Response {
+        Response::text("get")
+    }
+
+    #[route(POST, "/shared-fn")]
+    async fn shared_post() -> Response {
+        Response::text("post")
+    }
+
+    let both = TestClient::new(routes![shared_get, shared_post].with_state(()));
+    let alone = TestClient::new(routes![shared_get].with_state(()));
+    for _ in 0..2 {
+        let res = both.options("/shared-fn").send().await;
+        assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS, POST"));
+        let res = alone.options("/shared-fn").send().await;
+        assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS"));
+        let res = alone.post("/shared-fn").send().await;
+        assert_eq!(res.status(), 405);
+        assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS"));
+    }
+}

@@ -8,7 +8,7 @@
 mod table;
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use table::TableSlot;
 pub use table::{format_route_table, route_infos, route_table, RouteEntry};
@@ -138,29 +138,43 @@ where
 }
 
 /// A function-form route: its method, and the automatic answers of its path.
+///
+/// The handler answers those through its own middleware, with the path's `Allow` value,
+/// which only the set of functions of the path decides. It is kept in the route's `static`
+/// the first time, so the handler stays a unit struct and answers with no extra work; a
+/// second app in the same process that puts the function beside other methods passes its
+/// own value with the request instead.
 #[doc(hidden)]
 pub fn function_router<S, H>(
     filter: axum::routing::MethodFilter,
     handler: H,
     allow: &'static str,
+    kept: &'static OnceLock<&'static str>,
 ) -> RouteRouter<S>
 where
     H: axum::handler::Handler<(), S>,
     S: Clone + Send + Sync + 'static,
 {
+    let automatic = if *kept.get_or_init(|| allow) == allow {
+        axum::routing::any(handler.clone())
+    } else {
+        axum::routing::any(Automatic {
+            handler: handler.clone(),
+            allow,
+        })
+    };
     RouteRouter {
-        main: axum::routing::on(filter, handler.clone()),
-        automatic: Some(axum::routing::any(Automatic { handler, allow })),
+        main: axum::routing::on(filter, handler),
+        automatic: Some(automatic),
     }
 }
 
-/// The `Allow` value of a function-form path, travelling with a request its handler will
-/// answer automatically (`OPTIONS`, `405`): set only on that cold path, so the handler of
-/// the route's own method stays a unit struct.
+/// The `Allow` value of a function-form path whose route's `static` holds another app's.
 #[derive(Clone, Copy)]
 struct AllowValue(&'static str);
 
-/// A function-form route's handler answering the methods its path lacks.
+/// A function-form route's handler answering the methods its path lacks, when its `Allow`
+/// value must travel with the request.
 #[derive(Clone)]
 struct Automatic<H> {
     handler: H,
@@ -180,13 +194,14 @@ where
     }
 }
 
-/// The `Allow` value [`Automatic`] left for a function-form route's handler.
+/// The `Allow` value of a function-form route's path, for its automatic answers.
 #[doc(hidden)]
-pub fn allow_of(parts: &http::request::Parts) -> &'static str {
-    parts
-        .extensions
-        .get::<AllowValue>()
-        .map_or("OPTIONS", |allow| allow.0)
+#[cold]
+pub fn allow_of(parts: &http::request::Parts, kept: &OnceLock<&'static str>) -> &'static str {
+    match parts.extensions.get::<AllowValue>() {
+        Some(allow) => allow.0,
+        None => kept.get().copied().unwrap_or("OPTIONS"),
+    }
 }
 
 /// Collects route definitions for `routes![…]`.
