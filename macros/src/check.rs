@@ -18,7 +18,8 @@ fn provided(items: &[&MiddlewareItem]) -> TokenStream {
     for item in items.iter().rev() {
         let head = match item {
             MiddlewareItem::Named(path) => {
-                quote_spanned!(path.span()=> <#path as ::routekit::__private::MiddlewareInfo>::Provides)
+                let rk = crate::runtime_at(path.span());
+                quote_spanned!(path.span()=> <#path as #rk::MiddlewareInfo>::Provides)
             }
             MiddlewareItem::Layer(_) => quote!(()),
         };
@@ -30,13 +31,16 @@ fn provided(items: &[&MiddlewareItem]) -> TokenStream {
 /// A never-called function asserting the chain provides each `Ctx<T>` the handler and each
 /// middleware take.
 pub fn ctx_checks(handler: &Handler, chain: &[&MiddlewareItem]) -> TokenStream {
+    let rk = crate::runtime();
     let mut checks = Vec::new();
     for (index, item) in chain.iter().enumerate() {
         if let MiddlewareItem::Named(path) = item {
             let before = provided(&chain[..index]);
-            let requires = quote_spanned!(path.span()=> <#path as ::routekit::__private::MiddlewareInfo>::Requires);
+            let rk_at = crate::runtime_at(path.span());
+            let requires =
+                quote_spanned!(path.span()=> <#path as #rk_at::MiddlewareInfo>::Requires);
             checks.push(quote! {
-                ::routekit::__private::require_all::<#requires, #before, _>();
+                #rk::require_all::<#requires, #before, _>();
             });
         }
     }
@@ -44,7 +48,7 @@ pub fn ctx_checks(handler: &Handler, chain: &[&MiddlewareItem]) -> TokenStream {
     for arg in &handler.args {
         if let Role::Ctx { inner } = &arg.role {
             checks.push(quote! {
-                ::routekit::__private::require_ctx::<#inner, #all, _>();
+                #rk::require_ctx::<#inner, #all, _>();
             });
         }
     }

@@ -24,10 +24,8 @@ pub struct Route<'a> {
     pub complete: bool,
 }
 
-const P: &str = "::routekit::__private";
-
 fn private() -> TokenStream {
-    P.parse().expect("path tokens")
+    crate::runtime()
 }
 
 /// The state parameter of every generated generic item. Named so that no user type (a
@@ -66,11 +64,14 @@ impl Chain {
         let mut code = inner;
         for item in items.iter().rev() {
             code = match item {
-                MiddlewareItem::Named(path) => quote_spanned! {path.span()=>
+                MiddlewareItem::Named(path) => {
+                    let rk = crate::runtime_at(path.span());
+                    quote_spanned! {path.span()=>
                     <#path as #rk::Middleware<#s>>::call(__rk_parts, __rk_body, __rk_state, move |mut __rk_parts: #rk::http::request::Parts, __rk_body: #rk::axum::body::Body, __rk_state: #s| async move {
                         #code
                     }).await
-                },
+                    }
+                }
                 MiddlewareItem::Layer(expr) => {
                     let index = self.builds.len();
                     let resume = format_ident!("__routekit_resume_{}", index);
@@ -108,7 +109,8 @@ fn middleware_bounds(items: &[&MiddlewareItem]) -> Vec<TokenStream> {
         .iter()
         .filter_map(|item| match item {
             MiddlewareItem::Named(path) => {
-                Some(quote_spanned!(path.span()=> #path: ::routekit::__private::Middleware<#s>))
+                let rk = crate::runtime_at(path.span());
+                Some(quote_spanned!(path.span()=> #path: #rk::Middleware<#s>))
             }
             MiddlewareItem::Layer(_) => None,
         })

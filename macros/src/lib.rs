@@ -17,6 +17,18 @@ mod template;
 
 use proc_macro::TokenStream;
 
+/// The one path generated code names the runtime by: everything it calls is re-exported
+/// there (`runtime/src/__private.rs`), as thiserror's `private` and Rocket's `exports`.
+pub(crate) fn runtime() -> proc_macro2::TokenStream {
+    runtime_at(proc_macro2::Span::call_site())
+}
+
+/// [`runtime`] spanned at a user's token, so a trait error on a path through it points at
+/// that token.
+pub(crate) fn runtime_at(span: proc_macro2::Span) -> proc_macro2::TokenStream {
+    quote::quote_spanned!(span=> ::routekit::__private)
+}
+
 /// A route module (`#[route("/api/posts/$id")] mod post { pub async fn GET(…) }`) or a
 /// function-form route (`#[route(GET, "/api/hello")] async fn hello()`).
 #[proc_macro_attribute]

@@ -69,7 +69,8 @@ fn attach(attr: TokenStream, item: TokenStream) -> TokenStream {
         .position(|a| attr::is_attr(a, "route"))
         .expect("checked above");
     let route = attrs.remove(index);
-    attrs.insert(0, syn::parse_quote!(#[::routekit::middleware(#attr)]));
+    let rk = crate::runtime();
+    attrs.insert(0, syn::parse_quote!(#[#rk::middleware(#attr)]));
     attrs.insert(0, route);
     quote!(#item)
 }
@@ -84,7 +85,7 @@ enum Style {
 fn declare(mut func: ItemFn) -> TokenStream {
     let mut errors = Errors::default();
     let openapi = crate::openapi::middleware(&mut func, &mut errors); // openapi hook
-    let rk = quote!(::routekit::__private);
+    let rk = crate::runtime();
     let ident = &func.sig.ident;
     let vis = &func.vis;
     if !func.sig.generics.params.is_empty() {

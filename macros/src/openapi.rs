@@ -1,6 +1,6 @@
 //! What `#[route]` and `#[middleware]` generate for the OpenAPI document.
 //!
-//! The generated code is wrapped in `::routekit::__routekit_if_openapi!`, which expands to
+//! The generated code is wrapped in `::routekit::__private::if_openapi!`, which expands to
 //! nothing unless routekit's `openapi` feature is on, so a build without the feature
 //! compiles none of it. The attributes read here (`#[body(T)]`, `#[response(201, T)]` on a
 //! handler, `#[security(bearer)]` on a middleware) are always stripped.
@@ -153,6 +153,7 @@ fn contains_impl(ty: &Type) -> bool {
 
 /// The `openapi` field of a generated `MethodInfo`: the handler's describe function.
 pub fn operation(handler: &Handler, chain: &[&MiddlewareItem]) -> TokenStream {
+    let rk = crate::runtime();
     let doc = &handler.openapi;
     let mut calls = Vec::new();
     let docs = &doc.docs;
@@ -192,7 +193,7 @@ pub fn operation(handler: &Handler, chain: &[&MiddlewareItem]) -> TokenStream {
             quote!(InCode)
         };
         calls.push(quote_spanned!(ty.span()=>
-            (&&&__RkProbe::<::routekit::openapi::__gen::#wrapper<#ty>>::NEW).arg(op);
+            (&&&__RkProbe::<#rk::openapi::__gen::#wrapper<#ty>>::NEW).arg(op);
         ));
     }
     for (status, ty) in &doc.responses {
@@ -208,10 +209,10 @@ pub fn operation(handler: &Handler, chain: &[&MiddlewareItem]) -> TokenStream {
         None => calls.push(quote!(op.untyped();)),
     }
     quote! {
-        ::routekit::__routekit_if_openapi!({
-            ::routekit::openapi::Hook(::core::option::Option::Some(|op: &mut ::routekit::openapi::Operation<'_>| {
+        #rk::if_openapi!({
+            #rk::openapi::Hook(::core::option::Option::Some(|op: &mut #rk::openapi::Operation<'_>| {
                 #[allow(unused_imports)]
-                use ::routekit::openapi::__gen::prelude::*;
+                use #rk::openapi::__gen::prelude::*;
                 op.module(::core::module_path!());
                 #(#calls)*
             }))
@@ -221,7 +222,8 @@ pub fn operation(handler: &Handler, chain: &[&MiddlewareItem]) -> TokenStream {
 
 /// The `openapi` field of an automatic method's `MethodInfo`.
 pub fn none() -> TokenStream {
-    quote!(::routekit::openapi::NO_HOOK)
+    let rk = crate::runtime();
+    quote!(#rk::openapi::NO_HOOK)
 }
 
 /// `#[security(…)]` on a middleware declaration.
@@ -229,7 +231,8 @@ struct SecurityArgs(TokenStream);
 
 impl Parse for SecurityArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let scheme = quote!(::routekit::openapi::Scheme);
+        let rk = crate::runtime();
+        let scheme = quote!(#rk::openapi::Scheme);
         let key: Ident = input.parse()?;
         let tokens = match key.to_string().as_str() {
             "bearer" => {
@@ -289,6 +292,7 @@ fn result_err(ty: &Type) -> Option<&Type> {
 /// document's `Middleware` trait on the middleware's struct: its scheme, and the answers a
 /// provider gives instead of the handler (its `Result`'s error type).
 pub fn middleware(func: &mut ItemFn, errors: &mut Errors) -> TokenStream {
+    let rk = crate::runtime();
     let mut scheme = quote!(::core::option::Option::None);
     let mut seen = false;
     func.attrs.retain(|attr| {
@@ -321,14 +325,14 @@ pub fn middleware(func: &mut ItemFn, errors: &mut Errors) -> TokenStream {
         _ => TokenStream::new(),
     };
     quote! {
-        ::routekit::__routekit_if_openapi! {
-            impl ::routekit::openapi::__gen::Middleware for #ident {
+        #rk::if_openapi! {
+            impl #rk::openapi::__gen::Middleware for #ident {
                 const NAME: &'static str = #name;
-                const SCHEME: ::core::option::Option<::routekit::openapi::Scheme> = #scheme;
+                const SCHEME: ::core::option::Option<#rk::openapi::Scheme> = #scheme;
                 #[allow(unused_variables)]
-                fn describe(op: &mut ::routekit::openapi::Operation<'_>) {
+                fn describe(op: &mut #rk::openapi::Operation<'_>) {
                     #[allow(unused_imports)]
-                    use ::routekit::openapi::__gen::prelude::*;
+                    use #rk::openapi::__gen::prelude::*;
                     #describe
                 }
             }

@@ -58,7 +58,8 @@ pub fn expand(input: TokenStream) -> TokenStream {
         Err(error) => return error.to_compile_error(),
     };
     let policy = trailing_slash.map(|value| {
-        quote_spanned!(value.span()=> __routekit_set.trailing_slash(::routekit::TrailingSlash::#value);)
+        let rk = crate::runtime();
+        quote_spanned!(value.span()=> __routekit_set.trailing_slash(#rk::TrailingSlash::#value);)
     });
     let paths =
         match syn::parse::Parser::parse2(Punctuated::<Path, Token![,]>::parse_terminated, input) {
@@ -75,9 +76,10 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let adds = paths
         .iter()
         .map(|path| quote_spanned!(path.span()=> __routekit_set.add(#path::__routekit_def());));
+    let rk = crate::runtime();
     quote_spanned! {proc_macro2::Span::call_site()=>
         {
-            let mut __routekit_set = ::routekit::__private::RouteSet::new();
+            let mut __routekit_set = #rk::RouteSet::new();
             #policy
             #(#adds)*
             __routekit_set.build()

@@ -22,7 +22,9 @@ pub mod conditional;
 pub mod context;
 pub mod csrf;
 pub mod error;
-pub mod middleware;
+mod extract;
+mod handler;
+mod middleware;
 #[cfg_attr(not(feature = "openapi"), doc(hidden))]
 pub mod openapi;
 pub mod params;

@@ -19,6 +19,7 @@ use tower::{Layer, Service, ServiceExt};
 
 use crate::context::NextFuture;
 use crate::error::ApiError;
+use crate::request::Request;
 
 /// What a `#[middleware]` function adds to and needs from the request context, as types.
 #[diagnostic::on_unimplemented(
@@ -300,4 +301,18 @@ where
         Ok(response) => response,
         Err(never) => match never {},
     }
+}
+
+/// Rebuilds the routekit [`Request`] an around middleware receives.
+#[inline]
+#[doc(hidden)]
+pub fn request(parts: Parts, body: Body) -> Request {
+    Request::from(http::Request::from_parts(parts, body))
+}
+
+/// Splits the request an around middleware passed on.
+#[inline]
+#[doc(hidden)]
+pub fn split(request: Request) -> (Parts, Body) {
+    http::Request::from(request).into_parts()
 }

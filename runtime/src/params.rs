@@ -12,6 +12,10 @@ use std::str::FromStr;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
+use axum::extract::{FromRequestParts, Path};
+use axum::response::{IntoResponse, Response};
+use http::request::Parts;
+
 use crate::error::ApiError;
 
 /// A path parameter's text that does not parse as the handler's type.
@@ -308,6 +312,51 @@ pub fn rest_or_empty<T: FromCatchAll>(
         Some(text) => rest(text, path, name, expected),
         None => T::from_catch_all(String::new(), None)
             .map_err(|InvalidParam| refused::<T>(name, expected)),
+    }
+}
+
+/// Reads a handler's path parameters out of axum's matched route, by name.
+#[inline]
+#[doc(hidden)]
+pub async fn path_params<N, T, S>(parts: &mut Parts, state: &S) -> Result<T, Response>
+where
+    N: ParamNames,
+    Params<N, T>: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    if has_bad_escape(parts.uri.path()) {
+        return Err(
+            ApiError::bad_request("invalid percent-encoding in the request path").into_response(),
+        );
+    }
+    match Path::<Params<N, T>>::from_request_parts(parts, state).await {
+        Ok(Path(params)) => Ok(params.0),
+        Err(rejection) => Err(path_rejection(rejection).into_response()),
+    }
+}
+
+/// A `%` not followed by two hex digits: axum would pass it through undecoded.
+fn has_bad_escape(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'%'
+            && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    })
+}
+
+fn path_rejection(rejection: axum::extract::rejection::PathRejection) -> ApiError {
+    use axum::extract::path::ErrorKind;
+    use axum::extract::rejection::PathRejection;
+    match rejection {
+        PathRejection::FailedToDeserializePathParams(error) => match error.into_kind() {
+            ErrorKind::InvalidUtf8InPathParam { key } => {
+                ApiError::bad_request(format!("invalid path parameter `{key}`: not valid UTF-8"))
+                    .with_field("param", key)
+            }
+            _ => ApiError::bad_request("invalid path parameters"),
+        },
+        other => ApiError::internal(other.body_text()),
     }
 }
 

@@ -5,11 +5,13 @@
 //! through the route's middleware. Function-form routes arrive one method each; the set
 //! merges those of one path and adds the automatic answers here, once, at build time.
 
+mod automatic;
 mod table;
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
 
+pub use automatic::{automatic_answer, method_not_allowed, not_found};
 use table::TableSlot;
 pub use table::{format_route_table, route_infos, route_table, RouteEntry};
 
@@ -330,7 +332,7 @@ where
             }
             match policy.answer(req.uri()) {
                 Some(answer) => answer,
-                None => crate::__private::not_found().await,
+                None => not_found().await,
             }
         })
     }

@@ -1,0 +1,126 @@
+//! What every generated handler does around the user's function: turn its output into a
+//! response, add a route option's headers, and answer a panic or an internal error's
+//! cause (logged with the route, never sent) as a `500`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use axum::response::{IntoResponse, Response};
+use http::header::{HeaderValue, CACHE_CONTROL};
+use http::StatusCode;
+
+use crate::error::ApiError;
+
+/// The boxed future every generated handler returns, as axum's own handlers do.
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
+
+/// Runs a generated handler's future: a panic in it (handler or middleware) becomes a
+/// `500` that leaks nothing, and an `internal` error's cause is logged with the route.
+#[inline]
+pub fn finish<F>(route: &'static str, future: F) -> Finish<F>
+where
+    F: Future<Output = Response>,
+{
+    Finish { route, future }
+}
+
+pin_project_lite::pin_project! {
+    /// [`finish`]'s future, written by hand rather than as an `async fn`: one state machine
+    /// fewer around every handler, and the response is not moved through another one.
+    pub struct Finish<F> {
+        route: &'static str,
+        #[pin]
+        future: F,
+    }
+}
+
+impl<F> Future for Finish<F>
+where
+    F: Future<Output = Response>,
+{
+    type Output = Response;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Response> {
+        use std::task::Poll;
+        let this = self.project();
+        let future = this.future;
+        // Unwinding is caught per poll; a future that panicked answers `Ready` and is not
+        // polled again.
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| future.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(mut response)) => {
+                if response
+                    .extensions()
+                    .get::<crate::error::ErrorCause>()
+                    .is_some()
+                {
+                    log_cause(this.route, &mut response);
+                }
+                Poll::Ready(response)
+            }
+            Err(panic) => Poll::Ready(panicked(this.route, panic)),
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn log_cause(route: &str, response: &mut Response) {
+    if let Some(cause) = response
+        .extensions_mut()
+        .remove::<crate::error::ErrorCause>()
+    {
+        cause.log(route);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn panicked(route: &str, panic: Box<dyn std::any::Any + Send>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(non-string panic payload)");
+    tracing::error!(route, panic = message, "handler panicked");
+    ApiError::with_status(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+        .into_response()
+}
+
+/// Turns whatever a handler returned into axum's response.
+#[inline]
+pub fn respond<R: IntoResponse>(value: R) -> Response {
+    value.into_response()
+}
+
+/// `revalidate = N`: `Cache-Control` on a successful answer the handler left uncached.
+/// The generated code builds `cache_control` in a `const` block, so its bytes are checked
+/// once at compile time rather than in every response.
+///
+/// An answer to a request with `Authorization` or `Cookie` is `private, no-store` instead:
+/// shared-cache directives would let a CDN store one user's answer for everyone (RFC 9111
+/// §3.5 lets a shared cache store an authorized answer carrying `s-maxage`), and Next.js
+/// renders a handler that reads credentials dynamically, never cached.
+#[inline]
+pub fn revalidate(
+    mut response: Response,
+    cache_control: HeaderValue,
+    credentialed: bool,
+) -> Response {
+    if response.status().is_success() {
+        let value = if credentialed {
+            const { HeaderValue::from_static("private, no-store") }
+        } else {
+            cache_control
+        };
+        response.headers_mut().entry(CACHE_CONTROL).or_insert(value);
+    }
+    response
+}
+
+/// Whether a request carries credentials a shared cache must not answer for everyone.
+#[inline]
+pub fn credentialed(headers: &http::HeaderMap) -> bool {
+    headers.contains_key(http::header::AUTHORIZATION) || headers.contains_key(http::header::COOKIE)
+}
