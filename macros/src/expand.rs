@@ -349,11 +349,11 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     // functions of its path, and reaches its automatic answers with it (`allow_of`).
     let allow_value = if route.complete {
         let allow = allow(route.handlers);
-        quote!(#allow)
+        quote!(const { #rk::http::HeaderValue::from_static(#allow) })
     } else {
         items.extend(quote! {
             #[doc(hidden)]
-            static __ROUTEKIT_ALLOW: ::std::sync::OnceLock<&'static str> = ::std::sync::OnceLock::new();
+            static __ROUTEKIT_ALLOW: #rk::AllowSlot = #rk::AllowSlot::new();
         });
         quote!(#rk::allow_of(&__rk_parts, &__ROUTEKIT_ALLOW))
     };

@@ -21,6 +21,6 @@ pub use crate::params::{
     optional, path_params, required, rest, rest_or_empty, ParamNames, Params, Rest, Seg, Slot,
 };
 pub use crate::routes::{
-    allow_of, automatic_answer, function_router, method_not_allowed, module_router, MethodInfo,
-    RouteDef, RouteInfo, RouteKind, RouteOptions, RouteRouter, RouteSet,
+    allow_of, automatic_answer, function_router, method_not_allowed, module_router, AllowSlot,
+    MethodInfo, RouteDef, RouteInfo, RouteKind, RouteOptions, RouteRouter, RouteSet,
 };

@@ -11,13 +11,9 @@ use crate::error::ApiError;
 /// Next.js does when a route defines none), anything else `405`.
 #[cold]
 #[doc(hidden)]
-pub fn automatic_answer(method: &http::Method, allow: &'static str) -> Response {
+pub fn automatic_answer(method: &http::Method, allow: HeaderValue) -> Response {
     if method == http::Method::OPTIONS {
-        (
-            StatusCode::NO_CONTENT,
-            [(ALLOW, HeaderValue::from_static(allow))],
-        )
-            .into_response()
+        (StatusCode::NO_CONTENT, [(ALLOW, allow)]).into_response()
     } else {
         method_not_allowed(method, allow)
     }
@@ -26,15 +22,13 @@ pub fn automatic_answer(method: &http::Method, allow: &'static str) -> Response 
 /// A method the path lacks: `405` with `Allow` and a JSON body.
 #[cold]
 #[doc(hidden)]
-pub fn method_not_allowed(method: &http::Method, allow: &'static str) -> Response {
+pub fn method_not_allowed(method: &http::Method, allow: HeaderValue) -> Response {
     let mut response = ApiError::with_status(
         StatusCode::METHOD_NOT_ALLOWED,
         format!("method {method} not allowed"),
     )
     .into_response();
-    response
-        .headers_mut()
-        .insert(ALLOW, HeaderValue::from_static(allow));
+    response.headers_mut().insert(ALLOW, allow);
     response
 }
 

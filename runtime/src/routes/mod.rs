@@ -9,7 +9,10 @@ mod automatic;
 mod table;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
+
+use http::HeaderValue;
 
 pub use automatic::{automatic_answer, method_not_allowed, not_found};
 use table::TableSlot;
@@ -142,24 +145,26 @@ where
 /// A function-form route: its method, and the automatic answers of its path.
 ///
 /// The handler answers those through its own middleware, with the path's `Allow` value,
-/// which only the set of functions of the path decides. It is kept in the route's `static`
-/// the first time, so the handler stays a unit struct and answers with no extra work; a
-/// second app in the same process that puts the function beside other methods passes its
-/// own value with the request instead.
+/// which only the set of functions of the path decides. It is kept in the route's
+/// [`AllowSlot`] the first time, so the handler stays a unit struct and answers with a
+/// static header value; a second app in the same process that puts the function beside
+/// other methods passes its own value with the request instead.
 #[doc(hidden)]
 pub fn function_router<S, H>(
     filter: axum::routing::MethodFilter,
     handler: H,
     allow: &'static str,
-    kept: &'static OnceLock<&'static str>,
+    slot: &'static AllowSlot,
 ) -> RouteRouter<S>
 where
     H: axum::handler::Handler<(), S>,
     S: Clone + Send + Sync + 'static,
 {
-    let automatic = if *kept.get_or_init(|| allow) == allow {
+    let kept = *slot.value.get_or_init(|| allow);
+    let automatic = if kept == allow {
         axum::routing::any(handler.clone())
     } else {
+        slot.shared.store(true, Ordering::Relaxed);
         axum::routing::any(Automatic {
             handler: handler.clone(),
             allow,
@@ -171,7 +176,25 @@ where
     }
 }
 
-/// The `Allow` value of a function-form path whose route's `static` holds another app's.
+/// The `Allow` value of a function-form route's path, one `static` per route.
+#[doc(hidden)]
+pub struct AllowSlot {
+    value: OnceLock<&'static str>,
+    /// Set once an app gave the route another value, which then travels with the request.
+    shared: AtomicBool,
+}
+
+impl AllowSlot {
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Self {
+            value: OnceLock::new(),
+            shared: AtomicBool::new(false),
+        }
+    }
+}
+
+/// The `Allow` value of a function-form path whose route's slot holds another app's.
 #[derive(Clone, Copy)]
 struct AllowValue(&'static str);
 
@@ -199,11 +222,13 @@ where
 /// The `Allow` value of a function-form route's path, for its automatic answers.
 #[doc(hidden)]
 #[cold]
-pub fn allow_of(parts: &http::request::Parts, kept: &OnceLock<&'static str>) -> &'static str {
-    match parts.extensions.get::<AllowValue>() {
-        Some(allow) => allow.0,
-        None => kept.get().copied().unwrap_or("OPTIONS"),
-    }
+pub fn allow_of(parts: &http::request::Parts, slot: &AllowSlot) -> HeaderValue {
+    let travelling = match slot.shared.load(Ordering::Relaxed) {
+        true => parts.extensions.get::<AllowValue>().map(|allow| allow.0),
+        false => None,
+    };
+    let allow = travelling.or_else(|| slot.value.get().copied());
+    HeaderValue::from_static(allow.unwrap_or("OPTIONS"))
 }
 
 /// Collects route definitions for `routes![…]`.
