@@ -11,10 +11,13 @@
 //! 4. `GET /api/posts/42` behind two middleware (an auth provider putting a `User` into the
 //!    context, an around logger), the handler reading the user;
 //! 5. scenario 2 in an app of 1,000 routes;
-//! 6. `PUT /api/hello` (a `GET`-only path: `405` with `Allow`) and a preflight `OPTIONS`.
+//! 6. `PUT /api/hello` (a `GET`-only path: `405` with `Allow`) and a preflight `OPTIONS`;
+//! 7. `GET /api/limited` behind a stateful tower layer, `ConcurrencyLimitLayer::new(64)`:
+//!    routekit and hand-written axum only (actix-web and Rocket take no tower layers), in
+//!    the instructions measure only ([`TowerScenario`]).
 
 pub mod apps;
 pub mod model;
 pub mod scenario;
 
-pub use scenario::{Impl, Scenario};
+pub use scenario::{Impl, Scenario, TowerScenario};

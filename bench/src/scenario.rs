@@ -179,6 +179,71 @@ impl FromStr for Scenario {
     }
 }
 
+/// A scenario only the tower-service implementations (routekit and hand-written axum) can
+/// be written for: it uses a tower layer, which actix-web and Rocket do not take. It is
+/// measured by `suite instructions` only; the load test and the four-way `same_bytes` checks
+/// run [`Scenario::ALL`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TowerScenario {
+    /// 7. `GET /api/limited`, a route behind a stateful layer, `ConcurrencyLimitLayer::new(64)`.
+    Limited,
+}
+
+/// The permits of scenario 7's `ConcurrencyLimitLayer`.
+pub const LIMIT: usize = 64;
+
+/// The text of scenario 7.
+pub const LIMITED: &str = "limited";
+
+impl TowerScenario {
+    pub const ALL: [TowerScenario; 1] = [TowerScenario::Limited];
+
+    /// The short name used on command lines.
+    pub fn key(self) -> &'static str {
+        match self {
+            TowerScenario::Limited => "limited",
+        }
+    }
+
+    /// The label of the result tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            TowerScenario::Limited => "7 GET /api/limited behind ConcurrencyLimitLayer::new(64)",
+        }
+    }
+
+    /// The request the benchmarks send.
+    pub fn request(self) -> RequestSpec {
+        match self {
+            TowerScenario::Limited => RequestSpec {
+                method: "GET",
+                path: "/api/limited",
+                headers: &[],
+                body: "",
+            },
+        }
+    }
+}
+
+impl fmt::Display for TowerScenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl FromStr for TowerScenario {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        TowerScenario::ALL
+            .into_iter()
+            .find(|sc| sc.key() == s)
+            .ok_or_else(|| {
+                let keys: Vec<_> = TowerScenario::ALL.iter().map(|sc| sc.key()).collect();
+                format!("unknown tower-only scenario `{s}` ({})", keys.join(", "))
+            })
+    }
+}
+
 /// `http::Request` of a spec, for the tower-service implementations (routekit, axum).
 pub fn http_request(spec: &RequestSpec) -> http::Request<axum::body::Body> {
     let mut builder = http::Request::builder().method(spec.method).uri(spec.path);

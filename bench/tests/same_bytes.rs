@@ -1,13 +1,15 @@
 //! Every implementation answers the same bytes for the same request: status,
 //! `content-type`, `allow` and body, for every scenario's request and the requests around
 //! it (a failing validation, a missing token, `HEAD`, an unknown path, the filler routes).
-//! A benchmark therefore never measures a broken or different route.
+//! A benchmark therefore never measures a broken or different route. The tower-only
+//! scenarios (a tower layer: routekit and axum, not actix-web and Rocket) are checked
+//! between routekit and axum.
 
 use axum::body::Body;
 use http_body_util::BodyExt;
 use routekit_bench::apps;
 use routekit_bench::scenario::{http_request, RequestSpec};
-use routekit_bench::{Impl, Scenario};
+use routekit_bench::{Impl, Scenario, TowerScenario};
 use tower::ServiceExt;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -287,4 +289,57 @@ fn scaling_apps_answer_scenario_2() {
         assert_eq!(ours, theirs, "{n} routes");
         assert_eq!(ours.status, 200);
     }
+}
+
+/// Routekit's and axum's answers to a tower-only scenario's request (or one around it).
+fn same_tower(scenario: TowerScenario, spec: RequestSpec, status: u16) -> Answer {
+    let ours = tower(apps::routekit::tower_app(scenario), &spec);
+    let theirs = tower(apps::axum::tower_app(scenario), &spec);
+    assert_eq!(
+        ours, theirs,
+        "axum differs from routekit on {scenario} {} {}",
+        spec.method, spec.path
+    );
+    assert_eq!(
+        ours.status, status,
+        "{scenario} {} {}",
+        spec.method, spec.path
+    );
+    ours
+}
+
+#[test]
+fn scenario_7_limited_behind_a_concurrency_limit() {
+    let scenario = TowerScenario::Limited;
+    let a = same_tower(scenario, scenario.request(), 200);
+    assert_eq!(a.body, "limited");
+    assert_eq!(a.content_type.as_deref(), Some("text/plain; charset=utf-8"));
+    let head = RequestSpec {
+        method: "HEAD",
+        ..scenario.request()
+    };
+    assert_eq!(same_tower(scenario, head, 200).body, "");
+    let put = RequestSpec {
+        method: "PUT",
+        ..scenario.request()
+    };
+    let a = same_tower(scenario, put, 405);
+    assert_eq!(a.allow.as_deref(), Some("GET, HEAD, OPTIONS"));
+    assert_eq!(a.body, r#"{"error":"method PUT not allowed"}"#);
+    let options = RequestSpec {
+        method: "OPTIONS",
+        ..scenario.request()
+    };
+    assert_eq!(
+        same_tower(scenario, options, 204).allow.as_deref(),
+        Some("GET, HEAD, OPTIONS")
+    );
+    let unknown = RequestSpec {
+        path: "/api/nope",
+        ..scenario.request()
+    };
+    assert_eq!(
+        same_tower(scenario, unknown, 404).body,
+        r#"{"error":"Not found"}"#
+    );
 }

@@ -17,10 +17,15 @@ use crate::model::{
     error_body, filler_path, user_from_authorization, validation_error_body, CreateUser,
     CreatedUser, Post, SecurePost, ALLOW_GET, HELLO, TITLE,
 };
-use crate::Scenario;
+use crate::scenario::{LIMIT, LIMITED};
+use crate::{Scenario, TowerScenario};
 
 async fn hello() -> &'static str {
     HELLO
+}
+
+async fn limited() -> &'static str {
+    LIMITED
 }
 
 async fn get_post(Path(id): Path<u64>) -> Json<Post> {
@@ -154,6 +159,23 @@ pub fn app(scenario: Scenario) -> Router {
             ),
         ),
         Scenario::ManyRoutes => app_with_routes(crate::scenario::MANY_ROUTES),
+    }
+}
+
+/// The app of a tower-only scenario, finalised with `with_state(())`: axum applies a layer
+/// given to a handler's `MethodRouter` when the router gets its state, so before that every
+/// request would build the layer anew (a new semaphore each time, no limit kept).
+/// `axum::serve` finalises the same way. (`route_layer` layers each method's endpoint on its
+/// own, `GET`/`HEAD` and the `OPTIONS` answer; the measured `GET` passes one
+/// `ConcurrencyLimit` in both apps.)
+pub fn tower_app(scenario: TowerScenario) -> Router {
+    match scenario {
+        TowerScenario::Limited => router()
+            .route(
+                "/api/limited",
+                get_only(limited).route_layer(tower::limit::ConcurrencyLimitLayer::new(LIMIT)),
+            )
+            .with_state(()),
     }
 }
 

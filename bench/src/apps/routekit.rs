@@ -5,11 +5,13 @@
 use std::time::Instant;
 
 use routekit::prelude::*;
+use tower::limit::ConcurrencyLimitLayer;
 
 use crate::model::{
     user_from_authorization, CreateUser, CreatedUser, Post, SecurePost, User, HELLO, TITLE,
 };
-use crate::Scenario;
+use crate::scenario::{LIMIT, LIMITED};
+use crate::{Scenario, TowerScenario};
 
 // 1 and 6: a function-form route; routekit adds `HEAD`, `OPTIONS` and the `405`.
 #[route(GET, "/api/hello")]
@@ -66,6 +68,13 @@ pub mod secure_post {
     }
 }
 
+// 7: a stateful tower layer in the middleware list, built once when `routes!` runs.
+#[route(GET, "/api/limited")]
+#[middleware(ConcurrencyLimitLayer::new(LIMIT))]
+pub async fn limited() -> &'static str {
+    LIMITED
+}
+
 // 5 and scaling: the scenario-2 route among generated routekit routes (see `build.rs`).
 include!(concat!(env!("OUT_DIR"), "/routekit_routes_100.rs"));
 include!(concat!(env!("OUT_DIR"), "/routekit_routes_1000.rs"));
@@ -81,6 +90,15 @@ pub fn app(scenario: Scenario) -> axum::Router {
         Scenario::Middleware => routes![secure_post],
         Scenario::ManyRoutes => routes_1000::app(),
     }
+}
+
+/// The app of a tower-only scenario, finalised with `with_state(())` as `axum::serve`
+/// does (and as the hand-written axum app of the same scenario is).
+pub fn tower_app(scenario: TowerScenario) -> axum::Router {
+    let app: axum::Router = match scenario {
+        TowerScenario::Limited => routes![limited],
+    };
+    app.with_state(())
 }
 
 /// Scenario 2's route in an app of `n` routes (1, 100, 1,000, and 10,000 with the

@@ -1,7 +1,7 @@
 //! What the suite runs under `valgrind --tool=callgrind` and times:
 //!
 //! ```text
-//! probe instr <routekit|axum|none> <scenario key | routes:N> <requests>
+//! probe instr <routekit|axum|none> <scenario key | tower-only scenario key | routes:N> <requests>
 //! probe build-time <routekit|axum> <routes> <repetitions>
 //! ```
 //!
@@ -11,6 +11,12 @@
 //! single-threaded runtime, each request built inside the loop the same way for every
 //! implementation, each response body read to the end. `none` builds and drops the
 //! requests without a router, the cost to subtract for the router alone.
+//!
+//! The apps of `Scenario` are measured as the apps module builds them (a `Router<()>`
+//! called directly); those of `TowerScenario` (a route behind a tower layer) are finalised
+//! with `with_state(())` by both implementations, as `axum::serve` does: axum applies a
+//! layer given to a handler's `MethodRouter` only then, and otherwise every request would
+//! build it anew.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -19,7 +25,7 @@ use axum::body::Body;
 use http_body_util::BodyExt;
 use routekit_bench::apps;
 use routekit_bench::scenario::{http_request, RequestSpec};
-use routekit_bench::Scenario;
+use routekit_bench::{Scenario, TowerScenario};
 use tower::Service;
 
 fn app_for(imp: &str, target: &str) -> Option<axum::Router> {
@@ -34,14 +40,21 @@ fn app_for(imp: &str, target: &str) -> Option<axum::Router> {
                 _ => return None,
             }
         }
-        None => {
-            let scenario: Scenario = target.parse().unwrap();
-            match imp {
+        None => match target.parse::<Scenario>() {
+            Ok(scenario) => match imp {
                 "routekit" => apps::routekit::app(scenario),
                 "axum" => apps::axum::app(scenario),
                 _ => return None,
+            },
+            Err(_) => {
+                let scenario: TowerScenario = target.parse().unwrap();
+                match imp {
+                    "routekit" => apps::routekit::tower_app(scenario),
+                    "axum" => apps::axum::tower_app(scenario),
+                    _ => return None,
+                }
             }
-        }
+        },
     };
     Some(app)
 }
@@ -49,7 +62,10 @@ fn app_for(imp: &str, target: &str) -> Option<axum::Router> {
 fn spec_for(target: &str) -> RequestSpec {
     match target.strip_prefix("routes:") {
         Some(_) => Scenario::Post.request(),
-        None => target.parse::<Scenario>().unwrap().request(),
+        None => match target.parse::<Scenario>() {
+            Ok(scenario) => scenario.request(),
+            Err(_) => target.parse::<TowerScenario>().unwrap().request(),
+        },
     }
 }
 
