@@ -363,7 +363,25 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         quote!(#rk::automatic_answer(&__rk_parts.method, #allow_value))
     };
     let dispatch = quote!(#(#branches else)* { #automatic });
-    let body = chain.wrap(&route_level, dispatch, &bounds);
+    // The layers a route's list starts with wrap the whole route: axum builds them once,
+    // when the router is finalised, around the route's one endpoint, at the cost of a
+    // hand-written `route_layer`. Layers after a `#[middleware]` function, or on a handler,
+    // sit inside the generated chain and reach its state through `Resume`.
+    let leading = route_level
+        .iter()
+        .take_while(|item| matches!(item, MiddlewareItem::Layer(_)))
+        .count();
+    let outer_layers: Vec<TokenStream> = route_level[..leading]
+        .iter()
+        .rev()
+        .map(|item| match item {
+            MiddlewareItem::Layer(expr) => {
+                quote_spanned!(expr.span()=> .layer(#rk::answer_errors(#expr)))
+            }
+            MiddlewareItem::Named(_) => unreachable!("leading items are layers"),
+        })
+        .collect();
+    let body = chain.wrap(&route_level[leading..], dispatch, &bounds);
 
     let route_labels = labels(&route_level);
     let route_line = line_of(&route.args.template_lit);
@@ -469,6 +487,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                     max_duration: #max_duration,
                 },
                 build: |__rk_allow: &'static str| #router,
+                outer: |__rk_router| __rk_router #(#outer_layers)*,
             }
         }
     };

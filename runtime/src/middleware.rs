@@ -204,7 +204,7 @@ where
 /// A layer's service with its errors answered as `500`s, so the chain stays `Infallible`
 /// as axum's routes are.
 #[derive(Clone)]
-struct Answering<T> {
+pub struct Answering<T> {
     inner: T,
     /// Why `poll_ready` failed: answered by the next `call`.
     not_ready: Option<String>,
@@ -263,6 +263,27 @@ where
 #[cold]
 fn layer_failed(error: String) -> Response {
     ApiError::internal(format!("middleware layer failed: {error}")).into_response()
+}
+
+/// A layer a route's list starts with, its errors answered as `500`s so the route stays
+/// `Infallible` as axum's routes must be (a `tower::timeout` error, a load-shed refusal).
+#[derive(Clone)]
+pub struct AnswerErrors<L>(L);
+
+/// Wraps a route's leading layer for axum's `MethodRouter::layer`.
+pub fn answer_errors<L>(layer: L) -> AnswerErrors<L> {
+    AnswerErrors(layer)
+}
+
+impl<L: Layer<S>, S> Layer<S> for AnswerErrors<L> {
+    type Service = Answering<L::Service>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Answering {
+            inner: self.0.layer(inner),
+            not_ready: None,
+        }
+    }
 }
 
 /// Collects a route's built layers.

@@ -64,8 +64,13 @@ pub struct TestClient {
 
 impl TestClient {
     /// A client for `app` (a router whose state is already supplied).
+    ///
+    /// The router is finalised here as `serve` and `axum::serve` finalise it, so layers are
+    /// built once, as they will be in production, and not per request.
     pub fn new(app: Router) -> Self {
-        Self { app }
+        Self {
+            app: app.with_state(()),
+        }
     }
 
     /// A request with any method.

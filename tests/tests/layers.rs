@@ -216,7 +216,9 @@ async fn the_same_holds_through_axum_serve() {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let server = tokio::spawn(axum::serve(listener, routes![served]).into_future());
+    // Finalised with `.with_state(())`, as axum itself requires for route layers: without
+    // it `axum::serve` finalises the router once per connection.
+    let server = tokio::spawn(axum::serve(listener, routes![served].with_state(())).into_future());
     let mut tasks = Vec::new();
     for _ in 0..8 {
         tasks.push(tokio::spawn(async move {

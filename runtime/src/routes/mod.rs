@@ -78,6 +78,8 @@ pub struct RouteDef<S> {
     /// value of its path (a function-form route learns it from the other functions of its
     /// path; a module knows its own).
     pub build: fn(&'static str) -> RouteRouter<S>,
+    /// The layers the route's middleware list starts with, around its endpoints.
+    pub outer: fn(MethodRouter<S>) -> MethodRouter<S>,
 }
 
 /// `#[route]` options the runtime applies around a route, once, when the router is built.
@@ -121,10 +123,12 @@ pub struct RouteRouter<S> {
 }
 
 impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
-    fn with_options(self, options: RouteOptions) -> Self {
+    /// The route's leading layers, then its options around them.
+    fn wrapped(self, def: &RouteDef<S>) -> Self {
+        let wrap = |router| def.options.apply((def.outer)(router));
         Self {
-            main: options.apply(self.main),
-            automatic: self.automatic.map(|r| options.apply(r)),
+            main: wrap(self.main),
+            automatic: self.automatic.map(wrap),
         }
     }
 }
@@ -323,7 +327,7 @@ where
         let mut infos = Vec::new();
         let mut router = Router::new();
         for def in modules {
-            let built = (def.build)("").with_options(def.options);
+            let built = (def.build)("").wrapped(&def);
             infos.push(def.info);
             for &path in def.info.paths {
                 rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
@@ -481,16 +485,25 @@ where
         methods.push("OPTIONS");
     }
     let allow = allow_value(methods);
+    // A path of one function is one endpoint: its handler answers its method and, through
+    // the same middleware and the same layers, every other. Several functions each answer
+    // their own method, and the first answers the rest.
+    let single = defs.len() == 1;
     let mut router = MethodRouter::new();
     let mut automatic = None;
     for def in defs {
         for &path in def.info.paths {
             rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
         }
-        let built = (def.build)(allow).with_options(def.options);
-        router = router.merge(built.main);
-        if automatic.is_none() {
-            automatic = built.automatic;
+        let built = (def.build)(allow);
+        let wrap = |router| def.options.apply((def.outer)(router));
+        if single {
+            router = wrap(built.automatic.unwrap_or(built.main));
+        } else {
+            router = router.merge(wrap(built.main));
+            if automatic.is_none() {
+                automatic = built.automatic.map(wrap);
+            }
         }
     }
     if let Some(automatic) = automatic {

@@ -248,7 +248,9 @@ impl Server {
         let max_connections = max_connections.unwrap_or_else(default_max_connections);
         // Outermost first: compression sees the final answer, the 408 swap keeps the id.
         let stack = compression::layer(compression).layer(Answer408::new(RequestId::new(
-            app.layer(RequestLogLayer::new(&table)),
+            // Finalised once, here: every route's layers are built now, not per request or
+            // per connection.
+            app.with_state(()).layer(RequestLogLayer::new(&table)),
         )));
         let mut http = auto::Builder::new(TokioExecutor::new());
         http.http1()
