@@ -381,6 +381,11 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             MiddlewareItem::Named(_) => unreachable!("leading items are layers"),
         })
         .collect();
+    let outer = if outer_layers.is_empty() {
+        quote!(::core::option::Option::None)
+    } else {
+        quote!(::core::option::Option::Some(|__rk_router| __rk_router #(#outer_layers)*))
+    };
     let body = chain.wrap(&route_level[leading..], dispatch, &bounds);
 
     let route_labels = labels(&route_level);
@@ -487,7 +492,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                     max_duration: #max_duration,
                 },
                 build: |__rk_allow: &'static str| #router,
-                outer: |__rk_router| __rk_router #(#outer_layers)*,
+                outer: #outer,
             }
         }
     };

@@ -487,3 +487,59 @@ async fn json_as_text_plain_is_415_unless_the_route_reads_any_content_type() {
         .await;
     assert_eq!(res.status(), 400);
 }
+
+#[derive(serde::Deserialize, serde::Serialize, garde::Validate)]
+struct Patch {
+    #[garde(skip)]
+    title: Option<String>,
+    #[garde(skip)]
+    body: Option<String>,
+}
+
+#[route(POST, "/patch")]
+async fn patch(mut req: Request) -> Result<Response, ApiError> {
+    let patch: Patch = req.json_valid().await?;
+    Ok(Response::json(&patch))
+}
+
+#[route(POST, "/many")]
+async fn many(mut req: Request) -> Result<Response, ApiError> {
+    let all: Vec<Patch> = req.json().await?;
+    Ok(Response::json(&all.len()))
+}
+
+/// serde reads a struct from a JSON array of its fields; a JSON API never means that, and
+/// the OpenAPI document says "object" (Schemathesis found `[null, null]` accepted).
+#[tokio::test]
+async fn a_struct_body_is_never_read_from_a_top_level_array() {
+    let client = TestClient::new(routes![patch, many]);
+    let res = client
+        .post("/patch")
+        .header("content-type", "application/json")
+        .body("[null, null]")
+        .send()
+        .await;
+    let (status, body) = answer(&res);
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("expected a JSON object"),
+        "{body}"
+    );
+    let res = client
+        .post("/patch")
+        .header("content-type", "application/json")
+        .body(r#"{"title": "t"}"#)
+        .send()
+        .await;
+    assert_eq!(answer(&res), (200, json!({ "title": "t", "body": null })));
+    let res = client
+        .post("/many")
+        .header("content-type", "application/json")
+        .body(r#" [{"title": null, "body": "b"}, {}]"#)
+        .send()
+        .await;
+    assert_eq!(answer(&res), (200, json!(2)));
+}

@@ -56,7 +56,9 @@ fn app_for(imp: &str, target: &str) -> Option<axum::Router> {
             }
         },
     };
-    Some(app)
+    // Finalised as `routekit::serve` and `axum::serve` finalise a router before serving it:
+    // route layers built, handlers turned into routes once rather than per request.
+    Some(app.with_state(()))
 }
 
 fn spec_for(target: &str) -> RequestSpec {

@@ -537,7 +537,7 @@ fn compile(options: &Options) -> String {
     let sizes: &[usize] = if options.quick {
         &[50]
     } else {
-        &[50, 200, 500]
+        &[50, 200, 500, 1000]
     };
     let root = options.work.join("compile");
     let target = root.join("target");

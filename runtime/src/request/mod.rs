@@ -403,7 +403,22 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonFailure<T>> {
         )));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let error = match T::deserialize(&mut deserializer) {
+    let starts_with_array = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+    let read = if starts_with_array {
+        T::deserialize(objects::Objects(&mut deserializer))
+    } else {
+        T::deserialize(&mut deserializer)
+    };
+    if starts_with_array {
+        if let Err(error) = &read {
+            if error.to_string().contains("expected a JSON object") {
+                return Err(JsonFailure::Body(BodyError::Malformed(
+                    "expected a JSON object, not an array".to_owned(),
+                )));
+            }
+        }
+    }
+    let error = match read {
         Ok(value) => {
             return match deserializer.end() {
                 Ok(()) => Ok(value),
@@ -622,6 +637,7 @@ impl IntoResponse for BodyError {
 
 mod collect;
 mod form_data;
+mod objects;
 mod search;
 #[cfg(test)]
 mod tests;

@@ -79,7 +79,18 @@ pub struct RouteDef<S> {
     /// path; a module knows its own).
     pub build: fn(&'static str) -> RouteRouter<S>,
     /// The layers the route's middleware list starts with, around its endpoints.
-    pub outer: fn(MethodRouter<S>) -> MethodRouter<S>,
+    pub outer: Option<fn(MethodRouter<S>) -> MethodRouter<S>>,
+}
+
+impl<S: Clone + Send + Sync + 'static> RouteDef<S> {
+    /// The route's leading layers, then its options around them.
+    fn wrap(&self, router: MethodRouter<S>) -> MethodRouter<S> {
+        let router = match self.outer {
+            Some(outer) => outer(router),
+            None => router,
+        };
+        self.options.apply(router)
+    }
 }
 
 /// `#[route]` options the runtime applies around a route, once, when the router is built.
@@ -125,7 +136,7 @@ pub struct RouteRouter<S> {
 impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
     /// The route's leading layers, then its options around them.
     fn wrapped(self, def: &RouteDef<S>) -> Self {
-        let wrap = |router| def.options.apply((def.outer)(router));
+        let wrap = |router| def.wrap(router);
         Self {
             main: wrap(self.main),
             automatic: self.automatic.map(wrap),
@@ -485,10 +496,11 @@ where
         methods.push("OPTIONS");
     }
     let allow = allow_value(methods);
-    // A path of one function is one endpoint: its handler answers its method and, through
-    // the same middleware and the same layers, every other. Several functions each answer
-    // their own method, and the first answers the rest.
-    let single = defs.len() == 1;
+    // A path of one function whose list starts with layers is one endpoint, so those layers
+    // are built once for the path and its automatic answers share them. Otherwise each
+    // function answers its own method (axum matches it before any fallback, the faster
+    // path), and the first answers the rest.
+    let single = defs.len() == 1 && defs[0].outer.is_some();
     let mut router = MethodRouter::new();
     let mut automatic = None;
     for def in defs {
@@ -496,7 +508,7 @@ where
             rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
         }
         let built = (def.build)(allow);
-        let wrap = |router| def.options.apply((def.outer)(router));
+        let wrap = |router| def.wrap(router);
         if single {
             router = wrap(built.automatic.unwrap_or(built.main));
         } else {
