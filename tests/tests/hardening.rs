@@ -521,11 +521,9 @@ async fn a_struct_body_is_never_read_from_a_top_level_array() {
         .await;
     let (status, body) = answer(&res);
     assert_eq!(status, 400, "{body}");
-    assert!(
-        body["error"]
-            .as_str()
-            .unwrap()
-            .contains("expected a JSON object"),
+    assert_eq!(
+        body["error"]["formErrors"],
+        json!(["expected a JSON object, not an array"]),
         "{body}"
     );
     let res = client

@@ -412,9 +412,12 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonFailure<T>> {
     if starts_with_array {
         if let Err(error) = &read {
             if error.to_string().contains("expected a JSON object") {
-                return Err(JsonFailure::Body(BodyError::Malformed(
-                    "expected a JSON object, not an array".to_owned(),
-                )));
+                // The whole input has the wrong shape: one form error, as zod's
+                // `flatten()` reports a body that is not an object.
+                return Err(JsonFailure::Shape(
+                    ValidationError::from_field("", "expected a JSON object, not an array"),
+                    None,
+                ));
             }
         }
     }
