@@ -59,6 +59,7 @@ pub enum Binding {
 }
 
 /// Types whose extractors read the request body; axum needs them last, routekit moves them.
+/// The one list: handlers and middleware declarations both ask [`reads_body`].
 const BODY_TYPES: &[&str] = &[
     "Request",
     "Json",
@@ -70,6 +71,11 @@ const BODY_TYPES: &[&str] = &[
     "RawForm",
     "Valid",
 ];
+
+/// Whether `ty` is an extractor that reads the request body.
+pub fn reads_body(ty: &Type) -> bool {
+    type_name(ty).is_some_and(|n| BODY_TYPES.iter().any(|b| n == b))
+}
 
 /// Types that cannot be extractors: an argument of one of these, named like no parameter, is
 /// a misspelt parameter.
@@ -158,7 +164,7 @@ pub fn handler(
                     .cloned()
                     .unwrap_or_else(|| ty.clone()),
             }
-        } else if type_name(&ty).is_some_and(|n| BODY_TYPES.iter().any(|b| n == b)) {
+        } else if reads_body(&ty) {
             if has_body {
                 errors.error(&typed.ty, "only one argument may read the request body: keep one of them (a `Request` gives every reader)");
             }

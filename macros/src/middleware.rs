@@ -10,7 +10,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, Item, ItemFn, ReturnType, Type};
 
-use crate::ast::{generic_arg, type_name};
+use crate::ast::{generic_arg, reads_body, type_name};
 use crate::attr;
 use crate::errors::Errors;
 
@@ -147,10 +147,7 @@ fn declare(mut func: ItemFn) -> TokenStream {
         Style::Provider { .. } => types.len(),
     };
     for ty in &types[..extractor_count.min(types.len())] {
-        if ["Request", "Json", "Form", "Bytes", "Multipart", "Body"]
-            .iter()
-            .any(|b| is_named(ty, b))
-        {
+        if reads_body(ty) {
             errors.error(
                 ty,
                 "a middleware cannot read the body before the handler: take `req: Request, next: Next` and read it there, or read it in the handler",
