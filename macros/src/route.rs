@@ -42,6 +42,39 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
+/// What a route that failed to expand still gives `routes![…]`, so the one mistake is
+/// reported once, where it is, and not again as "no `__routekit_def` in `posts`" (as
+/// thiserror's fallback expansion does for a failed derive).
+fn stub_def() -> TokenStream {
+    let rk = crate::runtime();
+    quote! {
+        #[doc(hidden)]
+        #[allow(dead_code, non_snake_case)]
+        pub fn __routekit_def<__RkS>() -> #rk::RouteDef<__RkS>
+        where
+            __RkS: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
+        {
+            ::core::unreachable!("this route did not compile")
+        }
+    }
+}
+
+/// The function-form companion of a route that failed to expand, holding [`stub_def`].
+fn stub_companion(func: &ItemFn) -> TokenStream {
+    let vis = &func.vis;
+    let ident = &func.sig.ident;
+    let def = stub_def();
+    quote! {
+        #[allow(non_camel_case_types, dead_code)]
+        #[doc(hidden)]
+        #vis struct #ident {}
+
+        impl #ident {
+            #def
+        }
+    }
+}
+
 /// Marks a function named after a method so `non_snake_case` never reaches the user.
 fn allow_method_name(func: &mut ItemFn) {
     func.attrs.push(parse_quote!(#[allow(non_snake_case)]));
@@ -114,6 +147,7 @@ fn module_form(args: Option<RouteArgs>, mut module: ItemMod, mut errors: Errors)
 
     let Some(args) = args.filter(|_| errors.is_empty()) else {
         let errors = errors.into_compile_errors();
+        content.push(Item::Verbatim(stub_def()));
         return quote!(#errors #module);
     };
     let route = Route {
@@ -151,7 +185,8 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
     };
     let (Some(args), Some(method)) = (args, method) else {
         let errors = errors.into_compile_errors();
-        return quote!(#errors #func);
+        let companion = stub_companion(&func);
+        return quote!(#errors #func #companion);
     };
     let mut handler = ast::handler(
         &func,
@@ -163,7 +198,8 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
     handler.openapi = openapi; // openapi hook
     if !errors.is_empty() {
         let errors = errors.into_compile_errors();
-        return quote!(#errors #func);
+        let companion = stub_companion(&func);
+        return quote!(#errors #func #companion);
     }
     let handlers = [handler];
     // A function-form route's list wraps its automatic answers too, as a module's
@@ -192,5 +228,79 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
                 #def
             }
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// The messages of every `compile_error!` in an expansion.
+    fn errors(tokens: proc_macro2::TokenStream) -> Vec<String> {
+        let text = tokens.to_string();
+        text.split("compile_error !")
+            .skip(1)
+            .map(|rest| rest.split(')').next().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn a_failed_route_module_still_defines_what_routes_calls() {
+        let out = super::expand(
+            quote!("/api/posts/$id/post-$slug"),
+            quote! {
+                mod post {
+                    pub async fn GET(id: u64) -> Response { todo!() }
+                }
+            },
+        );
+        let errors = errors(out.clone());
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(errors[0].contains("post-$slug"), "{errors:#?}");
+        // `routes![post]` finds `__routekit_def` and adds no second error.
+        assert!(out.to_string().contains("fn __routekit_def"));
+    }
+
+    #[test]
+    fn several_argument_errors_of_one_route_are_reported_together() {
+        let out = super::expand(
+            quote!("/api/posts/$id"),
+            quote! {
+                mod post {
+                    pub async fn GET(id: u64, count: u32, req: Request, body: String) -> Response { todo!() }
+                    pub async fn GTE() -> Response { todo!() }
+                }
+            },
+        );
+        let errors = errors(out);
+        assert_eq!(errors.len(), 3, "{errors:#?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("`count` is not a parameter")),
+            "{errors:#?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("only one argument may read")),
+            "{errors:#?}"
+        );
+        assert!(
+            errors.iter().any(|e| e.contains("did you mean `GET`")),
+            "{errors:#?}"
+        );
+    }
+
+    #[test]
+    fn a_failed_function_route_still_has_its_companion() {
+        let out = super::expand(
+            quote!(GTE, "/api/hello"),
+            quote! { async fn hello() -> Response { todo!() } },
+        );
+        assert_eq!(errors(out.clone()).len(), 1);
+        let text = out.to_string();
+        assert!(text.contains("struct hello"), "{text}");
+        assert!(text.contains("fn __routekit_def"), "{text}");
     }
 }
