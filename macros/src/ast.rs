@@ -122,10 +122,11 @@ pub fn generic_arg<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
 pub fn handler(
     func: &ItemFn,
     method: &'static str,
-    template: &Template,
-    template_text: &str,
+    args: &crate::attr::RouteArgs,
     errors: &mut Errors,
 ) -> Handler {
+    let template: &Template = &args.template;
+    let template_text = &args.template_lit.value();
     let sig = &func.sig;
     if !sig.generics.params.is_empty() {
         errors.error(
@@ -136,7 +137,7 @@ pub fn handler(
     if sig.constness.is_some() {
         errors.error(sig.constness, "a route handler cannot be `const fn`");
     }
-    let mut args = Vec::new();
+    let mut handler_args = Vec::new();
     let mut has_body = false;
     for input in &sig.inputs {
         let FnArg::Typed(typed) = input else {
@@ -172,7 +173,7 @@ pub fn handler(
             Role::Body
         } else {
             if let Some(name) = &name {
-                if is_value_type(&ty) {
+                if is_value_type(&ty) && args.template_ok {
                     let known: Vec<_> = template.params().filter_map(|s| s.name()).collect();
                     let known = if known.is_empty() {
                         "it has none".to_owned()
@@ -189,13 +190,13 @@ pub fn handler(
             }
             Role::Parts
         };
-        args.push(Arg { ty, role });
+        handler_args.push(Arg { ty, role });
     }
     Handler {
         method,
         ident: sig.ident.clone(),
         is_async: sig.asyncness.is_some(),
-        args,
+        args: handler_args,
         middleware: Vec::new(),
         openapi: Default::default(), // openapi hook
     }

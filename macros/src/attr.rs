@@ -15,8 +15,16 @@ pub const OPTIONS: &[&str] = &["revalidate", "expire", "body_limit", "etag", "ma
 pub struct RouteArgs {
     /// The method of the function form, when written.
     pub method: Option<(&'static str, Ident)>,
+    /// Whether a method was written, valid or not (a misspelt one is reported once).
+    pub method_written: bool,
     pub template_lit: LitStr,
     pub template: Template,
+    /// Whether the template parsed: when not, handlers are still checked, but an argument
+    /// is never blamed for a parameter the broken template may have meant.
+    pub template_ok: bool,
+    /// Errors in the template and options, reported by `#[route]` together with the
+    /// handlers' own, so one build shows every mistake of the route.
+    pub deferred: Option<syn::Error>,
     pub revalidate: Option<u32>,
     /// `expire = N` (hardening): seconds a stale answer may still be served, counted from
     /// the response; Next.js `expireTime`, one year by default.
@@ -54,7 +62,9 @@ impl Parse for RouteArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let mut errors = crate::errors::Errors::default();
         let mut method = None;
+        let mut method_written = false;
         if input.peek(Ident) && !input.peek2(Token![=]) {
+            method_written = true;
             let ident: Ident = input.parse()?;
             let name = ident.to_string();
             match method::from_name(&name) {
@@ -82,13 +92,16 @@ impl Parse for RouteArgs {
                 "expected the route path as a string literal: `#[route(\"/api/posts/$id\")]`",
             )
         })?;
-        let template = match template::parse(&template_lit.value()) {
-            Ok(t) => t,
+        let (template, template_ok) = match template::parse(&template_lit.value()) {
+            Ok(t) => (t, true),
             Err(e) => {
                 errors.error(&template_lit, e);
-                Template {
-                    segments: Vec::new(),
-                }
+                (
+                    Template {
+                        segments: Vec::new(),
+                    },
+                    false,
+                )
             }
         };
         let mut revalidate = None;
@@ -172,10 +185,13 @@ impl Parse for RouteArgs {
                 ),
             _ => {}
         }
-        errors.finish(RouteArgs {
+        Ok(RouteArgs {
             method,
+            method_written,
             template_lit,
             template,
+            template_ok,
+            deferred: errors.into_error(),
             revalidate,
             expire,
             body_limit,

@@ -25,12 +25,9 @@ impl Errors {
         }
     }
 
-    /// `Ok(value)` when nothing was recorded, else every error at once.
-    pub fn finish<T>(self, value: T) -> syn::Result<T> {
-        match self.combined {
-            Some(error) => Err(error),
-            None => Ok(value),
-        }
+    /// The errors so far, combined, for a caller to report with its own.
+    pub fn into_error(self) -> Option<syn::Error> {
+        self.combined
     }
 
     pub fn is_empty(&self) -> bool {

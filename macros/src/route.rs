@@ -14,7 +14,12 @@ use crate::method;
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let args = match syn::parse2::<RouteArgs>(attr) {
-        Ok(args) => Some(args),
+        Ok(mut args) => {
+            if let Some(error) = args.deferred.take() {
+                errors.push(error);
+            }
+            Some(args)
+        }
         Err(error) => {
             errors.push(error);
             None
@@ -114,7 +119,7 @@ fn module_form(args: Option<RouteArgs>, mut module: ItemMod, mut errors: Errors)
                     continue;
                 }
                 if let Some(args) = &args {
-                    let mut handler = ast::handler(func, m, &args.template, &args.template_lit.value(), &mut errors);
+                    let mut handler = ast::handler(func, m, args, &mut errors);
                     handler.middleware = middleware;
                     handler.openapi = openapi; // openapi hook
                     handlers.push(handler);
@@ -174,7 +179,7 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
     let method = match args.as_ref().and_then(|a| a.method.as_ref()) {
         Some((m, _)) => Some(*m),
         None => {
-            if named_method.is_none() && args.is_some() {
+            if named_method.is_none() && args.as_ref().is_some_and(|a| !a.method_written) {
                 errors.error(
                     &func.sig.ident,
                     format!("which method does `{name}` answer? Write `#[route(GET, \"…\")]`, or name the function after a method"),
@@ -188,13 +193,7 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
         let companion = stub_companion(&func);
         return quote!(#errors #func #companion);
     };
-    let mut handler = ast::handler(
-        &func,
-        method,
-        &args.template,
-        &args.template_lit.value(),
-        &mut errors,
-    );
+    let mut handler = ast::handler(&func, method, &args, &mut errors);
     handler.openapi = openapi; // openapi hook
     if !errors.is_empty() {
         let errors = errors.into_compile_errors();
@@ -259,6 +258,39 @@ mod tests {
         assert!(errors[0].contains("post-$slug"), "{errors:#?}");
         // `routes![post]` finds `__routekit_def` and adds no second error.
         assert!(out.to_string().contains("fn __routekit_def"));
+    }
+
+    #[test]
+    fn a_template_error_and_an_argument_error_are_reported_in_one_build() {
+        let out = super::expand(
+            quote!("/api/posts/$id/post-$slug", revalidate = "soon"),
+            quote! {
+                mod post {
+                    pub async fn GET(id: u64, req: Request, body: String) -> Response { todo!() }
+                }
+            },
+        );
+        let errors = errors(out);
+        assert_eq!(errors.len(), 3, "{errors:#?}");
+        assert!(
+            errors.iter().any(|e| e.contains("post-$slug")),
+            "{errors:#?}"
+        );
+        assert!(
+            errors.iter().any(|e| e.contains("whole number of seconds")),
+            "{errors:#?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("only one argument may read")),
+            "{errors:#?}"
+        );
+        // `id` is not blamed: the broken template may have meant it.
+        assert!(
+            !errors.iter().any(|e| e.contains("not a parameter")),
+            "{errors:#?}"
+        );
     }
 
     #[test]
