@@ -5,14 +5,10 @@
 //! through a catch-all. `routes!` applies the policy in its `404` fallback, and in front of
 //! each catch-all route, so every route kind answers the same.
 
-use std::convert::Infallible;
-use std::task::{Context, Poll};
-
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
 use http::header::LOCATION;
 use http::{HeaderValue, StatusCode, Uri};
-use tower::{Layer, Service};
 
 use crate::error::ApiError;
 
@@ -68,47 +64,9 @@ fn redirect_target(uri: &Uri) -> Option<HeaderValue> {
     HeaderValue::try_from(target).ok()
 }
 
-/// The policy in front of a catch-all route.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct TrailingSlashLayer(pub TrailingSlash);
-
-impl<S> Layer<S> for TrailingSlashLayer {
-    type Service = TrailingSlashService<S>;
-    fn layer(&self, inner: S) -> Self::Service {
-        TrailingSlashService {
-            inner,
-            policy: self.0,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct TrailingSlashService<S> {
-    inner: S,
-    policy: TrailingSlash,
-}
-
-impl<S> Service<http::Request<Body>> for TrailingSlashService<S>
-where
-    S: Service<http::Request<Body>, Response = Response, Error = Infallible>,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = futures_util::future::Either<
-        futures_util::future::Ready<Result<Response, Infallible>>,
-        S::Future,
-    >;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
-        use futures_util::future::{ready, Either};
-        match self.policy.answer(req.uri()) {
-            Some(response) => Either::Left(ready(Ok(response))),
-            None => Either::Right(self.inner.call(req)),
-        }
+impl crate::routes::answer_first::AnswerFirst for TrailingSlash {
+    fn answer(&self, req: &http::Request<Body>) -> Option<Response> {
+        TrailingSlash::answer(*self, req.uri())
     }
 }
 

@@ -5,6 +5,7 @@
 //! through the route's middleware. Function-form routes arrive one method each; the set
 //! merges those of one path and adds the automatic answers here, once, at build time.
 
+pub(crate) mod answer_first;
 mod automatic;
 mod table;
 
@@ -389,7 +390,7 @@ where
     S: Clone + Send + Sync + 'static,
 {
     if path.contains("{*") {
-        router.layer(crate::trailing_slash::TrailingSlashLayer(policy))
+        router.layer(answer_first::AnswerFirstLayer(policy))
     } else {
         router
     }

@@ -8,16 +8,14 @@
 //! a path no template can match (`//`); the answer carries the table in its extensions.
 //! Nothing a client sends reaches it, and no other request pays for it.
 
-use std::convert::Infallible;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
-use std::task::{Context, Poll};
 
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 use axum::Router;
-use tower::{Layer, Service, ServiceExt};
+use tower::ServiceExt;
 
 use super::RouteInfo;
 
@@ -129,7 +127,7 @@ impl TableSlot {
         S: Clone + Send + Sync + 'static,
     {
         if path.starts_with("/{*") {
-            router.layer(ProbeLayer(self.clone()))
+            router.layer(super::answer_first::AnswerFirstLayer(self.clone()))
         } else {
             router
         }
@@ -155,46 +153,9 @@ impl TableSlot {
     }
 }
 
-#[derive(Clone)]
-struct ProbeLayer(TableSlot);
-
-impl<S> Layer<S> for ProbeLayer {
-    type Service = ProbeService<S>;
-    fn layer(&self, inner: S) -> Self::Service {
-        ProbeService {
-            inner,
-            table: self.0.clone(),
-        }
-    }
-}
-
-#[derive(Clone)]
-struct ProbeService<S> {
-    inner: S,
-    table: TableSlot,
-}
-
-impl<S> Service<http::Request<Body>> for ProbeService<S>
-where
-    S: Service<http::Request<Body>, Response = Response, Error = Infallible>,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = futures_util::future::Either<
-        futures_util::future::Ready<Result<Response, Infallible>>,
-        S::Future,
-    >;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
-        use futures_util::future::{ready, Either};
-        match self.table.answer_probe(&req) {
-            Some(answer) => Either::Left(ready(Ok(answer))),
-            None => Either::Right(self.inner.call(req)),
-        }
+impl super::answer_first::AnswerFirst for TableSlot {
+    fn answer(&self, req: &http::Request<Body>) -> Option<Response> {
+        self.answer_probe(req)
     }
 }
 
