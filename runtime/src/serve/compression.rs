@@ -1,12 +1,12 @@
 //! Response compression: gzip or brotli, as the client's `Accept-Encoding` allows, through
 //! tower-http's `CompressionLayer`, for the responses worth it.
 //!
-//! Compressed: bodies of 1 KiB or more (the threshold of the `compression` middleware
-//! `next start` uses) and streamed bodies of unknown size, except event streams (SSE must
-//! reach the client event by event), images other than SVG and gRPC. Never touched: a
-//! response that already has a `Content-Encoding` or is a range (`Content-Range`), which
-//! tower-http checks itself. A streamed body is not held back: the encoder flushes whatever
-//! it has each time the stream waits for its next chunk.
+//! Compressed: bodies of a known size of 1 KiB or more (the threshold of the `compression`
+//! middleware `next start` uses), except images other than SVG and gRPC. Never touched: a
+//! streamed body of unknown size (`Response::stream`, SSE): Schemathesis found a gzipped
+//! stream of small chunks cut off before its end, so streams go out as written; a response
+//! that already has a `Content-Encoding` or is a range (`Content-Range`), which tower-http
+//! checks itself.
 
 use tower_http::compression::predicate::{And, NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
@@ -27,9 +27,15 @@ impl Predicate for WorthCompressing {
     where
         B: hyper::body::Body,
     {
-        self.rules
-            .as_ref()
-            .is_some_and(|rules| rules.should_compress(response))
+        let known_size = response.body().size_hint().exact().is_some()
+            || response
+                .headers()
+                .contains_key(http::header::CONTENT_LENGTH);
+        known_size
+            && self
+                .rules
+                .as_ref()
+                .is_some_and(|rules| rules.should_compress(response))
     }
 }
 
