@@ -295,7 +295,7 @@ pub fn layers(services: Vec<LayerService>) -> Layers {
     }
 }
 
-/// Sends the request through layer `index` of `layers`; the layer's inner [`Resume`]
+/// Sends the request through layer `index` of `layers`; the layer's inner `Resume`
 /// continues the chain with `state`.
 pub async fn through_layer<S>(
     layers: &Layers,
