@@ -16,6 +16,10 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{oneshot, Notify};
 use tokio::task::JoinHandle;
 
+// The raw-response parser the other serve tests use too.
+mod serve_support;
+use serve_support::{parse, Reply};
+
 /// Bound on anything that should happen "soon": only there so a bug fails instead of hanging.
 const BOUND: Duration = Duration::from_secs(10);
 
@@ -80,52 +84,6 @@ impl Running {
             .expect("serve does not panic");
         result.expect("serve returns Ok");
         self.addr
-    }
-}
-
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {:?}", self.body))
-    }
-}
-
-/// Parses a complete HTTP/1.1 response (a `Content-Length` body or none).
-fn parse(raw: &[u8]) -> Reply {
-    let text = String::from_utf8_lossy(raw);
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .unwrap_or_else(|| panic!("no end of headers in {text:?}"));
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap();
-    let status = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
-    let headers = lines
-        .map(|line| {
-            let (name, value) = line.split_once(':').unwrap();
-            (name.trim().to_owned(), value.trim().to_owned())
-        })
-        .collect();
-    Reply {
-        status,
-        headers,
-        body: body.to_owned(),
     }
 }
 
