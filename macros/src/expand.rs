@@ -118,13 +118,8 @@ fn middleware_bounds(items: &[&MiddlewareItem]) -> Vec<TokenStream> {
 }
 
 /// The code that extracts a handler's arguments and calls it.
-fn endpoint(
-    handler: &Handler,
-    names_ty: &Ident,
-    revalidate: Option<&str>,
-) -> (TokenStream, Vec<TokenStream>, TokenStream) {
+fn endpoint(handler: &Handler, revalidate: Option<&str>) -> (Vec<TokenStream>, TokenStream) {
     let rk = private();
-    let mut items = TokenStream::new();
     let mut bounds = Vec::new();
     let mut stmts = Vec::new();
     let mut call_args = Vec::new();
@@ -137,33 +132,22 @@ fn endpoint(
                 name,
                 slot,
                 value_ty,
-                binding,
-            } => Some((name, *slot, value_ty, *binding, &a.ty)),
+                ..
+            } => Some((name, *slot, value_ty, &a.ty)),
             _ => None,
         })
         .collect();
     if !params.is_empty() {
         let names = params.iter().map(|p| p.0);
-        let slot_tys: Vec<_> = params
-            .iter()
-            .map(|(_, slot, value_ty, _, ty)| {
-                let kind = match slot {
-                    Slot::Segment => quote!(Seg),
-                    Slot::Rest => quote!(Rest),
-                };
-                quote_spanned!(ty.span()=> #rk::Slot<#rk::#kind<#value_ty>>)
-            })
-            .collect();
-        items.extend(quote! {
-            #[allow(non_camel_case_types, dead_code)]
-            #[doc(hidden)]
-            pub struct #names_ty;
-            impl #rk::ParamNames for #names_ty {
-                const NAMES: &'static [&'static str] = &[#(#names),*];
-            }
+        let slot_tys = params.iter().map(|(_, slot, value_ty, ty)| {
+            let kind = match slot {
+                Slot::Segment => quote!(Seg),
+                Slot::Rest => quote!(Rest),
+            };
+            quote_spanned!(ty.span()=> #rk::Slot<#rk::#kind<#value_ty>>)
         });
         stmts.push(quote! {
-            let __routekit_params = match #rk::path_params::<#names_ty, (#(#slot_tys,)*), __RkS>(&mut __rk_parts, &__rk_state).await {
+            let __routekit_params = match #rk::path_params::<(#(#slot_tys,)*)>(&mut __rk_parts, &[#(#names),*]) {
                 ::core::result::Result::Ok(params) => params,
                 ::core::result::Result::Err(response) => return response,
             };
@@ -259,7 +243,7 @@ fn endpoint(
         #(#stmts)*
         #respond
     };
-    (items, bounds, code)
+    (bounds, code)
 }
 
 /// The `Allow` header value of a route module: its methods, `HEAD` with `GET`, and
@@ -307,13 +291,11 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let mut branches = Vec::new();
     let mut endpoints = Vec::new();
     for handler in route.handlers {
-        let names_ty = format_ident!("__routekit_params_{}", handler.method);
         let cache = match handler.method {
             "GET" | "HEAD" => revalidate.as_deref(),
             _ => None,
         };
-        let (param_items, handler_bounds, inner) = endpoint(handler, &names_ty, cache);
-        items.extend(param_items);
+        let (handler_bounds, inner) = endpoint(handler, cache);
         bounds.extend(handler_bounds);
         let handler_level: Vec<&MiddlewareItem> = handler.middleware.iter().collect();
         bounds.extend(middleware_bounds(&handler_level));
@@ -343,7 +325,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         } else {
             quote!(__rk_parts.method == #rk::http::Method::#method)
         };
-        branches.push(quote!(if #test { #code }));
+        branches.push((test, code));
     }
     // A module knows its `Allow` value; a function-form route's depends on the other
     // functions of its path, and reaches its automatic answers with it (`allow_of`).
@@ -362,7 +344,6 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     } else {
         quote!(#rk::automatic_answer(&__rk_parts.method, #allow_value))
     };
-    let dispatch = quote!(#(#branches else)* { #automatic });
     // The layers a route's list starts with wrap the whole route: axum builds them once,
     // when the router is finalised, around the route's one endpoint, at the cost of a
     // hand-written `route_layer`. Layers after a `#[middleware]` function, or on a handler,
@@ -386,7 +367,35 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     } else {
         quote!(::core::option::Option::Some(|__rk_router| __rk_router #(#outer_layers)*))
     };
-    let body = chain.wrap(&route_level[leading..], dispatch, &bounds);
+    // Without route-level middleware inside the handler, the method is matched before any
+    // future is made: only the matched method's work is boxed, and the automatic answers
+    // are given on the spot. Otherwise the middleware runs first, around the match.
+    let call_body = if route_level[leading..].is_empty() {
+        let branches = branches.iter().map(|(test, code)| {
+            quote! {
+                if #test {
+                    return #rk::RouteFuture::pending(#template, async move { #code });
+                }
+            }
+        });
+        quote! {
+            let (mut __rk_parts, __rk_body) = __rk_request.into_parts();
+            #(#branches)*
+            #rk::RouteFuture::ready(#automatic)
+        }
+    } else {
+        let branches = branches
+            .iter()
+            .map(|(test, code)| quote!(if #test { #code }));
+        let dispatch = quote!(#(#branches else)* { #automatic });
+        let body = chain.wrap(&route_level[leading..], dispatch, &bounds);
+        quote! {
+            #rk::RouteFuture::pending(#template, async move {
+                let (mut __rk_parts, __rk_body) = __rk_request.into_parts();
+                #body
+            })
+        }
+    };
 
     let route_labels = labels(&route_level);
     let route_line = line_of(&route.args.template_lit);
@@ -434,15 +443,12 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             #state,
             #(#bounds,)*
         {
-            type Future = #rk::HandlerFuture;
+            type Future = #rk::RouteFuture;
 
             #[allow(unused_mut, unused_variables, clippy::let_unit_value, clippy::needless_return)]
             fn call(self, __rk_request: #rk::http::Request<#rk::axum::body::Body>, __rk_state: #s) -> Self::Future {
                 #take_layers
-                ::std::boxed::Box::pin(#rk::finish(#template, async move {
-                    let (mut __rk_parts, __rk_body) = __rk_request.into_parts();
-                    #body
-                }))
+                #call_body
             }
         }
     });

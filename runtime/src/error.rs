@@ -184,14 +184,92 @@ pub type Renderer = fn(StatusCode, serde_json::Map<String, Value>) -> axum::resp
 
 static RENDERER: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();
 
-/// Swaps the error renderer for the whole process, once, before serving: for example
-/// [`problem_json`] for RFC 9457. Returns `Err` with the renderer if one was already set.
+tokio::task_local! {
+    /// The renderer of the app answering the current request, set by [`RenderWith`].
+    static APP_RENDERER: Renderer;
+}
+
+/// Swaps the default error renderer for the whole process, once, before serving. An app
+/// wrapped in [`render_with`] keeps its own; this one serves every other app and the
+/// errors `serve` answers before a request reaches an app (`408`, `413` of a stalled or
+/// oversized body). Returns `Err` with the renderer if one was already set.
 pub fn set_renderer(renderer: Renderer) -> Result<(), Renderer> {
     RENDERER.set(renderer)
 }
 
+/// Renders every error of the app it wraps with `renderer` (its routes, their middleware,
+/// the `404`, `405` and panics), leaving other apps of the process as they are: two apps,
+/// one speaking RFC 9457 and one the default JSON, can share a process and a test suite.
+///
+/// ```
+/// use routekit::prelude::*;
+/// use routekit::error::{problem_json, render_with};
+/// use routekit::test::TestClient;
+///
+/// #[route(GET, "/api/hello")]
+/// async fn hello() -> &'static str { "hi" }
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let app: axum::Router = routes![hello].layer(render_with(problem_json));
+/// let res = TestClient::new(app).get("/nowhere").send().await;
+/// assert_eq!(res.header("content-type"), Some("application/problem+json"));
+/// assert_eq!(res.json()["detail"], "Not found");
+/// # }
+/// ```
+pub fn render_with(renderer: Renderer) -> RenderWithLayer {
+    RenderWithLayer(renderer)
+}
+
+/// The layer [`render_with`] returns.
+#[derive(Clone, Copy)]
+pub struct RenderWithLayer(Renderer);
+
+impl<S> tower::Layer<S> for RenderWithLayer {
+    type Service = RenderWith<S>;
+
+    fn layer(&self, inner: S) -> RenderWith<S> {
+        RenderWith {
+            inner,
+            renderer: self.0,
+        }
+    }
+}
+
+/// The service of [`render_with`]: runs the app with its renderer in scope.
+#[derive(Clone, Copy)]
+pub struct RenderWith<S> {
+    inner: S,
+    renderer: Renderer,
+}
+
+impl<S, R> tower::Service<R> for RenderWith<S>
+where
+    S: tower::Service<R>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = tokio::task::futures::TaskLocalFuture<Renderer, S::Future>;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> Self::Future {
+        // Both the call (which may answer at once) and the future run in scope.
+        let future = APP_RENDERER.sync_scope(self.renderer, || self.inner.call(request));
+        APP_RENDERER.scope(self.renderer, future)
+    }
+}
+
 fn render(status: StatusCode, members: serde_json::Map<String, Value>) -> axum::response::Response {
-    match RENDERER.get() {
+    let renderer = APP_RENDERER
+        .try_with(|renderer| *renderer)
+        .ok()
+        .or_else(|| RENDERER.get().copied());
+    match renderer {
         Some(renderer) => renderer(status, members),
         None => json(status, members),
     }

@@ -11,55 +11,76 @@ use http::StatusCode;
 
 use crate::error::ApiError;
 
-/// The boxed future every generated handler returns, as axum's own handlers do.
+/// The boxed future of a generated handler's work, as axum's own handlers box theirs.
 pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
 
-/// Runs a generated handler's future: a panic in it (handler or middleware) becomes a
-/// `500` that leaks nothing, and an `internal` error's cause is logged with the route.
-#[inline]
-pub fn finish<F>(route: &'static str, future: F) -> Finish<F>
-where
-    F: Future<Output = Response>,
-{
-    Finish { route, future }
+/// What a generated handler returns: its boxed work, or an answer it could give without
+/// running anything (the automatic `OPTIONS` and `405` of a route without middleware of
+/// its own), which then costs no allocation.
+///
+/// Not generic, so the panic guard and the logging of an `internal` error's cause are
+/// compiled once in this crate rather than once per route: a panic in the work (handler or
+/// middleware) becomes a `500` that leaks nothing, and an `internal` error's cause is
+/// logged with the route's template.
+pub enum RouteFuture {
+    /// Answered on the spot. `None` once taken.
+    Ready(Option<Response>),
+    /// The handler's work and the route it serves.
+    Pending {
+        route: &'static str,
+        future: HandlerFuture,
+    },
 }
 
-pin_project_lite::pin_project! {
-    /// [`finish`]'s future, written by hand rather than as an `async fn`: one state machine
-    /// fewer around every handler, and the response is not moved through another one.
-    pub struct Finish<F> {
-        route: &'static str,
-        #[pin]
-        future: F,
+impl RouteFuture {
+    /// The work of a handler of `route`, boxed.
+    #[inline]
+    pub fn pending<F>(route: &'static str, future: F) -> Self
+    where
+        F: Future<Output = Response> + Send + 'static,
+    {
+        RouteFuture::Pending {
+            route,
+            future: Box::pin(future),
+        }
+    }
+
+    /// An answer given without running anything.
+    #[inline]
+    pub fn ready(response: Response) -> Self {
+        RouteFuture::Ready(Some(response))
     }
 }
 
-impl<F> Future for Finish<F>
-where
-    F: Future<Output = Response>,
-{
+impl Future for RouteFuture {
     type Output = Response;
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Response> {
         use std::task::Poll;
-        let this = self.project();
-        let future = this.future;
-        // Unwinding is caught per poll; a future that panicked answers `Ready` and is not
-        // polled again.
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| future.poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(mut response)) => {
-                if response
-                    .extensions()
-                    .get::<crate::error::ErrorCause>()
-                    .is_some()
-                {
-                    log_cause(this.route, &mut response);
+        match self.get_mut() {
+            RouteFuture::Pending { route, future } => {
+                // Unwinding is caught per poll; a future that panicked answers `Ready` and is
+                // not polled again.
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    future.as_mut().poll(cx)
+                })) {
+                    Ok(Poll::Pending) => Poll::Pending,
+                    Ok(Poll::Ready(mut response)) => {
+                        if response
+                            .extensions()
+                            .get::<crate::error::ErrorCause>()
+                            .is_some()
+                        {
+                            log_cause(route, &mut response);
+                        }
+                        Poll::Ready(response)
+                    }
+                    Err(panic) => Poll::Ready(panicked(route, panic)),
                 }
-                Poll::Ready(response)
             }
-            Err(panic) => Poll::Ready(panicked(this.route, panic)),
+            // Polled again after it answered: an empty response rather than a panic.
+            RouteFuture::Ready(response) => Poll::Ready(response.take().unwrap_or_default()),
         }
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! The values come out of axum's own `Path` extractor, which borrows the already
 //! percent-decoded segments from the matched route, so reading a parameter costs what
-//! `Path<u64>` costs in a hand-written axum handler. Parsing never fails inside axum: each
+//! `Path<u64>` costs in a hand-written axum handler, and nothing in it is generic in the
+//! route (see [`Params`]). Parsing never fails inside axum: each
 //! slot keeps `Err` and the generated handler answers a `400` naming the parameter.
 
 use std::fmt;
@@ -166,48 +167,53 @@ impl<'de, K: SlotKind> Deserialize<'de> for Slot<K> {
     }
 }
 
-/// The names of a route's parameters, in the order of the slots tuple.
+/// The slots of one handler's parameters, filled from axum's matched path by name.
+///
+/// Generic only in the slots' kinds, so every route whose handler takes one `u64` shares
+/// one deserializer. The names, a route's own, reach it through [`READING`] rather than
+/// through a type of the route's: a type per route cost the compiler a serde deserializer
+/// per route (a third of a large app's generated code).
 #[doc(hidden)]
-pub trait ParamNames: Send + 'static {
-    const NAMES: &'static [&'static str];
+pub struct Params<T>(pub T);
+
+std::thread_local! {
+    /// The names of the slots [`path_params`] is filling, in slot order. Set right before
+    /// the synchronous deserialization that reads them, on the same thread.
+    static READING: std::cell::Cell<&'static [&'static str]> = const { std::cell::Cell::new(&[]) };
 }
 
-/// The slots of one handler's parameters, filled from axum's matched path by name.
-#[doc(hidden)]
-pub struct Params<N, T>(pub T, PhantomData<N>);
+struct NameIndex;
 
-struct NameIndex<N>(PhantomData<N>);
-
-impl<'de, N: ParamNames> DeserializeSeed<'de> for NameIndex<N> {
+impl<'de> DeserializeSeed<'de> for NameIndex {
     type Value = Option<usize>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        struct NameVisitor<N>(PhantomData<N>);
-        impl<N: ParamNames> Visitor<'_> for NameVisitor<N> {
+        struct NameVisitor;
+        impl Visitor<'_> for NameVisitor {
             type Value = Option<usize>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a parameter name")
             }
             fn visit_str<E: de::Error>(self, name: &str) -> Result<Option<usize>, E> {
-                Ok(N::NAMES.iter().position(|known| *known == name))
+                Ok(READING.get().iter().position(|known| *known == name))
             }
         }
-        deserializer.deserialize_str(NameVisitor::<N>(PhantomData))
+        deserializer.deserialize_str(NameVisitor)
     }
 }
 
 macro_rules! params_tuple {
     ($($kind:ident $index:tt),+) => {
-        impl<'de, N: ParamNames, $($kind: SlotKind),+> Deserialize<'de> for Params<N, ($(Slot<$kind>,)+)> {
+        impl<'de, $($kind: SlotKind),+> Deserialize<'de> for Params<($(Slot<$kind>,)+)> {
             fn deserialize<De: Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
-                struct MapVisitor<Nm, T>(PhantomData<(Nm, T)>);
-                impl<'de, N: ParamNames, $($kind: SlotKind),+> Visitor<'de> for MapVisitor<N, ($($kind,)+)> {
-                    type Value = Params<N, ($(Slot<$kind>,)+)>;
+                struct MapVisitor<T>(PhantomData<T>);
+                impl<'de, $($kind: SlotKind),+> Visitor<'de> for MapVisitor<($($kind,)+)> {
+                    type Value = Params<($(Slot<$kind>,)+)>;
                     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                         f.write_str("path parameters")
                     }
                     fn visit_map<Ma: MapAccess<'de>>(self, mut map: Ma) -> Result<Self::Value, Ma::Error> {
                         let mut slots: ($(Slot<$kind>,)+) = Default::default();
-                        while let Some(index) = map.next_key_seed(NameIndex::<N>(PhantomData))? {
+                        while let Some(index) = map.next_key_seed(NameIndex)? {
                             match index {
                                 $(Some($index) => slots.$index = map.next_value()?,)+
                                 _ => {
@@ -215,10 +221,10 @@ macro_rules! params_tuple {
                                 }
                             }
                         }
-                        Ok(Params(slots, PhantomData))
+                        Ok(Params(slots))
                     }
                 }
-                deserializer.deserialize_map(MapVisitor::<N, ($($kind,)+)>(PhantomData))
+                deserializer.deserialize_map(MapVisitor::<($($kind,)+)>(PhantomData))
             }
         }
     };
@@ -315,23 +321,28 @@ pub fn rest_or_empty<T: FromCatchAll>(
     }
 }
 
-/// Reads a handler's path parameters out of axum's matched route, by name.
+/// Reads a handler's path parameters, named `names` in slot order, out of axum's matched
+/// route. Synchronous: axum's `Path` answers in its first poll, which happens here, so the
+/// names set in [`READING`] are the ones its deserializer reads.
 #[inline]
 #[doc(hidden)]
-pub async fn path_params<N, T, S>(parts: &mut Parts, state: &S) -> Result<T, Response>
+pub fn path_params<T>(parts: &mut Parts, names: &'static [&'static str]) -> Result<T, Response>
 where
-    N: ParamNames,
-    Params<N, T>: serde::de::DeserializeOwned + Send,
-    S: Send + Sync,
+    Params<T>: serde::de::DeserializeOwned + Send,
 {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
     if has_bad_escape(parts.uri.path()) {
         return Err(
             ApiError::bad_request("invalid percent-encoding in the request path").into_response(),
         );
     }
-    match Path::<Params<N, T>>::from_request_parts(parts, state).await {
-        Ok(Path(params)) => Ok(params.0),
-        Err(rejection) => Err(path_rejection(rejection).into_response()),
+    READING.set(names);
+    let extract = std::pin::pin!(Path::<Params<T>>::from_request_parts(parts, &()));
+    match extract.poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(Ok(Path(params))) => Ok(params.0),
+        Poll::Ready(Err(rejection)) => Err(path_rejection(rejection).into_response()),
+        Poll::Pending => Err(ApiError::internal("path parameters not ready").into_response()),
     }
 }
 
