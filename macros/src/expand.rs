@@ -320,10 +320,14 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     for (handler, handler_level, inner) in endpoints {
         let code = chain.wrap(&handler_level, inner, &bounds);
         let method = format_ident!("{}", handler.method);
-        let test = if handler.method == "GET" && !methods.contains(&"HEAD") {
-            quote!(__rk_parts.method == #rk::http::Method::GET || __rk_parts.method == #rk::http::Method::HEAD)
-        } else {
-            quote!(__rk_parts.method == #rk::http::Method::#method)
+        let also_head = handler.method == "GET" && !methods.contains(&"HEAD");
+        let test = move |actual: TokenStream| {
+            let rk = private();
+            if also_head {
+                quote!(#actual == #rk::http::Method::GET || #actual == #rk::http::Method::HEAD)
+            } else {
+                quote!(#actual == #rk::http::Method::#method)
+            }
         };
         branches.push((test, code));
     }
@@ -357,7 +361,11 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         .rev()
         .map(|item| match item {
             MiddlewareItem::Layer(expr) => {
-                quote_spanned!(expr.span()=> .layer(#rk::answer_errors(#expr)))
+                quote_spanned!(expr.span()=> .layer({
+                    #[allow(unused_imports)]
+                    use #rk::{LeadingFallible as _, LeadingInfallible as _};
+                    (&#rk::LeadingLayer(#expr)).leading()
+                }))
             }
             MiddlewareItem::Named(_) => unreachable!("leading items are layers"),
         })
@@ -371,22 +379,30 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     // future is made: only the matched method's work is boxed, and the automatic answers
     // are given on the spot. Otherwise the middleware runs first, around the match.
     let call_body = if route_level[leading..].is_empty() {
+        // A branch whose code reads neither the parts nor the body (a handler without
+        // arguments) leaves the request to be dropped here, as axum does, rather than
+        // moving it into the boxed future.
         let branches = branches.iter().map(|(test, code)| {
+            let test = test(quote!(*__rk_request.method()));
+            let split = mentions(code, &["__rk_parts", "__rk_body"])
+                .then(|| quote!(let (mut __rk_parts, __rk_body) = __rk_request.into_parts();));
             quote! {
                 if #test {
+                    #split
                     return #rk::RouteFuture::pending(#template, async move { #code });
                 }
             }
         });
         quote! {
-            let (mut __rk_parts, __rk_body) = __rk_request.into_parts();
             #(#branches)*
+            let (mut __rk_parts, __rk_body) = __rk_request.into_parts();
             #rk::RouteFuture::ready(#automatic)
         }
     } else {
-        let branches = branches
-            .iter()
-            .map(|(test, code)| quote!(if #test { #code }));
+        let branches = branches.iter().map(|(test, code)| {
+            let test = test(quote!(__rk_parts.method));
+            quote!(if #test { #code })
+        });
         let dispatch = quote!(#(#branches else)* { #automatic });
         let body = chain.wrap(&route_level[leading..], dispatch, &bounds);
         quote! {
@@ -503,6 +519,16 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         }
     };
     (items, def)
+}
+
+/// Whether generated `code` names one of `idents` (the chain's locals), so that a local
+/// nothing reads is not made.
+fn mentions(code: &TokenStream, idents: &[&str]) -> bool {
+    code.clone().into_iter().any(|tree| match tree {
+        proc_macro2::TokenTree::Ident(ident) => idents.iter().any(|name| ident == name),
+        proc_macro2::TokenTree::Group(group) => mentions(&group.stream(), idents),
+        _ => false,
+    })
 }
 
 /// The source line of a token, for the route table.

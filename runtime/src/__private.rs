@@ -15,7 +15,8 @@ pub use crate::extract::{from_parts, from_request};
 pub use crate::handler::{credentialed, respond, revalidate, HandlerFuture, RouteFuture};
 pub use crate::middleware::{
     answer_errors, build_layer, layers, provide, request, require_all, require_ctx, split,
-    through_layer, Carry, Layers, Middleware, MiddlewareInfo,
+    through_layer, Carry, Layers, LeadingFallible, LeadingInfallible, LeadingLayer, Middleware,
+    MiddlewareInfo,
 };
 pub use crate::params::{optional, path_params, required, rest, rest_or_empty, Rest, Seg, Slot};
 pub use crate::routes::{

@@ -286,6 +286,44 @@ impl<L: Layer<S>, S> Layer<S> for AnswerErrors<L> {
     }
 }
 
+/// A route's leading layer on its way into `MethodRouter::layer`: as written when its
+/// service already answers every request (`Error = Infallible`, the case of
+/// `ConcurrencyLimitLayer`, `CorsLayer` and most), or through [`AnswerErrors`] when it can
+/// fail (`TimeoutLayer`, load shedding). Chosen by the type of the layer at compile time
+/// (autoref specialization), so a layer that cannot fail costs nothing more than in a
+/// hand-written `route_layer`.
+pub struct LeadingLayer<L>(pub L);
+
+/// [`LeadingLayer`] of a layer that cannot fail: the layer itself.
+pub trait LeadingInfallible {
+    type Layer;
+    fn leading(&self) -> Self::Layer;
+}
+
+impl<L> LeadingInfallible for LeadingLayer<L>
+where
+    L: Layer<axum::routing::Route> + Clone,
+    L::Service: Service<http::Request<Body>, Response = Response, Error = Infallible>,
+{
+    type Layer = L;
+    fn leading(&self) -> L {
+        self.0.clone()
+    }
+}
+
+/// [`LeadingLayer`] of any other layer: its errors answered as `500`s.
+pub trait LeadingFallible {
+    type Layer;
+    fn leading(&self) -> Self::Layer;
+}
+
+impl<L: Clone> LeadingFallible for &LeadingLayer<L> {
+    type Layer = AnswerErrors<L>;
+    fn leading(&self) -> AnswerErrors<L> {
+        AnswerErrors(self.0.clone())
+    }
+}
+
 /// Collects a route's built layers.
 pub fn layers(services: Vec<LayerService>) -> Layers {
     if services.is_empty() {

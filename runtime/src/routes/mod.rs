@@ -176,14 +176,14 @@ where
     H: axum::handler::Handler<(), S>,
     S: Clone + Send + Sync + 'static,
 {
-    let kept = *slot.value.get_or_init(|| allow);
-    let automatic = if kept == allow {
+    let kept = slot.value.get_or_init(|| HeaderValue::from_static(allow));
+    let automatic = if kept.as_bytes() == allow.as_bytes() {
         axum::routing::any(handler.clone())
     } else {
         slot.shared.store(true, Ordering::Relaxed);
         axum::routing::any(Automatic {
             handler: handler.clone(),
-            allow,
+            allow: HeaderValue::from_static(allow),
         })
     };
     RouteRouter {
@@ -195,7 +195,8 @@ where
 /// The `Allow` value of a function-form route's path, one `static` per route.
 #[doc(hidden)]
 pub struct AllowSlot {
-    value: OnceLock<&'static str>,
+    /// Built once: `HeaderValue::from_static` checks every byte, a clone does not.
+    value: OnceLock<HeaderValue>,
     /// Set once an app gave the route another value, which then travels with the request.
     shared: AtomicBool,
 }
@@ -211,15 +212,15 @@ impl AllowSlot {
 }
 
 /// The `Allow` value of a function-form path whose route's slot holds another app's.
-#[derive(Clone, Copy)]
-struct AllowValue(&'static str);
+#[derive(Clone)]
+struct AllowValue(HeaderValue);
 
 /// A function-form route's handler answering the methods its path lacks, when its `Allow`
 /// value must travel with the request.
 #[derive(Clone)]
 struct Automatic<H> {
     handler: H,
-    allow: &'static str,
+    allow: HeaderValue,
 }
 
 impl<H, S> axum::handler::Handler<(), S> for Automatic<H>
@@ -240,11 +241,13 @@ where
 #[cold]
 pub fn allow_of(parts: &http::request::Parts, slot: &AllowSlot) -> HeaderValue {
     let travelling = match slot.shared.load(Ordering::Relaxed) {
-        true => parts.extensions.get::<AllowValue>().map(|allow| allow.0),
+        true => parts.extensions.get::<AllowValue>().map(|allow| &allow.0),
         false => None,
     };
-    let allow = travelling.or_else(|| slot.value.get().copied());
-    HeaderValue::from_static(allow.unwrap_or("OPTIONS"))
+    match travelling.or_else(|| slot.value.get()) {
+        Some(allow) => allow.clone(),
+        None => HeaderValue::from_static("OPTIONS"),
+    }
 }
 
 /// Collects route definitions for `routes![…]`.
