@@ -61,22 +61,28 @@ impl Future for RouteFuture {
         match self.get_mut() {
             RouteFuture::Pending { route, future } => {
                 // Unwinding is caught per poll; a future that panicked answers `Ready` and is
-                // not polled again.
-                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    future.as_mut().poll(cx)
-                })) {
-                    Ok(Poll::Pending) => Poll::Pending,
-                    Ok(Poll::Ready(mut response)) => {
-                        if response
-                            .extensions()
-                            .get::<crate::error::ErrorCause>()
-                            .is_some()
+                // not polled again. The response is written straight into `ready` rather
+                // than returned through `catch_unwind`, which would copy it twice more.
+                let mut ready = None;
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    if let Poll::Ready(response) = future.as_mut().poll(cx) {
+                        ready = Some(response);
+                    }
+                }));
+                match (outcome, ready) {
+                    (Ok(()), None) => Poll::Pending,
+                    (Ok(()), Some(mut response)) => {
+                        if !response.extensions().is_empty()
+                            && response
+                                .extensions()
+                                .get::<crate::error::ErrorCause>()
+                                .is_some()
                         {
                             log_cause(route, &mut response);
                         }
                         Poll::Ready(response)
                     }
-                    Err(panic) => Poll::Ready(panicked(route, panic)),
+                    (Err(panic), _) => Poll::Ready(panicked(route, panic)),
                 }
             }
             // Polled again after it answered: an empty response rather than a panic.

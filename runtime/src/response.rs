@@ -67,10 +67,14 @@ macro_rules! static_value {
 /// assert_eq!(res.status_code(), 500);
 /// ```
 pub struct Response {
-    inner: Result<http::Response<Body>, Invalid>,
+    /// The response so far. A refused builder step leaves an empty `500` carrying
+    /// [`Invalid`], so a valid response is exactly what axum would send, with nothing to
+    /// unwrap on the way out.
+    inner: http::Response<Body>,
 }
 
 /// Why a builder step was refused; kept for the log, never sent to the client.
+#[derive(Clone)]
 struct Invalid(String);
 
 /// A body for [`Response::new`], remembering whether it is text so that `new Response("hi")`
@@ -160,9 +164,7 @@ impl Response {
         if let Some(content_type) = content_type {
             response.headers_mut().insert(CONTENT_TYPE, content_type);
         }
-        Self {
-            inner: Ok(response),
-        }
+        Self { inner: response }
     }
 
     /// `Response.json(v)`: `200`, `application/json`. A value that fails to serialize (a map
@@ -263,7 +265,7 @@ impl Response {
         E: Into<BoxError>,
     {
         Self {
-            inner: Ok(Sse::new(CatchPanic::new(stream)).into_response()),
+            inner: Sse::new(CatchPanic::new(stream)).into_response(),
         }
     }
 
@@ -272,7 +274,7 @@ impl Response {
     pub fn error(status: impl IntoStatus, message: impl Into<Cow<'static, str>>) -> Self {
         match status.into_status() {
             Ok(status) => Self {
-                inner: Ok(ApiError::with_status(status, message).into_response()),
+                inner: ApiError::with_status(status, message).into_response(),
             },
             Err(code) => Self::invalid(format!("status {code} is outside 100-999")),
         }
@@ -343,39 +345,42 @@ impl Response {
 
     /// The status this response answers: `500` when a builder step was refused.
     pub fn status_code(&self) -> StatusCode {
-        match &self.inner {
-            Ok(response) => response.status(),
-            Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.inner.status()
     }
 
     /// The headers so far, or `None` when a builder step was refused.
     pub fn headers(&self) -> Option<&HeaderMap> {
-        self.inner.as_ref().ok().map(http::Response::headers)
+        (!self.is_invalid()).then(|| self.inner.headers())
     }
 
+    #[inline]
     fn typed(body: Body, content_type: HeaderValue) -> Self {
         let mut response = http::Response::new(body);
         response.headers_mut().insert(CONTENT_TYPE, content_type);
-        Self {
-            inner: Ok(response),
-        }
+        Self { inner: response }
     }
 
+    #[cold]
     fn invalid(reason: String) -> Self {
-        Self {
-            inner: Err(Invalid(reason)),
-        }
+        let mut response = http::Response::new(Body::empty());
+        *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+        response.extensions_mut().insert(Invalid(reason));
+        Self { inner: response }
+    }
+
+    fn is_invalid(&self) -> bool {
+        !self.inner.extensions().is_empty() && self.inner.extensions().get::<Invalid>().is_some()
     }
 
     /// Applies `step` unless an earlier step already failed; the first failure is kept.
     fn map(mut self, step: impl FnOnce(&mut http::Response<Body>) -> Result<(), String>) -> Self {
-        if let Ok(response) = &mut self.inner {
-            if let Err(reason) = step(response) {
-                self.inner = Err(Invalid(reason));
-            }
+        if self.is_invalid() {
+            return self;
         }
-        self
+        match step(&mut self.inner) {
+            Ok(()) => self,
+            Err(reason) => Self::invalid(reason),
+        }
     }
 
     fn fail(self, reason: String) -> Self {
@@ -466,24 +471,30 @@ where
 }
 
 impl IntoResponse for Response {
+    #[inline]
     fn into_response(self) -> axum::response::Response {
-        match self.inner {
-            Ok(response) => response,
-            Err(Invalid(reason)) => {
-                tracing::error!(%reason, "handler built an invalid response; answering 500");
-                ApiError::with_status(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
-                    .into_response()
-            }
+        let mut response = self.inner;
+        if response.extensions().is_empty() {
+            return response;
+        }
+        match response.extensions_mut().remove::<Invalid>() {
+            None => response,
+            Some(Invalid(reason)) => refused(reason),
         }
     }
 }
 
 impl From<http::Response<Body>> for Response {
     fn from(response: http::Response<Body>) -> Self {
-        Self {
-            inner: Ok(response),
-        }
+        Self { inner: response }
     }
+}
+
+#[cold]
+fn refused(reason: String) -> axum::response::Response {
+    tracing::error!(%reason, "handler built an invalid response; answering 500");
+    ApiError::with_status(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+        .into_response()
 }
 
 impl From<Response> for http::Response<Body> {
@@ -494,13 +505,13 @@ impl From<Response> for http::Response<Body> {
 
 impl fmt::Debug for Response {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.inner {
-            Ok(response) => f
+        match self.inner.extensions().get::<Invalid>() {
+            None => f
                 .debug_struct("Response")
-                .field("status", &response.status())
-                .field("headers", response.headers())
+                .field("status", &self.inner.status())
+                .field("headers", self.inner.headers())
                 .finish_non_exhaustive(),
-            Err(Invalid(reason)) => f.debug_struct("Response").field("invalid", reason).finish(),
+            Some(Invalid(reason)) => f.debug_struct("Response").field("invalid", reason).finish(),
         }
     }
 }
