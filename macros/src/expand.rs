@@ -343,7 +343,8 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         });
         quote!(#rk::allow_of(&__rk_parts, &__ROUTEKIT_ALLOW))
     };
-    let automatic = if methods.contains(&"OPTIONS") {
+    let handles_options = methods.contains(&"OPTIONS");
+    let automatic = if handles_options {
         quote!(#rk::method_not_allowed(&__rk_parts.method, #allow_value))
     } else {
         quote!(#rk::automatic_answer(&__rk_parts.method, #allow_value))
@@ -396,7 +397,8 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         quote! {
             #(#branches)*
             let (mut __rk_parts, __rk_body) = __rk_request.into_parts();
-            #rk::RouteFuture::ready(#automatic)
+            let __rk_allow = #allow_value;
+            #rk::RouteFuture::automatic(__rk_parts.method, __rk_allow, #handles_options)
         }
     } else {
         let branches = branches.iter().map(|(test, code)| {

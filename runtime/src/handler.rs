@@ -23,8 +23,9 @@ pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
 /// middleware) becomes a `500` that leaks nothing, and an `internal` error's cause is
 /// logged with the route's template.
 pub enum RouteFuture {
-    /// Answered on the spot. `None` once taken.
-    Ready(Option<Response>),
+    /// A method the route has no handler for, answered when polled (kept small: the
+    /// future is moved into axum's box on every request). `None` once answered.
+    Automatic(Option<Automatic>),
     /// The handler's work and the route it serves.
     Pending {
         route: &'static str,
@@ -45,10 +46,34 @@ impl RouteFuture {
         }
     }
 
-    /// An answer given without running anything.
+    /// The automatic answer to `method`: `OPTIONS` (unless the route has its own, then
+    /// `handles_options`) answers `204` with `allow`, anything else `405`.
     #[inline]
-    pub fn ready(response: Response) -> Self {
-        RouteFuture::Ready(Some(response))
+    pub fn automatic(method: http::Method, allow: HeaderValue, handles_options: bool) -> Self {
+        RouteFuture::Automatic(Some(Automatic {
+            method,
+            allow,
+            handles_options,
+        }))
+    }
+}
+
+/// What [`RouteFuture::automatic`] answers.
+#[doc(hidden)]
+pub struct Automatic {
+    method: http::Method,
+    allow: HeaderValue,
+    handles_options: bool,
+}
+
+impl Automatic {
+    #[cold]
+    fn answer(self) -> Response {
+        if self.handles_options {
+            crate::routes::method_not_allowed(&self.method, self.allow)
+        } else {
+            crate::routes::automatic_answer(&self.method, self.allow)
+        }
     }
 }
 
@@ -86,7 +111,9 @@ impl Future for RouteFuture {
                 }
             }
             // Polled again after it answered: an empty response rather than a panic.
-            RouteFuture::Ready(response) => Poll::Ready(response.take().unwrap_or_default()),
+            RouteFuture::Automatic(automatic) => {
+                Poll::Ready(automatic.take().map(Automatic::answer).unwrap_or_default())
+            }
         }
     }
 }
