@@ -30,11 +30,14 @@ struct Options {
     bin_dir: PathBuf,
     repo: PathBuf,
     work: PathBuf,
+    /// `--openapi`: the routekit apps of `compile` built with the `openapi` feature on.
+    openapi: bool,
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
+    let openapi = args.iter().any(|a| a == "--openapi");
     let mut parts: Vec<&str> = args
         .iter()
         .map(String::as_str)
@@ -42,7 +45,9 @@ fn main() {
         .collect();
     for part in &parts {
         if !["instructions", "scaling", "load", "compile"].contains(part) {
-            eprintln!("usage: suite [instructions] [scaling] [load] [compile] [--quick]");
+            eprintln!(
+                "usage: suite [instructions] [scaling] [load] [compile] [--quick] [--openapi]"
+            );
             std::process::exit(2);
         }
     }
@@ -62,6 +67,7 @@ fn main() {
     std::fs::create_dir_all(&work).unwrap();
     let options = Options {
         quick,
+        openapi,
         bin_dir,
         repo,
         work,
@@ -554,11 +560,19 @@ fn compile(options: &Options) -> String {
          |---:|---:|---:|---:|---:|---:|---:|"
     )
     .unwrap();
+    if options.openapi {
+        writeln!(
+            out,
+            "\n(routekit built with its `openapi` feature on: every route also describes its operation.)"
+        )
+        .unwrap();
+    }
+    let flavour = if options.openapi { "_openapi" } else { "" };
     for &n in sizes {
         let mut times = Vec::new();
         for imp in ["routekit", "axum"] {
-            let dir = root.join(format!("{imp}_{n}"));
-            let name = format!("app_{imp}_{n}");
+            let dir = root.join(format!("{imp}{flavour}_{n}"));
+            let name = format!("app_{imp}{flavour}_{n}");
             write_compile_app(options, &dir, &name, imp, n);
             let cargo = |args: &[&str]| {
                 let mut cmd = Command::new("cargo");
@@ -615,7 +629,17 @@ fn write_compile_app(options: &Options, dir: &Path, name: &str, imp: &str, n: us
          serde = {{ version = \"1\", features = [\"derive\"] }}\n"
     );
     if imp == "routekit" {
-        writeln!(manifest, "routekit = {{ path = {:?} }}", runtime.display()).unwrap();
+        let features = if options.openapi {
+            ", features = [\"openapi\"]"
+        } else {
+            ""
+        };
+        writeln!(
+            manifest,
+            "routekit = {{ path = {:?}{features} }}",
+            runtime.display()
+        )
+        .unwrap();
     } else {
         manifest.push_str("tower = \"0.5\"\n");
     }
