@@ -555,18 +555,16 @@ fn compile(options: &Options) -> String {
          `POST` with a JSON body; every fourth route behind auth + logger middleware), written with\n\
          routekit and by hand with axum (with the same `OPTIONS`/`405` answers through one shared\n\
          helper). Dependencies built once beforehand; \"clean\" is `cargo clean -p app` then\n\
-         `cargo build`, \"incremental\" the rebuild after editing one handler's body. Best of 2.\n\n\
+         `cargo build`, \"incremental\" the rebuild after editing one handler's body. Best of 2.{}\n\n\
          | routes | routekit clean | axum clean | ratio | routekit incremental | axum incremental | ratio |\n\
-         |---:|---:|---:|---:|---:|---:|---:|"
+         |---:|---:|---:|---:|---:|---:|---:|",
+        if options.openapi {
+            " routekit is built with its `openapi` feature on: every route also describes its operation."
+        } else {
+            ""
+        }
     )
     .unwrap();
-    if options.openapi {
-        writeln!(
-            out,
-            "\n(routekit built with its `openapi` feature on: every route also describes its operation.)"
-        )
-        .unwrap();
-    }
     let flavour = if options.openapi { "_openapi" } else { "" };
     for &n in sizes {
         let mut times = Vec::new();
