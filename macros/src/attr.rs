@@ -95,6 +95,9 @@ impl Parse for RouteArgs {
         let (template, template_ok) = match template::parse(&template_lit.value()) {
             Ok(t) => (t, true),
             Err(e) => {
+                // The whole literal is underlined and the message quotes the offending
+                // segment: pointing at characters inside a literal needs
+                // `proc_macro::Literal::subspan`, which is unstable (rust-lang/rust#54725).
                 errors.error(&template_lit, e);
                 (
                     Template {
