@@ -52,12 +52,51 @@ struct Chain {
     builds: Vec<TokenStream>,
 }
 
+/// The list items given by value (tower layers, configured `#[middleware]` with
+/// arguments), each bound to a local of the route's `build` in list order: evaluated once,
+/// when the router is built, and seen by the `Ctx` checks with its type.
+struct Values<'a>(Vec<(&'a MiddlewareItem, Ident)>);
+
+impl<'a> Values<'a> {
+    fn new(items: impl IntoIterator<Item = &'a MiddlewareItem>) -> Self {
+        let mut values = Vec::new();
+        for item in items {
+            if let MiddlewareItem::Layer(_) = item {
+                let local = format_ident!("__rk_layer{}", values.len());
+                values.push((item, local));
+            }
+        }
+        Values(values)
+    }
+
+    fn local(&self, item: &MiddlewareItem) -> &Ident {
+        let (_, local) = self
+            .0
+            .iter()
+            .find(|(value, _)| std::ptr::eq(*value, item))
+            .expect("every layer item has a local");
+        local
+    }
+
+    /// `let __rk_layerN = expr;` for each, in list order.
+    fn bindings(&self) -> TokenStream {
+        self.0
+            .iter()
+            .map(|(item, local)| match item {
+                MiddlewareItem::Layer(expr) => quote_spanned!(expr.span()=> let #local = #expr;),
+                MiddlewareItem::Named(_) => unreachable!("only layers are values"),
+            })
+            .collect()
+    }
+}
+
 impl Chain {
     fn wrap(
         &mut self,
         items: &[&MiddlewareItem],
         inner: TokenStream,
         bounds: &[TokenStream],
+        values: &Values,
     ) -> TokenStream {
         let rk = private();
         let s = state_param();
@@ -72,7 +111,8 @@ impl Chain {
                     }).await
                     }
                 }
-                MiddlewareItem::Layer(expr) => {
+                item @ MiddlewareItem::Layer(expr) => {
+                    let local = values.local(item);
                     let index = self.builds.len();
                     let resume = format_ident!("__routekit_resume_{}", index);
                     let state = state_bound();
@@ -93,7 +133,7 @@ impl Chain {
                         }
                     });
                     self.builds.push(quote_spanned! {expr.span()=>
-                        #rk::build_layer::<#s, _, _>(#expr, #resume::<#s>)
+                        #rk::build_layer::<#s, _, _>(#local, #resume::<#s>)
                     });
                     quote!(#rk::through_layer::<#s>(&__rk_layers, #index, __rk_parts, __rk_body, __rk_state).await)
                 }
@@ -115,6 +155,30 @@ fn middleware_bounds(items: &[&MiddlewareItem]) -> Vec<TokenStream> {
             MiddlewareItem::Layer(_) => None,
         })
         .collect()
+}
+
+/// `let #var = …`: runs the `FromRequestParts` extractor `ty` on `__rk_parts` with
+/// `state` (of type `state_ty`), answering its rejection. The one statement handlers and
+/// `#[middleware]` functions both extract with.
+pub fn extract_parts(
+    var: &Ident,
+    ty: &syn::Type,
+    state_ty: &TokenStream,
+    state: &TokenStream,
+) -> TokenStream {
+    let rk = private();
+    quote_spanned! {ty.span()=>
+        let #var = match #rk::from_parts::<#ty, #state_ty>(&mut __rk_parts, #state).await {
+            ::core::result::Result::Ok(value) => value,
+            ::core::result::Result::Err(response) => return response,
+        };
+    }
+}
+
+/// The bound [`extract_parts`] needs: `ty: FromRequestParts<state_ty> + Send`.
+pub fn parts_bound(ty: &syn::Type, state_ty: &TokenStream) -> TokenStream {
+    let rk = private();
+    quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequestParts<#state_ty> + ::core::marker::Send)
 }
 
 /// The code that extracts a handler's arguments and calls it.
@@ -214,13 +278,9 @@ fn endpoint(
                 });
             }
             Role::Ctx { .. } | Role::Parts => {
-                bounds.push(quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequestParts<__RkS> + ::core::marker::Send));
-                stmts.push(quote_spanned! {ty.span()=>
-                    let #var = match #rk::from_parts::<#ty, __RkS>(&mut __rk_parts, &__rk_state).await {
-                        ::core::result::Result::Ok(value) => value,
-                        ::core::result::Result::Err(response) => return response,
-                    };
-                });
+                let s = quote!(__RkS);
+                bounds.push(parts_bound(ty, &s));
+                stmts.push(extract_parts(&var, ty, &s, &quote!(&__rk_state)));
             }
             Role::Body => {
                 bounds.push(quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequest<__RkS> + ::core::marker::Send));
@@ -301,6 +361,15 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let mut chain = Chain::default();
     let revalidate = route.args.cache_control();
     let route_level: Vec<&MiddlewareItem> = route.route_middleware.iter().collect();
+    let values = Values::new(
+        route_level
+            .iter()
+            .copied()
+            .chain(route.handlers.iter().flat_map(|h| &h.middleware)),
+    );
+    // A route whose lists hold values has its `Ctx` checks made on those values where
+    // they are built; the others keep the never-called check functions.
+    let checked_by_value = !values.0.is_empty();
     let template = route.args.template_lit.value();
     bounds.extend(middleware_bounds(&route_level));
 
@@ -324,7 +393,9 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             .copied()
             .chain(handler.middleware.iter())
             .collect();
-        items.extend(crate::check::ctx_checks(handler, &chain_items));
+        if !checked_by_value {
+            items.extend(crate::check::ctx_checks(handler, &chain_items));
+        }
         let chain_labels = labels(&chain_items);
         let handler_name = format!("{handler_scope}{}", handler.ident);
         let line = line_of(&handler.ident);
@@ -336,7 +407,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     }
     let methods: Vec<&str> = route.handlers.iter().map(|h| h.method).collect();
     for (handler, handler_level, inner) in endpoints {
-        let code = chain.wrap(&handler_level, inner, &bounds);
+        let code = chain.wrap(&handler_level, inner, &bounds, &values);
         let method = format_ident!("{}", handler.method);
         let test = if handler.method == "GET" && !methods.contains(&"HEAD") {
             quote!(__rk_parts.method == #rk::http::Method::GET || __rk_parts.method == #rk::http::Method::HEAD)
@@ -376,17 +447,24 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         .rev()
         .map(|item| match item {
             MiddlewareItem::Layer(expr) => {
-                quote_spanned!(expr.span()=> .layer(#rk::answer_errors(#expr)))
+                let local = values.local(item);
+                quote_spanned!(expr.span()=> .layer(#rk::answer_errors(::core::clone::Clone::clone(&#local))))
             }
             MiddlewareItem::Named(_) => unreachable!("leading items are layers"),
         })
         .collect();
     let outer = if outer_layers.is_empty() {
-        quote!(::core::option::Option::None)
+        TokenStream::new()
     } else {
-        quote!(::core::option::Option::Some(|__rk_router| __rk_router #(#outer_layers)*))
+        quote!(.with_outer(move |__rk_router| __rk_router #(#outer_layers)*))
     };
-    let body = chain.wrap(&route_level[leading..], dispatch, &bounds);
+    let body = chain.wrap(&route_level[leading..], dispatch, &bounds, &values);
+    let value_checks = if checked_by_value {
+        value_checks(&route_level, route.handlers, &values)
+    } else {
+        TokenStream::new()
+    };
+    let bindings = values.bindings();
 
     let route_labels = labels(&route_level);
     let route_line = line_of(&route.args.template_lit);
@@ -467,6 +545,15 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         Some(seconds) => quote!(::core::option::Option::Some(#seconds)),
         None => quote!(::core::option::Option::None),
     };
+    let build = if values.0.is_empty() {
+        quote!(#router)
+    } else {
+        quote!({
+            #bindings
+            #value_checks
+            #router #outer
+        })
+    };
     let def = quote! {
         #[doc(hidden)]
         #[allow(private_bounds, private_interfaces, dead_code, non_snake_case, unused_variables)]
@@ -491,12 +578,54 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                     etag: #etag,
                     max_duration: #max_duration,
                 },
-                build: |__rk_allow: &'static str| #router,
-                outer: #outer,
+                build: |__rk_allow: &'static str| #build,
             }
         }
     };
     (items, def)
+}
+
+/// The `Ctx` checks of a route whose lists hold values, made in its `build` on the values
+/// themselves: a configured `#[middleware]` (`require_role("admin")`) is known only by the
+/// type of its value, which carries `MiddlewareInfo`; any other layer provides nothing.
+/// Route-level items are checked once, then each handler's own items and `Ctx` arguments.
+fn value_checks(route_level: &[&MiddlewareItem], handlers: &[Handler], values: &Values) -> TokenStream {
+    let rk = private();
+    let step = |item: &MiddlewareItem| match item {
+        MiddlewareItem::Named(path) => {
+            let step = quote_spanned!(path.span()=> .named::<#path, _>());
+            quote!(let __rk_list = __rk_list #step;)
+        }
+        MiddlewareItem::Layer(expr) => {
+            let local = values.local(item);
+            let step = quote_spanned!(expr.span()=> .step());
+            quote!(let __rk_list = (&__rk_list.item(&#local)) #step;)
+        }
+    };
+    let route_steps: TokenStream = route_level.iter().map(|item| step(item)).collect();
+    let handler_checks = handlers.iter().map(|handler| {
+        let steps: TokenStream = handler.middleware.iter().map(step).collect();
+        let ctx = handler.args.iter().filter_map(|arg| match &arg.role {
+            Role::Ctx { inner } => {
+                let check = quote_spanned!(inner.span()=> .ctx::<#inner, _>());
+                Some(quote!(__rk_list #check;))
+            }
+            _ => None,
+        });
+        quote! {{
+            #steps
+            #(#ctx)*
+        }}
+    });
+    quote! {
+        {
+            #[allow(unused_imports)]
+            use #rk::{StepInfo as _, StepLayer as _};
+            let __rk_list = #rk::provided();
+            #route_steps
+            #(#handler_checks)*
+        }
+    }
 }
 
 /// The source line of a token, for the route table.

@@ -14,9 +14,11 @@ pub use crate::context::{Next, NextFuture};
 pub use crate::extract::{from_parts, from_request};
 pub use crate::handler::{credentialed, finish, respond, revalidate, HandlerFuture};
 pub use crate::middleware::{
-    answer_errors, build_layer, layers, provide, request, require_all, require_ctx, split,
-    through_layer, Carry, Layers, Middleware, MiddlewareInfo,
+    answer_errors, build_layer, layers, provide, provided, request, require_all, require_ctx,
+    split, through_layer, CallWithArguments, Carry, Configured, ConfiguredService, Layers,
+    Middleware, MiddlewareInfo, StepInfo, StepLayer,
 };
+pub use tower::Layer;
 pub use crate::params::{
     optional, path_params, required, rest, rest_or_empty, ParamNames, Params, Rest, Seg, Slot,
 };
