@@ -183,12 +183,15 @@ impl<V, L> StepLayer<L> for &Item<'_, V, L> {
 /// A `#[middleware]` with `#[arg]` arguments named in a list without them
 /// (`#[middleware(require_role)]`): never implemented, so the mistake is reported with
 /// this message.
+///
+/// The bound is written `(): CallWithArguments<M, S>`, its `Self` unlike the failing
+/// `M: Middleware<S>`, so rustc reports this trait's message rather than `Middleware`'s.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is a middleware with arguments: call it in the list with them",
-    label = "write `{Self}(…)` with its arguments",
-    note = "a `#[middleware]` whose parameters include `#[arg]` ones is configured where it is listed, as in `#[middleware(require_role(\"admin\"))]`"
+    message = "`{M}` is a middleware with arguments: call it in the list with them, `{M}(…)`",
+    label = "`{M}` takes `#[arg]` arguments",
+    note = "a `#[middleware]` with `#[arg]` parameters is configured where it is listed, as in `#[middleware(require_role(\"admin\"))]`"
 )]
-pub trait CallWithArguments<S> {}
+pub trait CallWithArguments<M, S> {}
 
 /// A `#[middleware]` with `#[arg]` arguments, configured (`require_role("admin")`): the
 /// struct the declaration generates, holding the arguments. It runs as a layer, built once

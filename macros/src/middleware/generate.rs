@@ -240,7 +240,7 @@ fn factory(decl: &Declaration, openapi: TokenStream) -> TokenStream {
         #[doc = #call_hint]
         impl<__RkS> #rk::Middleware<__RkS> for #ident
         where
-            #ident: #rk::CallWithArguments<__RkS>,
+            (): #rk::CallWithArguments<#ident, __RkS>,
         {
             fn call<__RkF, __RkFut>(
                 _: #rk::http::request::Parts,

@@ -108,7 +108,7 @@ mod tests {
         assert!(out.contains("Layer < __RkI > for require_role"), "{out}");
         assert!(out.contains("Configured for require_role"), "{out}");
         // Listed without arguments, it names this message.
-        assert!(out.contains("CallWithArguments < __RkS >"), "{out}");
+        assert!(out.contains("CallWithArguments < require_role , __RkS >"), "{out}");
         assert!(!out.contains("# [arg]"), "{out}");
         // The doc comment goes on what users call.
         let factory = out.find("pub fn require_role").unwrap();
