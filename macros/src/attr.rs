@@ -250,7 +250,9 @@ impl MiddlewareItem {
             MiddlewareItem::Named(path) => squeeze(quote::quote!(#path)),
             // Arguments that are literals or names are shown, `require_role("admin")`,
             // `ConcurrencyLimitLayer::new(64)`; longer ones are elided.
-            MiddlewareItem::Layer(Expr::Call(call)) if call.args.iter().all(|a| plain(a).is_some()) => {
+            MiddlewareItem::Layer(Expr::Call(call))
+                if call.args.iter().all(|a| plain(a).is_some()) =>
+            {
                 let func = &call.func;
                 let args: Vec<String> = call.args.iter().filter_map(plain).collect();
                 format!("{}({})", squeeze(quote::quote!(#func)), args.join(", "))
@@ -271,7 +273,12 @@ fn plain(expr: &Expr) -> Option<String> {
         Expr::Lit(lit) => Some(quote::ToTokens::to_token_stream(&lit.lit).to_string()),
         Expr::Path(p) if p.qself.is_none() => {
             let path = &p.path;
-            Some(quote::quote!(#path).to_string().split_whitespace().collect())
+            Some(
+                quote::quote!(#path)
+                    .to_string()
+                    .split_whitespace()
+                    .collect(),
+            )
         }
         Expr::Reference(r) if r.mutability.is_none() => Some(format!("&{}", plain(&r.expr)?)),
         Expr::Unary(syn::ExprUnary {

@@ -589,7 +589,11 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
 /// themselves: a configured `#[middleware]` (`require_role("admin")`) is known only by the
 /// type of its value, which carries `MiddlewareInfo`; any other layer provides nothing.
 /// Route-level items are checked once, then each handler's own items and `Ctx` arguments.
-fn value_checks(route_level: &[&MiddlewareItem], handlers: &[Handler], values: &Values) -> TokenStream {
+fn value_checks(
+    route_level: &[&MiddlewareItem],
+    handlers: &[Handler],
+    values: &Values,
+) -> TokenStream {
     let rk = private();
     let step = |item: &MiddlewareItem| match item {
         MiddlewareItem::Named(path) => {

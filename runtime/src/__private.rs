@@ -18,7 +18,6 @@ pub use crate::middleware::{
     split, through_layer, CallWithArguments, Carry, Configured, ConfiguredService, Layers,
     Middleware, MiddlewareInfo, StepInfo, StepLayer,
 };
-pub use tower::Layer;
 pub use crate::params::{
     optional, path_params, required, rest, rest_or_empty, ParamNames, Params, Rest, Seg, Slot,
 };
@@ -26,3 +25,4 @@ pub use crate::routes::{
     allow_of, automatic_answer, function_router, method_not_allowed, module_router, AllowSlot,
     MethodInfo, RouteDef, RouteInfo, RouteKind, RouteOptions, RouteRouter, RouteSet,
 };
+pub use tower::Layer;

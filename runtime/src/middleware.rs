@@ -199,7 +199,12 @@ pub trait CallWithArguments<M, S> {}
 /// the state-free ones (`Ctx<T>`, `HeaderMap`, …).
 pub trait Configured: MiddlewareInfo + Send + Sync + 'static {
     /// Runs the middleware in front of `rest`, the remainder of the chain.
-    fn run<F, Fut>(&self, parts: Parts, body: Body, rest: F) -> impl Future<Output = Response> + Send
+    fn run<F, Fut>(
+        &self,
+        parts: Parts,
+        body: Body,
+        rest: F,
+    ) -> impl Future<Output = Response> + Send
     where
         F: FnOnce(Parts, Body) -> Fut + Send + 'static,
         Fut: Future<Output = Response> + Send + 'static;

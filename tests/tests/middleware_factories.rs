@@ -130,13 +130,7 @@ mod headers {
 }
 
 fn client() -> TestClient {
-    TestClient::new(routes![
-        admin_users,
-        posts,
-        reports,
-        tenant_name,
-        headers
-    ])
+    TestClient::new(routes![admin_users, posts, reports, tenant_name, headers])
 }
 
 #[tokio::test]
@@ -282,9 +276,7 @@ async fn arguments_are_evaluated_once_when_the_router_is_built() {
     }
 
     let client = TestClient::new(routes![counted_route, counted_fn]);
-    let builds = || {
-        [&ROUTE_ARGS, &HANDLER_ARGS, &FUNCTION_ARGS].map(|c| c.load(Ordering::SeqCst))
-    };
+    let builds = || [&ROUTE_ARGS, &HANDLER_ARGS, &FUNCTION_ARGS].map(|c| c.load(Ordering::SeqCst));
     assert_eq!(builds(), [1, 1, 1]);
     for _ in 0..3 {
         let res = client.post("/counted").send().await;
@@ -293,12 +285,18 @@ async fn arguments_are_evaluated_once_when_the_router_is_built() {
             (Some("r"), Some("h"))
         );
         let res = client.get("/counted").send().await;
-        assert_eq!((res.header("x-route"), res.header("x-handler")), (Some("r"), None));
+        assert_eq!(
+            (res.header("x-route"), res.header("x-handler")),
+            (Some("r"), None)
+        );
         assert_eq!(client.options("/counted").send().await.status(), 204);
         let res = client.get("/counted-fn").send().await;
         assert_eq!((res.text().as_str(), res.header("x-fn")), ("fn", Some("f")));
         let res = client.delete("/counted-fn").send().await;
-        assert_eq!((res.status().as_u16(), res.header("x-fn")), (405, Some("f")));
+        assert_eq!(
+            (res.status().as_u16(), res.header("x-fn")),
+            (405, Some("f"))
+        );
     }
     assert_eq!(builds(), [1, 1, 1], "an argument was evaluated per request");
 }

@@ -186,7 +186,9 @@ fn factory(decl: &Declaration, openapi: TokenStream) -> TokenStream {
     call_args.extend(extractors.iter().map(|(var, _)| quote!(#var)));
     let run = run(decl, quote!(Self::#ident), &call_args, TokenStream::new());
     let info = info(decl, &ident);
-    let call_hint = format!("`{ident}` takes arguments: call it in the list, as in `#[middleware({ident}(…))]`");
+    let call_hint = format!(
+        "`{ident}` takes arguments: call it in the list, as in `#[middleware({ident}(…))]`"
+    );
 
     quote! {
         #(#docs)*

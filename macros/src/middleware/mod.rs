@@ -104,11 +104,17 @@ mod tests {
             /// Checks the role.
             pub async fn require_role(#[arg] role: &'static str, user: Ctx<User>) -> Result<(), ApiError> { todo!() }
         });
-        assert!(out.contains("pub fn require_role (role : & 'static str) -> require_role"), "{out}");
+        assert!(
+            out.contains("pub fn require_role (role : & 'static str) -> require_role"),
+            "{out}"
+        );
         assert!(out.contains("Layer < __RkI > for require_role"), "{out}");
         assert!(out.contains("Configured for require_role"), "{out}");
         // Listed without arguments, it names this message.
-        assert!(out.contains("CallWithArguments < require_role , __RkS >"), "{out}");
+        assert!(
+            out.contains("CallWithArguments < require_role , __RkS >"),
+            "{out}"
+        );
         assert!(!out.contains("# [arg]"), "{out}");
         // The doc comment goes on what users call.
         let factory = out.find("pub fn require_role").unwrap();

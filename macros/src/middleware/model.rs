@@ -178,10 +178,7 @@ mod tests {
             async fn logger(user: Ctx<User>, req: Request, next: Next) -> Response { todo!() }
         });
         assert!(matches!(decl.style, Style::Around));
-        assert_eq!(
-            kinds(&decl),
-            [Kind::Extractor, Kind::Request, Kind::Next]
-        );
+        assert_eq!(kinds(&decl), [Kind::Extractor, Kind::Request, Kind::Next]);
     }
 
     #[test]

@@ -87,7 +87,11 @@ pub struct RouteDef<S> {
 pub type Outer<S> = Box<dyn Fn(MethodRouter<S>) -> MethodRouter<S>>;
 
 /// A route's leading layers, then its options around them.
-fn wrap<S>(outer: Option<&Outer<S>>, options: RouteOptions, router: MethodRouter<S>) -> MethodRouter<S>
+fn wrap<S>(
+    outer: Option<&Outer<S>>,
+    options: RouteOptions,
+    router: MethodRouter<S>,
+) -> MethodRouter<S>
 where
     S: Clone + Send + Sync + 'static,
 {
