@@ -133,7 +133,7 @@ fn route_with_middleware_factories() {
 
 #[test]
 fn routes_list() {
-    let out = crate::routes::expand(quote!(post, hello, api::users));
+    let out = crate::route_set::expand(quote!(post, hello, api::users));
     let wrapped = quote!(fn app() { let _ = #out; });
     insta::assert_snapshot!(pretty(wrapped));
 }
