@@ -48,7 +48,8 @@ fn state_bound() -> TokenStream {
 struct Chain {
     /// One `__routekit_resume_N` function per layer.
     resumes: TokenStream,
-    /// The layer expressions, built in `__routekit_def`, in index order.
+    /// How `build` builds each layer around its `Resume`, from the layer's value
+    /// ([`Values`]), in index order.
     builds: Vec<TokenStream>,
 }
 
