@@ -237,7 +237,9 @@ where
 pub enum MiddlewareItem {
     /// A path: a `#[middleware]` function.
     Named(Path),
-    /// Any other expression: a `tower::Layer`.
+    /// Any other expression, a value: a `tower::Layer`, or a `#[middleware]` given its
+    /// arguments (`require_role("admin")`), whose value is a layer too. The two cannot be
+    /// told apart by their tokens; the generated code tells them apart by type.
     Layer(Expr),
 }
 
@@ -249,12 +251,45 @@ impl MiddlewareItem {
         };
         match self {
             MiddlewareItem::Named(path) => squeeze(quote::quote!(#path)),
+            // Arguments that are literals or names are shown, `require_role("admin")`,
+            // `ConcurrencyLimitLayer::new(64)`; longer ones are elided.
+            MiddlewareItem::Layer(Expr::Call(call))
+                if call.args.iter().all(|a| plain(a).is_some()) =>
+            {
+                let func = &call.func;
+                let args: Vec<String> = call.args.iter().filter_map(plain).collect();
+                format!("{}({})", squeeze(quote::quote!(#func)), args.join(", "))
+            }
             MiddlewareItem::Layer(Expr::Call(call)) => {
                 let func = &call.func;
                 format!("{}(…)", squeeze(quote::quote!(#func)))
             }
             MiddlewareItem::Layer(expr) => squeeze(quote::quote!(#expr)),
         }
+    }
+}
+
+/// The text of a literal, a name, or a reference to or negation of one: short enough for
+/// the route table. `None` for anything longer.
+fn plain(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Lit(lit) => Some(quote::ToTokens::to_token_stream(&lit.lit).to_string()),
+        Expr::Path(p) if p.qself.is_none() => {
+            let path = &p.path;
+            Some(
+                quote::quote!(#path)
+                    .to_string()
+                    .split_whitespace()
+                    .collect(),
+            )
+        }
+        Expr::Reference(r) if r.mutability.is_none() => Some(format!("&{}", plain(&r.expr)?)),
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => Some(format!("-{}", plain(expr)?)),
+        _ => None,
     }
 }
 
@@ -300,4 +335,57 @@ pub fn take_middleware(
         false
     });
     items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(tokens: TokenStream) -> Vec<String> {
+        parse_middleware_list(tokens)
+            .expect("a list")
+            .iter()
+            .map(MiddlewareItem::label)
+            .collect()
+    }
+
+    #[test]
+    fn a_call_with_plain_arguments_shows_them() {
+        assert_eq!(
+            labels(quote::quote!(
+                auth,
+                require_role("admin"),
+                add_header("x-a", "two words"),
+                ConcurrencyLimitLayer::new(64),
+                Counting(&ROUTE_BUILDS),
+                offset(-1)
+            )),
+            [
+                "auth",
+                r#"require_role("admin")"#,
+                r#"add_header("x-a", "two words")"#,
+                "ConcurrencyLimitLayer::new(64)",
+                "Counting(&ROUTE_BUILDS)",
+                "offset(-1)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_call_with_longer_arguments_is_elided() {
+        assert_eq!(
+            labels(quote::quote!(
+                TimeoutLayer::new(Duration::from_secs(10)),
+                from_fn(|req, next| async move { next.run(req).await })
+            )),
+            ["TimeoutLayer::new(…)", "from_fn(…)"]
+        );
+    }
+
+    #[test]
+    fn a_call_is_a_value_and_a_path_a_named_middleware() {
+        let items = parse_middleware_list(quote::quote!(require_role("admin"), auth)).unwrap();
+        assert!(matches!(items[0], MiddlewareItem::Layer(Expr::Call(_))));
+        assert!(matches!(items[1], MiddlewareItem::Named(_)));
+    }
 }

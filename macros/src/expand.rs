@@ -48,8 +48,47 @@ fn state_bound() -> TokenStream {
 struct Chain {
     /// One `__routekit_resume_N` function per layer.
     resumes: TokenStream,
-    /// The layer expressions, built in `__routekit_def`, in index order.
+    /// How `build` builds each layer around its `Resume`, from the layer's value
+    /// ([`Values`]), in index order.
     builds: Vec<TokenStream>,
+}
+
+/// The list items given by value (tower layers, configured `#[middleware]` with
+/// arguments), each bound to a local of the route's `build` in list order: evaluated once,
+/// when the router is built, and seen by the `Ctx` checks with its type.
+struct Values<'a>(Vec<(&'a MiddlewareItem, Ident)>);
+
+impl<'a> Values<'a> {
+    fn new(items: impl IntoIterator<Item = &'a MiddlewareItem>) -> Self {
+        let mut values = Vec::new();
+        for item in items {
+            if let MiddlewareItem::Layer(_) = item {
+                let local = format_ident!("__rk_layer{}", values.len());
+                values.push((item, local));
+            }
+        }
+        Values(values)
+    }
+
+    fn local(&self, item: &MiddlewareItem) -> &Ident {
+        let (_, local) = self
+            .0
+            .iter()
+            .find(|(value, _)| std::ptr::eq(*value, item))
+            .expect("every layer item has a local");
+        local
+    }
+
+    /// `let __rk_layerN = expr;` for each, in list order.
+    fn bindings(&self) -> TokenStream {
+        self.0
+            .iter()
+            .map(|(item, local)| match item {
+                MiddlewareItem::Layer(expr) => quote_spanned!(expr.span()=> let #local = #expr;),
+                MiddlewareItem::Named(_) => unreachable!("only layers are values"),
+            })
+            .collect()
+    }
 }
 
 impl Chain {
@@ -58,6 +97,7 @@ impl Chain {
         items: &[&MiddlewareItem],
         inner: TokenStream,
         bounds: &[TokenStream],
+        values: &Values,
     ) -> TokenStream {
         let rk = private();
         let s = state_param();
@@ -72,7 +112,8 @@ impl Chain {
                     }).await
                     }
                 }
-                MiddlewareItem::Layer(expr) => {
+                item @ MiddlewareItem::Layer(expr) => {
+                    let local = values.local(item);
                     let index = self.builds.len();
                     let resume = format_ident!("__routekit_resume_{}", index);
                     let state = state_bound();
@@ -93,7 +134,7 @@ impl Chain {
                         }
                     });
                     self.builds.push(quote_spanned! {expr.span()=>
-                        #rk::build_layer::<#s, _, _>(#expr, #resume::<#s>)
+                        #rk::build_layer::<#s, _, _>(#local, #resume::<#s>)
                     });
                     quote!(#rk::through_layer::<#s>(&__rk_layers, #index, __rk_parts, __rk_body, __rk_state).await)
                 }
@@ -115,6 +156,30 @@ fn middleware_bounds(items: &[&MiddlewareItem]) -> Vec<TokenStream> {
             MiddlewareItem::Layer(_) => None,
         })
         .collect()
+}
+
+/// `let #var = …`: runs the `FromRequestParts` extractor `ty` on `__rk_parts` with
+/// `state` (of type `state_ty`), answering its rejection. The one statement handlers and
+/// `#[middleware]` functions both extract with.
+pub fn extract_parts(
+    var: &Ident,
+    ty: &syn::Type,
+    state_ty: &TokenStream,
+    state: &TokenStream,
+) -> TokenStream {
+    let rk = private();
+    quote_spanned! {ty.span()=>
+        let #var = match #rk::from_parts::<#ty, #state_ty>(&mut __rk_parts, #state).await {
+            ::core::result::Result::Ok(value) => value,
+            ::core::result::Result::Err(response) => return response,
+        };
+    }
+}
+
+/// The bound [`extract_parts`] needs: `ty: FromRequestParts<state_ty> + Send`.
+pub fn parts_bound(ty: &syn::Type, state_ty: &TokenStream) -> TokenStream {
+    let rk = private();
+    quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequestParts<#state_ty> + ::core::marker::Send)
 }
 
 /// The code that extracts a handler's arguments and calls it.
@@ -198,13 +263,9 @@ fn endpoint(handler: &Handler, revalidate: Option<&str>) -> (Vec<TokenStream>, T
                 });
             }
             Role::Ctx { .. } | Role::Parts => {
-                bounds.push(quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequestParts<__RkS> + ::core::marker::Send));
-                stmts.push(quote_spanned! {ty.span()=>
-                    let #var = match #rk::from_parts::<#ty, __RkS>(&mut __rk_parts, &__rk_state).await {
-                        ::core::result::Result::Ok(value) => value,
-                        ::core::result::Result::Err(response) => return response,
-                    };
-                });
+                let s = quote!(__RkS);
+                bounds.push(parts_bound(ty, &s));
+                stmts.push(extract_parts(&var, ty, &s, &quote!(&__rk_state)));
             }
             Role::Body => {
                 bounds.push(quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequest<__RkS> + ::core::marker::Send));
@@ -285,6 +346,15 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let mut chain = Chain::default();
     let revalidate = route.args.cache_control();
     let route_level: Vec<&MiddlewareItem> = route.route_middleware.iter().collect();
+    let values = Values::new(
+        route_level
+            .iter()
+            .copied()
+            .chain(route.handlers.iter().flat_map(|h| &h.middleware)),
+    );
+    // A route whose lists hold values has its `Ctx` checks made on those values where
+    // they are built; the others keep the never-called check functions.
+    let checked_by_value = !values.0.is_empty();
     let template = route.args.template_lit.value();
     bounds.extend(middleware_bounds(&route_level));
 
@@ -306,7 +376,9 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             .copied()
             .chain(handler.middleware.iter())
             .collect();
-        items.extend(crate::check::ctx_checks(handler, &chain_items));
+        if !checked_by_value {
+            items.extend(crate::check::ctx_checks(handler, &chain_items));
+        }
         let chain_labels = labels(&chain_items);
         let handler_name = format!("{handler_scope}{}", handler.ident);
         let line = line_of(&handler.ident);
@@ -318,7 +390,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     }
     let methods: Vec<&str> = route.handlers.iter().map(|h| h.method).collect();
     for (handler, handler_level, inner) in endpoints {
-        let code = chain.wrap(&handler_level, inner, &bounds);
+        let code = chain.wrap(&handler_level, inner, &bounds, &values);
         let method = format_ident!("{}", handler.method);
         let also_head = handler.method == "GET" && !methods.contains(&"HEAD");
         let test = move |actual: TokenStream| {
@@ -362,19 +434,20 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         .rev()
         .map(|item| match item {
             MiddlewareItem::Layer(expr) => {
+                let local = values.local(item);
                 quote_spanned!(expr.span()=> .layer({
                     #[allow(unused_imports)]
                     use #rk::{LeadingFallible as _, LeadingInfallible as _};
-                    (&#rk::LeadingLayer(#expr)).leading()
+                    (&#rk::LeadingLayer(::core::clone::Clone::clone(&#local))).leading()
                 }))
             }
             MiddlewareItem::Named(_) => unreachable!("leading items are layers"),
         })
         .collect();
     let outer = if outer_layers.is_empty() {
-        quote!(::core::option::Option::None)
+        TokenStream::new()
     } else {
-        quote!(::core::option::Option::Some(|__rk_router| __rk_router #(#outer_layers)*))
+        quote!(.with_outer(move |__rk_router| __rk_router #(#outer_layers)*))
     };
     // Without route-level middleware inside the handler, the method is matched before any
     // future is made: only the matched method's work is boxed, and the automatic answers
@@ -406,7 +479,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             quote!(if #test { #code })
         });
         let dispatch = quote!(#(#branches else)* { #automatic });
-        let body = chain.wrap(&route_level[leading..], dispatch, &bounds);
+        let body = chain.wrap(&route_level[leading..], dispatch, &bounds, &values);
         quote! {
             #rk::RouteFuture::pending(#template, async move {
                 let (mut __rk_parts, __rk_body) = __rk_request.into_parts();
@@ -414,6 +487,12 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             })
         }
     };
+    let value_checks = if checked_by_value {
+        value_checks(&route_level, route.handlers, &values)
+    } else {
+        TokenStream::new()
+    };
+    let bindings = values.bindings();
 
     let route_labels = labels(&route_level);
     let route_line = line_of(&route.args.template_lit);
@@ -491,6 +570,15 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         Some(seconds) => quote!(::core::option::Option::Some(#seconds)),
         None => quote!(::core::option::Option::None),
     };
+    let build = if values.0.is_empty() {
+        quote!(#router)
+    } else {
+        quote!({
+            #bindings
+            #value_checks
+            #router #outer
+        })
+    };
     let def = quote! {
         #[doc(hidden)]
         #[allow(private_bounds, private_interfaces, dead_code, non_snake_case, unused_variables)]
@@ -515,8 +603,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                     etag: #etag,
                     max_duration: #max_duration,
                 },
-                build: |__rk_allow: &'static str| #router,
-                outer: #outer,
+                build: |__rk_allow: &'static str| #build,
             }
         }
     };
@@ -531,6 +618,53 @@ fn mentions(code: &TokenStream, idents: &[&str]) -> bool {
         proc_macro2::TokenTree::Group(group) => mentions(&group.stream(), idents),
         _ => false,
     })
+}
+
+/// The `Ctx` checks of a route whose lists hold values, made in its `build` on the values
+/// themselves: a configured `#[middleware]` (`require_role("admin")`) is known only by the
+/// type of its value, which carries `MiddlewareInfo`; any other layer provides nothing.
+/// Route-level items are checked once, then each handler's own items and `Ctx` arguments.
+fn value_checks(
+    route_level: &[&MiddlewareItem],
+    handlers: &[Handler],
+    values: &Values,
+) -> TokenStream {
+    let rk = private();
+    let step = |item: &MiddlewareItem| match item {
+        MiddlewareItem::Named(path) => {
+            let step = quote_spanned!(path.span()=> .named::<#path, _>());
+            quote!(let __rk_list = __rk_list #step;)
+        }
+        MiddlewareItem::Layer(expr) => {
+            let local = values.local(item);
+            let step = quote_spanned!(expr.span()=> .step());
+            quote!(let __rk_list = (&__rk_list.item(&#local)) #step;)
+        }
+    };
+    let route_steps: TokenStream = route_level.iter().map(|item| step(item)).collect();
+    let handler_checks = handlers.iter().map(|handler| {
+        let steps: TokenStream = handler.middleware.iter().map(step).collect();
+        let ctx = handler.args.iter().filter_map(|arg| match &arg.role {
+            Role::Ctx { inner } => {
+                let check = quote_spanned!(inner.span()=> .ctx::<#inner, _>());
+                Some(quote!(__rk_list #check;))
+            }
+            _ => None,
+        });
+        quote! {{
+            #steps
+            #(#ctx)*
+        }}
+    });
+    quote! {
+        {
+            #[allow(unused_imports)]
+            use #rk::{StepInfo as _, StepLayer as _};
+            let __rk_list = #rk::provided();
+            #route_steps
+            #(#handler_checks)*
+        }
+    }
 }
 
 /// The source line of a token, for the route table.

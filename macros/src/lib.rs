@@ -1,7 +1,9 @@
 //! The proc macros of routekit. Each entry point parses with `syn`, then calls logic
 //! written over `proc_macro2` (so it is unit-tested directly), split by stage:
 //! `template` and `attr` parse, `ast` models, `check` asks the type system, `expand`
-//! generates.
+//! generates. The entry points: `route` (`#[route]`), `middleware` (`#[middleware]`, in
+//! its own stages: `model`, `validate`, `generate`) and `route_set` (`routes![…]`, which
+//! builds a `RouteSet`).
 
 mod ast;
 mod attr;
@@ -12,7 +14,7 @@ mod method;
 mod middleware;
 mod openapi;
 mod route;
-mod routes;
+mod route_set;
 mod template;
 
 use proc_macro::TokenStream;
@@ -46,7 +48,7 @@ pub fn middleware(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// Builds an `axum::Router<S>` from route modules and route functions.
 #[proc_macro]
 pub fn routes(input: TokenStream) -> TokenStream {
-    routes::expand(input.into()).into()
+    route_set::expand(input.into()).into()
 }
 
 #[cfg(test)]

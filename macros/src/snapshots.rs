@@ -87,8 +87,53 @@ fn around_middleware() {
 }
 
 #[test]
+fn middleware_factory() {
+    let out = crate::middleware::expand(
+        TokenStream::new(),
+        quote! {
+            /// Lets the request through when the user has `role`.
+            async fn require_role(#[arg] role: &'static str, user: Ctx<User>) -> Result<(), ApiError> {
+                check(&user, role)
+            }
+        },
+    );
+    insta::assert_snapshot!(pretty(out));
+}
+
+#[test]
+fn around_middleware_factory() {
+    let out = crate::middleware::expand(
+        TokenStream::new(),
+        quote! {
+            async fn add_header(#[arg] name: &'static str, #[arg] value: &'static str, req: Request, next: Next) -> Response {
+                next.run(req).await.header(name, value)
+            }
+        },
+    );
+    insta::assert_snapshot!(pretty(out));
+}
+
+#[test]
+fn route_with_middleware_factories() {
+    let out = crate::route::expand(
+        quote!("/api/admin"),
+        quote! {
+            #[middleware(add_header("x-a", "1"), auth, require_role("admin"))]
+            mod admin {
+                use super::*;
+
+                pub async fn GET(user: Ctx<User>) -> Response {
+                    todo()
+                }
+            }
+        },
+    );
+    insta::assert_snapshot!(pretty(out));
+}
+
+#[test]
 fn routes_list() {
-    let out = crate::routes::expand(quote!(post, hello, api::users));
+    let out = crate::route_set::expand(quote!(post, hello, api::users));
     let wrapped = quote!(fn app() { let _ = #out; });
     insta::assert_snapshot!(pretty(wrapped));
 }

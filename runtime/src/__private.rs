@@ -14,12 +14,14 @@ pub use crate::context::{Next, NextFuture};
 pub use crate::extract::{from_parts, from_request};
 pub use crate::handler::{credentialed, respond, revalidate, HandlerFuture, RouteFuture};
 pub use crate::middleware::{
-    answer_errors, build_layer, layers, provide, request, require_all, require_ctx, split,
-    through_layer, Carry, Layers, LeadingFallible, LeadingInfallible, LeadingLayer, Middleware,
-    MiddlewareInfo,
+    answer_errors, build_layer, layers, provide, provided, request, require_all, require_ctx,
+    split, through_layer, CallWithArguments, Carry, Configured, ConfiguredService, Layers,
+    LeadingFallible, LeadingInfallible, LeadingLayer, Middleware, MiddlewareInfo, StepInfo,
+    StepLayer,
 };
 pub use crate::params::{optional, path_params, required, rest, rest_or_empty, Rest, Seg, Slot};
 pub use crate::routes::{
     allow_of, automatic_answer, function_router, method_not_allowed, module_router, AllowSlot,
     MethodInfo, RouteDef, RouteInfo, RouteKind, RouteOptions, RouteRouter, RouteSet,
 };
+pub use tower::Layer;

@@ -96,6 +96,184 @@ pub fn require_ctx<T: ProvidedBy<L, I>, L, I>() {}
 #[inline(always)]
 pub fn require_all<R: SatisfiedBy<L, I>, L, I>() {}
 
+/// What the middleware of one route provide, as the type-level list `L`, carried by value
+/// through the route's build so that a list item known only by its value (a configured
+/// `#[middleware]` with arguments, `require_role("admin")`) joins the `Ctx` checks.
+/// Every method is a compile-time check; none does anything at run time.
+pub struct Provided<L>(PhantomData<L>);
+
+impl<L> Clone for Provided<L> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<L> Copy for Provided<L> {}
+
+/// The start of a route's chain: nothing provided yet.
+#[inline(always)]
+pub fn provided() -> Provided<()> {
+    Provided(PhantomData)
+}
+
+impl<L> Provided<L> {
+    /// A `#[middleware]` function named in the list: what it takes must be provided
+    /// before it; what it returns is provided after it.
+    #[inline(always)]
+    pub fn named<M, I>(self) -> Provided<(M::Provides, L)>
+    where
+        M: MiddlewareInfo,
+        M::Requires: SatisfiedBy<L, I>,
+    {
+        Provided(PhantomData)
+    }
+
+    /// A handler's `Ctx<T>`: some middleware of the chain provides `T`.
+    #[inline(always)]
+    pub fn ctx<T, I>(self)
+    where
+        T: ProvidedBy<L, I>,
+    {
+    }
+
+    /// A list item given by value: `(&provided.item(&value)).step()` checks and adds what
+    /// it provides when it is a configured `#[middleware]` ([`StepInfo`]), and adds nothing
+    /// for any other layer ([`StepLayer`]).
+    #[inline(always)]
+    pub fn item<V>(self, _value: &V) -> Item<'_, V, L> {
+        Item(PhantomData)
+    }
+}
+
+/// A list item given by value, before the chain `L`. See [`Provided::item`].
+pub struct Item<'a, V, L>(PhantomData<(&'a V, L)>);
+
+/// A configured `#[middleware]`: chosen by method resolution before [`StepLayer`] (it
+/// takes the item by reference, one autoref fewer), when the value is `MiddlewareInfo`.
+/// The requirement is a bound of the method, not of the impl, so a missing provider is an
+/// error here instead of a silent fall back to "a layer".
+pub trait StepInfo<V: MiddlewareInfo, L> {
+    fn step<I>(&self) -> Provided<(V::Provides, L)>
+    where
+        V::Requires: SatisfiedBy<L, I>;
+}
+
+impl<V: MiddlewareInfo, L> StepInfo<V, L> for Item<'_, V, L> {
+    #[inline(always)]
+    fn step<I>(&self) -> Provided<(V::Provides, L)>
+    where
+        V::Requires: SatisfiedBy<L, I>,
+    {
+        Provided(PhantomData)
+    }
+}
+
+/// Any other layer: provides nothing, needs nothing.
+pub trait StepLayer<L> {
+    fn step(&self) -> Provided<((), L)>;
+}
+
+impl<V, L> StepLayer<L> for &Item<'_, V, L> {
+    #[inline(always)]
+    fn step(&self) -> Provided<((), L)> {
+        Provided(PhantomData)
+    }
+}
+
+/// A `#[middleware]` with `#[arg]` arguments named in a list without them
+/// (`#[middleware(require_role)]`): never implemented, so the mistake is reported with
+/// this message.
+///
+/// The bound is written `(): CallWithArguments<M, S>`, its `Self` unlike the failing
+/// `M: Middleware<S>`, so rustc reports this trait's message rather than `Middleware`'s.
+#[diagnostic::on_unimplemented(
+    message = "`{M}` is a middleware with arguments: call it in the list with them, `{M}(…)`",
+    label = "`{M}` takes `#[arg]` arguments",
+    note = "a `#[middleware]` with `#[arg]` parameters is configured where it is listed, as in `#[middleware(require_role(\"admin\"))]`"
+)]
+pub trait CallWithArguments<M, S> {}
+
+/// A `#[middleware]` with `#[arg]` arguments, configured (`require_role("admin")`): the
+/// struct the declaration generates, holding the arguments. It runs as a layer, built once
+/// with the router ([`ConfiguredService`]), outside the app's state, so its extractors are
+/// the state-free ones (`Ctx<T>`, `HeaderMap`, …).
+pub trait Configured: MiddlewareInfo + Send + Sync + 'static {
+    /// Runs the middleware in front of `rest`, the remainder of the chain.
+    fn run<F, Fut>(
+        &self,
+        parts: Parts,
+        body: Body,
+        rest: F,
+    ) -> impl Future<Output = Response> + Send
+    where
+        F: FnOnce(Parts, Body) -> Fut + Send + 'static,
+        Fut: Future<Output = Response> + Send + 'static;
+}
+
+/// The service of a configured middleware around `inner` (the rest of the route's chain,
+/// or the route itself when the list starts with it). The configuration is shared, not
+/// cloned, per request.
+pub struct ConfiguredService<M, I> {
+    config: Arc<M>,
+    inner: I,
+}
+
+impl<M, I: Clone> Clone for ConfiguredService<M, I> {
+    fn clone(&self) -> Self {
+        Self {
+            config: Arc::clone(&self.config),
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<M: Clone, I> ConfiguredService<M, I> {
+    /// Wraps `inner`; called by the generated `Layer` impl, once per route.
+    pub fn new(config: &M, inner: I) -> Self {
+        Self {
+            config: Arc::new(config.clone()),
+            inner,
+        }
+    }
+}
+
+impl<M, I> Service<http::Request<Body>> for ConfiguredService<M, I>
+where
+    M: Configured,
+    I: Service<http::Request<Body>, Response = Response, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    I::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = std::pin::Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        let config = Arc::clone(&self.config);
+        // The ready service goes with the request; this one keeps a fresh clone, as tower
+        // documents for services called from a future.
+        let fresh = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, fresh);
+        Box::pin(async move {
+            let (parts, body) = req.into_parts();
+            let rest = move |parts, body| async move {
+                let mut inner = inner;
+                match inner.call(http::Request::from_parts(parts, body)).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            };
+            Ok(config.run(parts, body, rest).await)
+        })
+    }
+}
+
 /// Whether a context type can travel in the request's extensions.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a context value",

@@ -79,19 +79,27 @@ pub struct RouteDef<S> {
     /// value of its path (a function-form route learns it from the other functions of its
     /// path; a module knows its own).
     pub build: fn(&'static str) -> RouteRouter<S>,
-    /// The layers the route's middleware list starts with, around its endpoints.
-    pub outer: Option<fn(MethodRouter<S>) -> MethodRouter<S>>,
 }
 
-impl<S: Clone + Send + Sync + 'static> RouteDef<S> {
-    /// The route's leading layers, then its options around them.
-    fn wrap(&self, router: MethodRouter<S>) -> MethodRouter<S> {
-        let router = match self.outer {
-            Some(outer) => outer(router),
-            None => router,
-        };
-        self.options.apply(router)
-    }
+/// The layers a route's middleware list starts with, applied around its endpoints. The
+/// layer values are built once, in [`RouteDef::build`], beside the route's other list
+/// items (so the `Ctx` checks see them all); this applies clones of them.
+pub type Outer<S> = Box<dyn Fn(MethodRouter<S>) -> MethodRouter<S>>;
+
+/// A route's leading layers, then its options around them.
+fn wrap<S>(
+    outer: Option<&Outer<S>>,
+    options: RouteOptions,
+    router: MethodRouter<S>,
+) -> MethodRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let router = match outer {
+        Some(outer) => outer(router),
+        None => router,
+    };
+    options.apply(router)
 }
 
 /// `#[route]` options the runtime applies around a route, once, when the router is built.
@@ -132,15 +140,27 @@ impl RouteOptions {
 pub struct RouteRouter<S> {
     pub main: MethodRouter<S>,
     pub automatic: Option<MethodRouter<S>>,
+    /// The layers the route's list starts with, when it starts with layers.
+    pub outer: Option<Outer<S>>,
 }
 
 impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
+    /// Puts the layers the route's list starts with around its endpoints.
+    pub fn with_outer(self, outer: impl Fn(MethodRouter<S>) -> MethodRouter<S> + 'static) -> Self {
+        Self {
+            outer: Some(Box::new(outer)),
+            ..self
+        }
+    }
+
     /// The route's leading layers, then its options around them.
     fn wrapped(self, def: &RouteDef<S>) -> Self {
-        let wrap = |router| def.wrap(router);
+        let outer = self.outer.as_ref();
+        let wrap = |router| wrap(outer, def.options, router);
         Self {
             main: wrap(self.main),
             automatic: self.automatic.map(wrap),
+            outer: None,
         }
     }
 }
@@ -155,6 +175,7 @@ where
     RouteRouter {
         main: axum::routing::any(handler),
         automatic: None,
+        outer: None,
     }
 }
 
@@ -189,6 +210,7 @@ where
     RouteRouter {
         main: axum::routing::on(filter, handler),
         automatic: Some(automatic),
+        outer: None,
     }
 }
 
@@ -504,7 +526,7 @@ where
     // are built once for the path and its automatic answers share them. Otherwise each
     // function answers its own method (axum matches it before any fallback, the faster
     // path), and the first answers the rest.
-    let single = defs.len() == 1 && defs[0].outer.is_some();
+    let one = defs.len() == 1;
     let mut router = MethodRouter::new();
     let mut automatic = None;
     for def in defs {
@@ -512,7 +534,9 @@ where
             rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
         }
         let built = (def.build)(allow);
-        let wrap = |router| def.wrap(router);
+        let single = one && built.outer.is_some();
+        let outer = built.outer.as_ref();
+        let wrap = |router| wrap(outer, def.options, router);
         if single {
             router = wrap(built.automatic.unwrap_or(built.main));
         } else {
