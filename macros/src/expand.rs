@@ -303,6 +303,8 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let route_level: Vec<&MiddlewareItem> = route.route_middleware.iter().collect();
     let template = route.args.template_lit.value();
     bounds.extend(middleware_bounds(&route_level));
+    let mut checks = crate::check::CtxChecks::default();
+    checks.middleware(&route_level, 0);
 
     let mut branches = Vec::new();
     let mut endpoints = Vec::new();
@@ -324,7 +326,8 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             .copied()
             .chain(handler.middleware.iter())
             .collect();
-        items.extend(crate::check::ctx_checks(handler, &chain_items));
+        checks.middleware(&chain_items, route_level.len());
+        checks.handler(handler, &chain_items);
         let chain_labels = labels(&chain_items);
         let handler_name = format!("{handler_scope}{}", handler.ident);
         let line = line_of(&handler.ident);
@@ -450,12 +453,15 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let paths = route.args.template.axum_paths();
     let name = &route.name;
     let (kind, router) = if route.complete {
-        (quote!(Module), quote!(#rk::module_router(#make)))
+        (
+            quote!(Module),
+            quote!(#rk::module_router::<#s, __RkM, _>(#make)),
+        )
     } else {
         let filter = method_filter(route.handlers[0].method);
         (
             quote!(Function),
-            quote!(#rk::function_router(#filter, #make, __rk_allow, &__ROUTEKIT_ALLOW)),
+            quote!(#rk::function_router::<#s, __RkM, _>(#filter, #make, __rk_allow, &__ROUTEKIT_ALLOW)),
         )
     };
     let body_limit = match route.args.body_limit {
@@ -470,9 +476,10 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let def = quote! {
         #[doc(hidden)]
         #[allow(private_bounds, private_interfaces, dead_code, non_snake_case, unused_variables)]
-        pub fn __routekit_def<#s>() -> #rk::RouteDef<#s>
+        pub fn __routekit_def<#s, __RkM>() -> #rk::RouteDef<<__RkM as #rk::Mount<#s>>::State>
         where
             #state,
+            __RkM: #rk::Mount<#s>,
             #(#bounds,)*
         {
             static INFO: #rk::RouteInfo = #rk::RouteInfo {
@@ -496,6 +503,50 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             }
         }
     };
+    // What `routes!` (or a `#[group]`) registers: a module's unit struct, a function's
+    // companion, with the route's `Ctx` checks in the where-clause of its `Register` impl.
+    let (marker, self_ty, def_path) = if route.complete {
+        (
+            quote! {
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                pub struct __routekit_route;
+            },
+            quote!(__routekit_route),
+            quote!(__routekit_def),
+        )
+    } else {
+        let companion = format_ident!("{}", route.name);
+        (
+            quote! {
+                #[doc(hidden)]
+                #[allow(non_upper_case_globals)]
+                pub const __routekit_route: Self = Self {};
+            },
+            quote!(#companion),
+            quote!(Self::__routekit_def),
+        )
+    };
+    let app = crate::check::app_param();
+    let indices = &checks.indices;
+    let index_tuple = checks.index_tuple();
+    let predicates = &checks.predicates;
+    items.extend(quote! {
+        #[allow(private_bounds, private_interfaces)]
+        impl<#s, __RkM, #app, #(#indices),*> #rk::Register<#s, __RkM, #app, #index_tuple> for #self_ty
+        where
+            #state,
+            __RkM: #rk::Mount<#s>,
+            #(#bounds,)*
+            #(#predicates,)*
+        {
+            #[inline]
+            fn register(__rk_set: &mut #rk::RouteSet<<__RkM as #rk::Mount<#s>>::State>) {
+                __rk_set.add(#def_path::<#s, __RkM>());
+            }
+        }
+    });
+    let def = quote!(#def #marker);
     (items, def)
 }
 

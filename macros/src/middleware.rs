@@ -49,11 +49,13 @@ fn attach(attr: TokenStream, item: TokenStream) -> TokenStream {
         Ok(Item::Mod(m)) => Some(&m.attrs),
         _ => None,
     };
-    let has_route = attrs.is_some_and(|attrs| attrs.iter().any(|a| attr::is_attr(a, "route")));
+    // A `#[group]` module takes its list as a route does.
+    let takes_list = |a: &syn::Attribute| attr::is_attr(a, "route") || attr::is_attr(a, "group");
+    let has_route = attrs.is_some_and(|attrs| attrs.iter().any(takes_list));
     if !has_route {
         let error = syn::Error::new_spanned(
             &attr,
-            "#[middleware(…)] with a list goes on a #[route] module, a #[route] function or a handler inside a #[route] module; to declare a middleware write `#[middleware]` without a list",
+            "#[middleware(…)] with a list goes on a #[route] module, a #[route] function, a handler inside a #[route] module or a #[group] module; to declare a middleware write `#[middleware]` without a list",
         )
         .to_compile_error();
         return quote!(#error #item);
@@ -66,7 +68,7 @@ fn attach(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     let index = attrs
         .iter()
-        .position(|a| attr::is_attr(a, "route"))
+        .position(takes_list)
         .expect("checked above");
     let route = attrs.remove(index);
     let rk = crate::runtime();

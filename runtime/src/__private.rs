@@ -10,12 +10,17 @@ pub use crate::__routekit_if_openapi as if_openapi;
 pub use crate::openapi;
 pub use crate::TrailingSlash;
 
+pub use crate::app::{
+    build_app_layer, enter, register, through_app_layer, AppCarry, AppChain, Direct, Inner,
+    Mount, Register, Routes, ViaApp,
+};
 pub use crate::context::{Next, NextFuture};
 pub use crate::extract::{from_parts, from_request};
 pub use crate::handler::{credentialed, finish, respond, revalidate, HandlerFuture};
 pub use crate::middleware::{
     answer_errors, build_layer, layers, provide, request, require_all, require_ctx, split,
-    through_layer, Carry, Layers, Middleware, MiddlewareInfo,
+    through_layer, Carry, LayerService, Layers, Middleware, MiddlewareInfo, ProvidedBy,
+    SatisfiedBy,
 };
 pub use crate::params::{
     optional, path_params, required, rest, rest_or_empty, ParamNames, Params, Rest, Seg, Slot,
