@@ -503,50 +503,59 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             }
         }
     };
-    // What `routes!` (or a `#[group]`) registers: a module's unit struct, a function's
-    // companion, with the route's `Ctx` checks in the where-clause of its `Register` impl.
-    let (marker, self_ty, def_path) = if route.complete {
-        (
-            quote! {
-                #[doc(hidden)]
-                #[allow(non_camel_case_types)]
-                pub struct __routekit_route;
-            },
-            quote!(__routekit_route),
-            quote!(__routekit_def),
-        )
-    } else {
-        let companion = format_ident!("{}", route.name);
-        (
-            quote! {
-                #[doc(hidden)]
-                #[allow(non_upper_case_globals)]
-                pub const __routekit_route: Self = Self {};
-            },
-            quote!(#companion),
-            quote!(Self::__routekit_def),
-        )
-    };
+    // What `routes!` calls, `__routekit_register`, and what a `#[group]` names, the
+    // `Register` impl of a module's unit struct or a function's companion: both add the
+    // route, and both carry the route's `Ctx` checks in their where-clauses, generic over
+    // the app-wide list `__RkA` that `routes!` gives.
     let app = crate::check::app_param();
     let indices = &checks.indices;
     let index_tuple = checks.index_tuple();
     let predicates = &checks.predicates;
-    items.extend(quote! {
-        #[allow(private_bounds, private_interfaces)]
-        impl<#s, __RkM, #app, #(#indices),*> #rk::Register<#s, __RkM, #app, #index_tuple> for #self_ty
+    let where_clause = quote! {
         where
             #state,
             __RkM: #rk::Mount<#s>,
             #(#bounds,)*
             #(#predicates,)*
+    };
+    let (self_ty, def_path, marker) = if route.complete {
+        (
+            quote!(__routekit_route),
+            quote!(__routekit_def),
+            quote! {
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                pub struct __routekit_route;
+            },
+        )
+    } else {
+        let companion = format_ident!("{}", route.name);
+        (quote!(#companion), quote!(Self::__routekit_def), quote!())
+    };
+    items.extend(quote! {
+        #[allow(private_bounds, private_interfaces)]
+        impl<#s, __RkM, #app, #(#indices),*> #rk::Register<#s, __RkM, #app, #index_tuple> for #self_ty
+        #where_clause
         {
             #[inline]
-            fn register(__rk_set: &mut #rk::RouteSet<<__RkM as #rk::Mount<#s>>::State>) {
-                __rk_set.add(#def_path::<#s, __RkM>());
+            fn register(__rk_routes: &mut #rk::Routes<#s, __RkM, #app>) {
+                __rk_routes.add(#def_path::<#s, __RkM>());
             }
         }
     });
-    let def = quote!(#def #marker);
+    let def = quote! {
+        #def
+        #marker
+
+        #[doc(hidden)]
+        #[inline]
+        #[allow(private_bounds, private_interfaces)]
+        pub fn __routekit_register<#s, __RkM, #app, #(#indices),*>(__rk_routes: &mut #rk::Routes<#s, __RkM, #app>)
+        #where_clause
+        {
+            __rk_routes.add(#def_path::<#s, __RkM>());
+        }
+    };
     (items, def)
 }
 

@@ -236,13 +236,19 @@ fn register(children: &[Child]) -> TokenStream {
             Child::Function(ident) => quote!(#ident),
         };
         bounds.push(quote!(#ty: #rk::Register<#s, __RkM, #app, #index>));
-        calls.push(quote!(<#ty as #rk::Register<#s, __RkM, #app, #index>>::register(__rk_set);));
+        calls.push(quote!(<#ty as #rk::Register<#s, __RkM, #app, #index>>::register(__rk_routes);));
         indices.push(index);
     }
     let index_tuple = indices
         .iter()
         .rev()
         .fold(quote!(()), |tail, index| quote!((#index, #tail)));
+    let where_clause = quote! {
+        where
+            #s: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
+            __RkM: #rk::Mount<#s>,
+            #(#bounds,)*
+    };
     quote_spanned! {Span::call_site()=>
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
@@ -250,15 +256,22 @@ fn register(children: &[Child]) -> TokenStream {
 
         #[allow(private_bounds, private_interfaces)]
         impl<#s, __RkM, #app, #(#indices),*> #rk::Register<#s, __RkM, #app, #index_tuple> for __routekit_route
-        where
-            #s: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
-            __RkM: #rk::Mount<#s>,
-            #(#bounds,)*
+        #where_clause
         {
             #[inline]
-            fn register(__rk_set: &mut #rk::RouteSet<<__RkM as #rk::Mount<#s>>::State>) {
+            fn register(__rk_routes: &mut #rk::Routes<#s, __RkM, #app>) {
                 #(#calls)*
             }
+        }
+
+        /// What `routes![group]` calls: registers every route of the group.
+        #[doc(hidden)]
+        #[inline]
+        #[allow(private_bounds, private_interfaces)]
+        pub fn __routekit_register<#s, __RkM, #app, #(#indices),*>(__rk_routes: &mut #rk::Routes<#s, __RkM, #app>)
+        #where_clause
+        {
+            #(#calls)*
         }
     }
 }

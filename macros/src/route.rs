@@ -55,9 +55,21 @@ fn stub_register(self_ty: &TokenStream) -> TokenStream {
     let rk = crate::runtime();
     quote! {
         impl<__RkS, __RkM: #rk::Mount<__RkS>, __RkA> #rk::Register<__RkS, __RkM, __RkA, ()> for #self_ty {
-            fn register(_: &mut #rk::RouteSet<<__RkM as #rk::Mount<__RkS>>::State>) {
+            fn register(_: &mut #rk::Routes<__RkS, __RkM, __RkA>) {
                 ::core::unreachable!("this route did not compile")
             }
+        }
+    }
+}
+
+/// The `__routekit_register` of a route that failed to expand.
+fn stub_register_fn() -> TokenStream {
+    let rk = crate::runtime();
+    quote! {
+        #[doc(hidden)]
+        #[allow(dead_code)]
+        pub fn __routekit_register<__RkS, __RkM: #rk::Mount<__RkS>, __RkA>(_: &mut #rk::Routes<__RkS, __RkM, __RkA>) {
+            ::core::unreachable!("this route did not compile")
         }
     }
 }
@@ -65,11 +77,13 @@ fn stub_register(self_ty: &TokenStream) -> TokenStream {
 /// The items of a route module that failed to expand.
 fn stub_module() -> TokenStream {
     let register = stub_register(&quote!(__routekit_route));
+    let register_fn = stub_register_fn();
     quote! {
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         pub struct __routekit_route;
         #register
+        #register_fn
     }
 }
 
@@ -78,15 +92,14 @@ fn stub_companion(func: &ItemFn) -> TokenStream {
     let vis = &func.vis;
     let ident = &func.sig.ident;
     let register = stub_register(&quote!(#ident));
+    let register_fn = stub_register_fn();
     quote! {
         #[allow(non_camel_case_types, dead_code)]
         #[doc(hidden)]
         #vis struct #ident {}
 
         impl #ident {
-            #[doc(hidden)]
-            #[allow(non_upper_case_globals)]
-            pub const __routekit_route: Self = Self {};
+            #register_fn
         }
 
         #register
@@ -269,8 +282,8 @@ mod tests {
         let errors = errors(out.clone());
         assert_eq!(errors.len(), 1, "{errors:#?}");
         assert!(errors[0].contains("post-$slug"), "{errors:#?}");
-        // `routes![post]` finds `__routekit_route` and adds no second error.
-        assert!(out.to_string().contains("struct __routekit_route"));
+        // `routes![post]` finds `__routekit_register` and adds no second error.
+        assert!(out.to_string().contains("fn __routekit_register"));
     }
 
     #[test]
@@ -346,6 +359,6 @@ mod tests {
         assert_eq!(errors(out.clone()).len(), 1);
         let text = out.to_string();
         assert!(text.contains("struct hello"), "{text}");
-        assert!(text.contains("const __routekit_route"), "{text}");
+        assert!(text.contains("fn __routekit_register"), "{text}");
     }
 }

@@ -102,8 +102,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
     // Statements rather than a `.route(…)` chain, so 10,000 routes stay a flat block. Each
     // is spanned at its path: a route's failed `Ctx` check is reported there.
     let adds = paths.iter().map(|path| {
-        let rk = crate::runtime_at(path.span());
-        quote_spanned!(path.span()=> #rk::register(&mut __routekit_set, #path::__routekit_route);)
+        quote_spanned!(path.span()=> #path::__routekit_register(&mut __routekit_set);)
     });
     match options.middleware {
         None => quote_spanned! {Span::call_site()=>
@@ -308,6 +307,6 @@ mod tests {
     fn a_route_named_middleware_is_still_a_route() {
         let out = expand(quote!(middleware, hello));
         assert!(!out.contains("compile_error"), "{out}");
-        assert!(out.contains("middleware :: __routekit_route"), "{out}");
+        assert!(out.contains("middleware :: __routekit_register"), "{out}");
     }
 }

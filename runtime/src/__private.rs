@@ -11,7 +11,7 @@ pub use crate::openapi;
 pub use crate::TrailingSlash;
 
 pub use crate::app::{
-    build_app_layer, enter, register, through_app_layer, AppCarry, AppChain, Direct, Inner,
+    build_app_layer, enter, through_app_layer, AppCarry, AppChain, Direct, Inner,
     Mount, Register, Routes, ViaApp,
 };
 pub use crate::context::{Next, NextFuture};

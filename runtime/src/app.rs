@@ -221,6 +221,13 @@ where
     pub fn trailing_slash(&mut self, policy: crate::TrailingSlash) {
         self.set.trailing_slash(policy);
     }
+
+    /// Adds one route; called by the route's `__routekit_register` (or its `Register` impl,
+    /// through a group).
+    #[inline]
+    pub fn add(&mut self, def: crate::routes::RouteDef<M::State>) {
+        self.set.add(def);
+    }
 }
 
 impl<S: Clone + Send + Sync + 'static> Routes<S, Direct, ()> {
@@ -275,28 +282,19 @@ impl<S: Clone + Send + Sync + 'static, A> Routes<S, ViaApp, A> {
     }
 }
 
-/// What every `#[route]` and `#[group]` implements, so `routes!` registers either the same
-/// way. The where-clause of a route's impl asks the trait solver whether each `Ctx<T>` it
-/// takes is provided by its own chain or by the app-wide list `A`; `I` is where each was
-/// found (inferred, never written).
+/// What every `#[route]` and `#[group]` implements, so a group registers its children
+/// whatever they are. The where-clause of a route's impl asks the trait solver whether each
+/// `Ctx<T>` it takes is provided by its own chain or by the app-wide list `A`; `I` is where
+/// each was found (inferred, never written). `routes!` calls each path's
+/// `__routekit_register`, a generic function with the same where-clause, so a failed check
+/// is reported as a bound of that function, pointing at the user's `Ctx<T>`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a route",
     label = "not a `#[route]` module or function, nor a `#[group]`",
     note = "`routes![…]` takes the paths of `#[route]` modules and functions and of `#[group]` modules"
 )]
 pub trait Register<S, M: Mount<S>, A, I> {
-    fn register(set: &mut RouteSet<M::State>);
-}
-
-/// Registers `route` (a route's or group's `__routekit_route` marker) in `routes`.
-#[inline]
-pub fn register<S, M, A, I, R>(routes: &mut Routes<S, M, A>, route: R)
-where
-    M: Mount<S>,
-    R: Register<S, M, A, I>,
-{
-    let _ = route;
-    R::register(&mut routes.set);
+    fn register(routes: &mut Routes<S, M, A>);
 }
 
 /// The rest of the app-wide chain after one of its layers: a generated function, run when
