@@ -11,8 +11,8 @@
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
 use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
 use syn::{Attribute, Expr, Ident, Item, ItemMod, LitStr, Token};
 
 use crate::attr;
@@ -129,9 +129,11 @@ fn prefix(attr: TokenStream) -> syn::Result<Option<LitStr>> {
         ));
     }
     let template = template::parse(&value).map_err(|e| syn::Error::new(lit.span(), e))?;
-    if let Some(rest) = template.segments.iter().find(|s| {
-        matches!(s, Segment::CatchAll(_) | Segment::OptionalCatchAll(_))
-    }) {
+    if let Some(rest) = template
+        .segments
+        .iter()
+        .find(|s| matches!(s, Segment::CatchAll(_) | Segment::OptionalCatchAll(_)))
+    {
         let name = rest.name().unwrap_or_default();
         return Err(syn::Error::new(
             lit.span(),
@@ -195,7 +197,9 @@ fn with_prefix(attr: &Attribute, prefix: &LitStr, is_group: bool) -> Attribute {
                         return token;
                     }
                     if let TokenTree::Literal(literal) = &token {
-                        if let Ok(lit) = syn::parse2::<LitStr>(TokenTree::Literal(literal.clone()).into()) {
+                        if let Ok(lit) =
+                            syn::parse2::<LitStr>(TokenTree::Literal(literal.clone()).into())
+                        {
                             // A path not starting with `/` is left for `#[route]` to report.
                             if lit.value().starts_with('/') {
                                 done = true;
@@ -286,19 +290,42 @@ mod tests {
 
     #[test]
     fn a_prefix_ending_in_a_catch_all_is_refused() {
-        let out = expand(quote!("/files/$"), quote!(mod files { #[route(GET, "/a")] fn a() {} }));
+        let out = expand(
+            quote!("/files/$"),
+            quote!(
+                mod files {
+                    #[route(GET, "/a")]
+                    fn a() {}
+                }
+            ),
+        );
         assert!(out.contains("cannot end in a catch-all"), "{out}");
     }
 
     #[test]
     fn a_root_prefix_says_to_write_group_alone() {
-        let out = expand(quote!("/"), quote!(mod m { #[route(GET, "/a")] fn a() {} }));
+        let out = expand(
+            quote!("/"),
+            quote!(
+                mod m {
+                    #[route(GET, "/a")]
+                    fn a() {}
+                }
+            ),
+        );
         assert!(out.contains("is written `#[group]`"), "{out}");
     }
 
     #[test]
     fn a_group_without_routes_is_refused() {
-        let out = expand(quote!("/admin"), quote!(mod admin { fn helper() {} }));
+        let out = expand(
+            quote!("/admin"),
+            quote!(
+                mod admin {
+                    fn helper() {}
+                }
+            ),
+        );
         assert!(out.contains("has no routes"), "{out}");
         // It still defines what `routes![admin]` calls.
         assert!(out.contains("struct __routekit_route"), "{out}");
@@ -306,7 +333,12 @@ mod tests {
 
     #[test]
     fn a_group_on_a_function_is_refused() {
-        let out = expand(quote!("/admin"), quote!(fn admin() {}));
+        let out = expand(
+            quote!("/admin"),
+            quote!(
+                fn admin() {}
+            ),
+        );
         assert!(out.contains("goes on a module"), "{out}");
     }
 

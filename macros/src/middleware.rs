@@ -66,10 +66,7 @@ fn attach(attr: TokenStream, item: TokenStream) -> TokenStream {
         Item::Mod(m) => &mut m.attrs,
         _ => unreachable!("checked above"),
     };
-    let index = attrs
-        .iter()
-        .position(takes_list)
-        .expect("checked above");
+    let index = attrs.iter().position(takes_list).expect("checked above");
     let route = attrs.remove(index);
     let rk = crate::runtime();
     attrs.insert(0, syn::parse_quote!(#[#rk::middleware(#attr)]));

@@ -101,9 +101,9 @@ pub fn expand(input: TokenStream) -> TokenStream {
     });
     // Statements rather than a `.route(…)` chain, so 10,000 routes stay a flat block. Each
     // is spanned at its path: a route's failed `Ctx` check is reported there.
-    let adds = paths.iter().map(|path| {
-        quote_spanned!(path.span()=> #path::__routekit_register(&mut __routekit_set);)
-    });
+    let adds = paths
+        .iter()
+        .map(|path| quote_spanned!(path.span()=> #path::__routekit_register(&mut __routekit_set);));
     match options.middleware {
         None => quote_spanned! {Span::call_site()=>
             {
@@ -150,7 +150,8 @@ struct AppChain {
 fn app_chain(items: &[MiddlewareItem]) -> AppChain {
     let rk = crate::runtime();
     let s = format_ident!("__RkS");
-    let state = quote!(#s: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static);
+    let state =
+        quote!(#s: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static);
     let bounds: Vec<TokenStream> = items
         .iter()
         .filter_map(|item| match item {
@@ -218,7 +219,8 @@ fn app_chain(items: &[MiddlewareItem]) -> AppChain {
             checks.push(quote_spanned! {path.span()=>
                 #rk_at::require_all::<<#path as #rk_at::MiddlewareInfo>::Requires, #before, _>();
             });
-            provides_rev.push(quote_spanned!(path.span()=> <#path as #rk_at::MiddlewareInfo>::Provides));
+            provides_rev
+                .push(quote_spanned!(path.span()=> <#path as #rk_at::MiddlewareInfo>::Provides));
             let list = provides_rev
                 .iter()
                 .rev()
@@ -290,9 +292,18 @@ mod tests {
         let cases = [
             (quote!(middleware(a); middleware(b); post), "given once"),
             (quote!(middleware(); post), "lists no middleware"),
-            (quote!(middleware(a) post), "expected `;` after the `middleware` option"),
-            (quote!(trailing_slash = Sometimes; post), "`trailing_slash` is `Redirect`"),
-            (quote!(trailing_slash = NotFound; trailing_slash = NotFound; post), "given twice"),
+            (
+                quote!(middleware(a) post),
+                "expected `;` after the `middleware` option",
+            ),
+            (
+                quote!(trailing_slash = Sometimes; post),
+                "`trailing_slash` is `Redirect`",
+            ),
+            (
+                quote!(trailing_slash = NotFound; trailing_slash = NotFound; post),
+                "given twice",
+            ),
             (quote!(layers = 1; post), "unknown routes! option `layers`"),
             (quote!(post hello), "routes! takes options"),
         ];

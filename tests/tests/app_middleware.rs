@@ -133,11 +133,17 @@ async fn runs_for_every_answer_routekit_gives_by_itself() {
 async fn takes_the_trailing_slash_option_too_in_either_order() {
     let app: axum::Router = routes![trailing_slash = NotFound; middleware(trace, global); hello];
     let res = TestClient::new(app).get("/hello/").send().await;
-    assert_eq!((res.status().as_u16(), res.header("x-app")), (404, Some("seen")));
+    assert_eq!(
+        (res.status().as_u16(), res.header("x-app")),
+        (404, Some("seen"))
+    );
 
     let app: axum::Router = routes![middleware(trace, global); trailing_slash = NotFound; hello];
     let res = TestClient::new(app).get("/hello/").send().await;
-    assert_eq!((res.status().as_u16(), res.header("x-app")), (404, Some("seen")));
+    assert_eq!(
+        (res.status().as_u16(), res.header("x-app")),
+        (404, Some("seen"))
+    );
 }
 
 #[derive(Clone)]
@@ -180,14 +186,25 @@ mod settings {
 
 #[tokio::test]
 async fn a_provider_feeds_ctx_in_any_route_with_the_apps_state() {
-    let app: axum::Router = routes![middleware(session); me, settings].with_state(Db { name: "db" });
+    let app: axum::Router =
+        routes![middleware(session); me, settings].with_state(Db { name: "db" });
     let client = TestClient::new(app);
     let res = client.get("/me").header("x-user", "ada").send().await;
-    assert_eq!((res.status().as_u16(), res.text()), (200, "ada@db".to_owned()));
+    assert_eq!(
+        (res.status().as_u16(), res.text()),
+        (200, "ada@db".to_owned())
+    );
     let res = client.get("/settings").header("x-user", "ada").send().await;
     assert_eq!(res.text(), "settings of ada@db in db");
-    let res = client.post("/settings").header("x-user", "ada").send().await;
-    assert_eq!((res.status().as_u16(), res.text()), (201, "saved for ada@db".to_owned()));
+    let res = client
+        .post("/settings")
+        .header("x-user", "ada")
+        .send()
+        .await;
+    assert_eq!(
+        (res.status().as_u16(), res.text()),
+        (201, "saved for ada@db".to_owned())
+    );
 }
 
 #[tokio::test]
@@ -200,7 +217,8 @@ async fn a_provider_answering_401_short_circuits_every_route_and_the_404() {
         "open"
     }
 
-    let app: axum::Router = routes![middleware(session); me, settings, open].with_state(Db { name: "db" });
+    let app: axum::Router =
+        routes![middleware(session); me, settings, open].with_state(Db { name: "db" });
     let client = TestClient::new(app);
     for path in ["/me", "/settings", "/open", "/nowhere"] {
         let res = client.get(path).send().await;
@@ -212,7 +230,8 @@ async fn a_provider_answering_401_short_circuits_every_route_and_the_404() {
     assert_eq!(REACHED.load(Ordering::SeqCst), 0);
 
     // The route table is read past the app-wide list.
-    let app: axum::Router = routes![middleware(session); me, settings, open].with_state(Db { name: "db" });
+    let app: axum::Router =
+        routes![middleware(session); me, settings, open].with_state(Db { name: "db" });
     let table = routekit::route_table(&app);
     assert!(table.iter().any(|row| row.template == "/open"), "{table:?}");
 }
@@ -253,9 +272,16 @@ where
 #[tokio::test]
 async fn a_layer_is_built_once_for_the_whole_app() {
     static BUILDS: AtomicUsize = AtomicUsize::new(0);
-    let app: axum::Router = routes![middleware(CountBuilds(&BUILDS), trace, global); api, hello, files];
+    let app: axum::Router =
+        routes![middleware(CountBuilds(&BUILDS), trace, global); api, hello, files];
     let client = TestClient::new(app);
-    for path in ["/hello", "/api/ordered", "/api/items/x", "/nowhere", "/hello"] {
+    for path in [
+        "/hello",
+        "/api/ordered",
+        "/api/items/x",
+        "/nowhere",
+        "/hello",
+    ] {
         let res = client.get(path).send().await;
         assert_eq!(res.header("x-app"), Some("seen"), "{path}");
     }
@@ -293,7 +319,8 @@ async fn a_concurrency_limit_given_app_wide_is_one_limit_for_every_route() {
     // A local variable in a layer expression: the list's layers are built where
     // `routes!` is written.
     let permits = 1;
-    let app: axum::Router = routes![middleware(ConcurrencyLimitLayer::new(permits), trace, global); one, two];
+    let app: axum::Router =
+        routes![middleware(ConcurrencyLimitLayer::new(permits), trace, global); one, two];
     let client = TestClient::new(app);
     let mut tasks = Vec::new();
     for i in 0..8 {
@@ -302,7 +329,10 @@ async fn a_concurrency_limit_given_app_wide_is_one_limit_for_every_route() {
     }
     for task in tasks {
         let res = task.await.unwrap();
-        assert_eq!((res.status().as_u16(), res.header("x-app")), (200, Some("seen")));
+        assert_eq!(
+            (res.status().as_u16(), res.header("x-app")),
+            (200, Some("seen"))
+        );
     }
     assert_eq!(PEAK.load(Ordering::SeqCst), 1, "two routes ran at once");
 }
@@ -321,9 +351,18 @@ async fn the_route_table_shows_the_app_wide_list_first() {
     };
     assert_eq!(
         row("GET", "/api/ordered"),
-        ["trace", "global", "group_level", "route_level", "handler_level"]
+        [
+            "trace",
+            "global",
+            "group_level",
+            "route_level",
+            "handler_level"
+        ]
     );
-    assert_eq!(row("OPTIONS", "/api/ordered"), ["trace", "global", "group_level", "route_level"]);
+    assert_eq!(
+        row("OPTIONS", "/api/ordered"),
+        ["trace", "global", "group_level", "route_level"]
+    );
     assert_eq!(row("GET", "/hello"), ["trace", "global"]);
     assert_eq!(row("OPTIONS", "/hello"), ["trace", "global"]);
 }

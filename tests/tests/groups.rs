@@ -141,18 +141,41 @@ fn app() -> axum::Router {
 #[tokio::test]
 async fn routes_inside_get_the_prefix_and_the_groups_middleware() {
     let client = TestClient::new(app());
-    let res = client.get("/admin/users").header("x-admin", "ada").send().await;
-    assert_eq!((res.status().as_u16(), res.text()), (200, "users, for ada".to_owned()));
-    let res = client.post("/admin/users").header("x-admin", "ada").send().await;
-    assert_eq!((res.status().as_u16(), res.text()), (201, "created by ada".to_owned()));
-    let res = client.get("/admin/stats").header("x-admin", "ada").send().await;
+    let res = client
+        .get("/admin/users")
+        .header("x-admin", "ada")
+        .send()
+        .await;
+    assert_eq!(
+        (res.status().as_u16(), res.text()),
+        (200, "users, for ada".to_owned())
+    );
+    let res = client
+        .post("/admin/users")
+        .header("x-admin", "ada")
+        .send()
+        .await;
+    assert_eq!(
+        (res.status().as_u16(), res.text()),
+        (201, "created by ada".to_owned())
+    );
+    let res = client
+        .get("/admin/stats")
+        .header("x-admin", "ada")
+        .send()
+        .await;
     assert_eq!(res.text(), "stats, for ada");
     let res = client.get("/admin").header("x-admin", "ada").send().await;
     assert_eq!(res.text(), "admin home");
 
     // Without the group's provider's header: 401 on every route of the group, and on their
     // automatic answers.
-    for path in ["/admin", "/admin/users", "/admin/stats", "/admin/reports/daily"] {
+    for path in [
+        "/admin",
+        "/admin/users",
+        "/admin/stats",
+        "/admin/reports/daily",
+    ] {
         let res = client.get(path).send().await;
         assert_eq!(res.status(), 401, "{path}");
         assert_eq!(res.text(), r#"{"error":"Admins only"}"#);
@@ -162,14 +185,34 @@ async fn routes_inside_get_the_prefix_and_the_groups_middleware() {
 
     // Not in the group: no middleware, no prefix.
     assert_eq!(client.get("/public").send().await.text(), "public");
-    assert_eq!(client.get("/users").header("x-admin", "ada").send().await.status(), 404);
-    assert_eq!(client.get("/stats").header("x-admin", "ada").send().await.status(), 404);
+    assert_eq!(
+        client
+            .get("/users")
+            .header("x-admin", "ada")
+            .send()
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        client
+            .get("/stats")
+            .header("x-admin", "ada")
+            .send()
+            .await
+            .status(),
+        404
+    );
 }
 
 #[tokio::test]
 async fn nested_groups_compose_prefixes_and_lists_outermost_first() {
     let client = TestClient::new(app());
-    let res = client.get("/admin/reports/daily").header("x-admin", "ada").send().await;
+    let res = client
+        .get("/admin/reports/daily")
+        .header("x-admin", "ada")
+        .send()
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.text(), "audit → daily_only → handler for ada");
 }
@@ -180,7 +223,10 @@ async fn a_group_without_prefix_and_a_prefix_with_a_parameter() {
     assert_eq!(client.get("/about").send().await.text(), "about");
     let res = client.get("/orgs/acme/members/7").send().await;
     assert_eq!(res.text(), "member 7 of acme");
-    assert_eq!(client.get("/orgs/acme/members/x").send().await.status(), 400);
+    assert_eq!(
+        client.get("/orgs/acme/members/x").send().await.status(),
+        400
+    );
 }
 
 #[tokio::test]
@@ -193,17 +239,29 @@ async fn group_routes_are_in_the_route_table_with_their_middleware() {
             .find(|row| row.method == method && row.template == template)
             .unwrap_or_else(|| panic!("no {method} {template} in {table:#?}"))
     };
-    assert_eq!(row("GET", "/admin/users").middleware, ["trace", "admin_auth"]);
+    assert_eq!(
+        row("GET", "/admin/users").middleware,
+        ["trace", "admin_auth"]
+    );
     assert_eq!(row("POST", "/admin/users").handler, "users::POST");
-    assert_eq!(row("OPTIONS", "/admin/users").middleware, ["trace", "admin_auth"]);
-    assert_eq!(row("GET", "/admin/stats").middleware, ["trace", "admin_auth"]);
+    assert_eq!(
+        row("OPTIONS", "/admin/users").middleware,
+        ["trace", "admin_auth"]
+    );
+    assert_eq!(
+        row("GET", "/admin/stats").middleware,
+        ["trace", "admin_auth"]
+    );
     assert_eq!(row("GET", "/admin").middleware, ["trace", "admin_auth"]);
     assert_eq!(
         row("GET", "/admin/reports/daily").middleware,
         ["trace", "admin_auth", "audit", "daily_only"]
     );
     assert_eq!(row("GET", "/about").middleware, ["trace"]);
-    assert_eq!(row("GET", "/orgs/$org/members/$id").path, "/orgs/{org}/members/{id}");
+    assert_eq!(
+        row("GET", "/orgs/$org/members/$id").path,
+        "/orgs/{org}/members/{id}"
+    );
     assert!(row("GET", "/public").middleware.is_empty());
 }
 
@@ -212,12 +270,32 @@ async fn a_group_registers_like_its_routes_listed_one_by_one() {
     // A group inside a group registers alone too, with every prefix and list above it.
     let app: axum::Router = routes![admin::reports];
     let client = TestClient::new(app);
-    let res = client.get("/admin/reports/daily").header("x-admin", "bo").send().await;
+    let res = client
+        .get("/admin/reports/daily")
+        .header("x-admin", "bo")
+        .send()
+        .await;
     assert_eq!(res.text(), "audit → daily_only → handler for bo");
-    assert_eq!(client.get("/admin/users").header("x-admin", "bo").send().await.status(), 404);
+    assert_eq!(
+        client
+            .get("/admin/users")
+            .header("x-admin", "bo")
+            .send()
+            .await
+            .status(),
+        404
+    );
 
     let app: axum::Router = routes![admin::users, admin::stats];
     let client = TestClient::new(app);
-    assert_eq!(client.get("/admin/stats").header("x-admin", "bo").send().await.text(), "stats, for bo");
+    assert_eq!(
+        client
+            .get("/admin/stats")
+            .header("x-admin", "bo")
+            .send()
+            .await
+            .text(),
+        "stats, for bo"
+    );
     assert_eq!(client.get("/admin/users").send().await.status(), 401);
 }

@@ -16,8 +16,8 @@ use std::sync::{Mutex, OnceLock};
 use http::HeaderValue;
 
 pub use automatic::{automatic_answer, method_not_allowed, not_found};
-use table::TableSlot;
 pub(crate) use table::is_table_probe;
+use table::TableSlot;
 pub use table::{format_route_table, route_infos, route_table, RouteEntry};
 
 use axum::routing::MethodRouter;
