@@ -179,14 +179,18 @@ impl FromStr for Scenario {
     }
 }
 
-/// A scenario only the tower-service implementations (routekit and hand-written axum) can
-/// be written for: it uses a tower layer, which actix-web and Rocket do not take. It is
+/// A scenario only the tower-service implementations (routekit and hand-written axum) are
+/// measured on: it uses a tower layer, which actix-web and Rocket do not take, or a feature
+/// whose nearest equivalent is an axum `Router` layer. It is
 /// measured by `suite instructions` only; the load test and the four-way `same_bytes` checks
 /// run [`Scenario::ALL`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TowerScenario {
     /// 7. `GET /api/limited`, a route behind a stateful layer, `ConcurrencyLimitLayer::new(64)`.
     Limited,
+    /// 8. scenario 4 with auth (provider) and logger (around) given app-wide: routekit's
+    /// `routes![middleware(auth, logger); …]` against axum's `Router::layer(from_fn(…))`.
+    AppWide,
 }
 
 /// The permits of scenario 7's `ConcurrencyLimitLayer`.
@@ -196,12 +200,13 @@ pub const LIMIT: usize = 64;
 pub const LIMITED: &str = "limited";
 
 impl TowerScenario {
-    pub const ALL: [TowerScenario; 1] = [TowerScenario::Limited];
+    pub const ALL: [TowerScenario; 2] = [TowerScenario::Limited, TowerScenario::AppWide];
 
     /// The short name used on command lines.
     pub fn key(self) -> &'static str {
         match self {
             TowerScenario::Limited => "limited",
+            TowerScenario::AppWide => "appwide",
         }
     }
 
@@ -209,6 +214,7 @@ impl TowerScenario {
     pub fn label(self) -> &'static str {
         match self {
             TowerScenario::Limited => "7 GET /api/limited behind ConcurrencyLimitLayer::new(64)",
+            TowerScenario::AppWide => "8 GET /api/posts/$id + auth + logger app-wide",
         }
     }
 
@@ -219,6 +225,12 @@ impl TowerScenario {
                 method: "GET",
                 path: "/api/limited",
                 headers: &[],
+                body: "",
+            },
+            TowerScenario::AppWide => RequestSpec {
+                method: "GET",
+                path: "/api/posts/42",
+                headers: &[("authorization", crate::model::TOKEN)],
                 body: "",
             },
         }

@@ -343,3 +343,20 @@ fn scenario_7_limited_behind_a_concurrency_limit() {
         r#"{"error":"Not found"}"#
     );
 }
+
+#[test]
+fn scenario_8_app_wide_auth_and_logger() {
+    let scenario = TowerScenario::AppWide;
+    let a = same_tower(scenario, scenario.request(), 200);
+    assert_eq!(a.body, r#"{"id":42,"title":"Hello, routekit","author":7}"#);
+    // App-wide: a wrong token is refused on the route and on a path no route matches.
+    for path in ["/api/posts/42", "/api/nope"] {
+        let spec = RequestSpec {
+            path,
+            headers: &[("authorization", "Bearer wrong")],
+            ..scenario.request()
+        };
+        let a = same_tower(scenario, spec, 401);
+        assert_eq!(a.body, r#"{"error":"Unauthorized"}"#);
+    }
+}

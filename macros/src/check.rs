@@ -1,65 +1,90 @@
 //! Compile-time checks the type system makes for us: every `Ctx<T>` a handler or a later
-//! middleware takes must be provided by a middleware before it on the same route.
+//! middleware takes must be provided by a middleware before it on the same route, or by the
+//! app-wide list `routes![middleware(…); …]`.
 //!
-//! The macro cannot see what `auth` returns, only its name, so it emits a never-called
-//! function whose body asks the trait solver: is `User` in the list of types the chain
-//! provides? The answer comes back as an error on the user's own `Ctx<User>` token.
+//! The macro cannot see what `auth` returns, only its name, and a route cannot see what the
+//! app it ends up in provides. So each check is a where-clause predicate of the route's
+//! `Register` impl, generic over the app-wide list `__RkA`, asking the trait solver: is
+//! `User` in the list of types the chain provides, followed by `__RkA`? `routes!` names the
+//! app's list when it registers the route, and a missing provider is reported there, with
+//! the predicate, spanned at the user's own `Ctx<User>` token, as the bound that failed.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
+use syn::Ident;
 
 use crate::ast::{Handler, Role};
 use crate::attr::MiddlewareItem;
 
-/// The type-level list of what `items` provide: `(P1, (P2, ()))`.
+/// The generic parameter every check's list ends in: what the app-wide list provides.
+pub fn app_param() -> Ident {
+    format_ident!("__RkA")
+}
+
+/// The type-level list of what `items` provide, then the app's: `(P1, (P2, __RkA))`.
+/// Layers provide nothing and are left out.
 fn provided(items: &[&MiddlewareItem]) -> TokenStream {
-    let mut list = quote!(());
+    let mut list = {
+        let app = app_param();
+        quote!(#app)
+    };
     for item in items.iter().rev() {
-        let head = match item {
-            MiddlewareItem::Named(path) => {
-                let rk = crate::runtime_at(path.span());
-                quote_spanned!(path.span()=> <#path as #rk::MiddlewareInfo>::Provides)
-            }
-            MiddlewareItem::Layer(_) => quote!(()),
-        };
-        list = quote!((#head, #list));
+        if let MiddlewareItem::Named(path) = item {
+            let rk = crate::runtime_at(path.span());
+            list = quote_spanned!(path.span()=> (<#path as #rk::MiddlewareInfo>::Provides, #list));
+        }
     }
     list
 }
 
-/// A never-called function asserting the chain provides each `Ctx<T>` the handler and each
-/// middleware take.
-pub fn ctx_checks(handler: &Handler, chain: &[&MiddlewareItem]) -> TokenStream {
-    let rk = crate::runtime();
-    let mut checks = Vec::new();
-    for (index, item) in chain.iter().enumerate() {
-        if let MiddlewareItem::Named(path) = item {
-            let before = provided(&chain[..index]);
-            let rk_at = crate::runtime_at(path.span());
-            let requires =
-                quote_spanned!(path.span()=> <#path as #rk_at::MiddlewareInfo>::Requires);
-            checks.push(quote! {
-                #rk::require_all::<#requires, #before, _>();
-            });
+/// The where-clause predicates of one route, each with the generic parameter it infers
+/// (where in the list the value was found).
+#[derive(Default)]
+pub struct CtxChecks {
+    pub predicates: Vec<TokenStream>,
+    pub indices: Vec<Ident>,
+}
+
+impl CtxChecks {
+    fn push(&mut self, predicate: impl FnOnce(&Ident) -> TokenStream) {
+        let index = format_ident!("__RkI{}", self.indices.len());
+        self.predicates.push(predicate(&index));
+        self.indices.push(index);
+    }
+
+    /// The checks of the middleware `chain[from..]`: each takes only `Ctx` values provided
+    /// before it.
+    pub fn middleware(&mut self, chain: &[&MiddlewareItem], from: usize) {
+        for index in from..chain.len() {
+            if let MiddlewareItem::Named(path) = chain[index] {
+                let before = provided(&chain[..index]);
+                let rk = crate::runtime_at(path.span());
+                self.push(|i| {
+                    quote_spanned! {path.span()=>
+                        <#path as #rk::MiddlewareInfo>::Requires: #rk::SatisfiedBy<#before, #i>
+                    }
+                });
+            }
         }
     }
-    let all = provided(chain);
-    for arg in &handler.args {
-        if let Role::Ctx { inner } = &arg.role {
-            checks.push(quote! {
-                #rk::require_ctx::<#inner, #all, _>();
-            });
+
+    /// The checks of a handler's `Ctx` arguments against its whole chain.
+    pub fn handler(&mut self, handler: &Handler, chain: &[&MiddlewareItem]) {
+        let all = provided(chain);
+        for arg in &handler.args {
+            if let Role::Ctx { inner } = &arg.role {
+                let rk = crate::runtime_at(inner.span());
+                self.push(|i| quote_spanned!(inner.span()=> #inner: #rk::ProvidedBy<#all, #i>));
+            }
         }
     }
-    if checks.is_empty() {
-        return TokenStream::new();
-    }
-    let name = format_ident!("__routekit_check_{}", handler.method);
-    quote! {
-        #[allow(dead_code, non_snake_case)]
-        fn #name() {
-            #(#checks)*
-        }
+
+    /// The tuple of index parameters, the `I` of `Register<S, M, A, I>`.
+    pub fn index_tuple(&self) -> TokenStream {
+        self.indices
+            .iter()
+            .rev()
+            .fold(quote!(()), |tail, index| quote!((#index, #tail)))
     }
 }

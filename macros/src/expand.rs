@@ -352,11 +352,13 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             .copied()
             .chain(route.handlers.iter().flat_map(|h| &h.middleware)),
     );
-    // A route whose lists hold values has its `Ctx` checks made on those values where
-    // they are built; the others keep the never-called check functions.
+    // A route whose lists hold values also checks what those values require (a
+    // `#[middleware]` with arguments taking `Ctx`) where they are built.
     let checked_by_value = !values.0.is_empty();
     let template = route.args.template_lit.value();
     bounds.extend(middleware_bounds(&route_level));
+    let mut checks = crate::check::CtxChecks::default();
+    checks.middleware(&route_level, 0);
 
     let mut branches = Vec::new();
     let mut endpoints = Vec::new();
@@ -376,9 +378,8 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             .copied()
             .chain(handler.middleware.iter())
             .collect();
-        if !checked_by_value {
-            items.extend(crate::check::ctx_checks(handler, &chain_items));
-        }
+        checks.middleware(&chain_items, route_level.len());
+        checks.handler(handler, &chain_items);
         let chain_labels = labels(&chain_items);
         let handler_name = format!("{handler_scope}{}", handler.ident);
         let line = line_of(&handler.ident);
@@ -553,12 +554,15 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let paths = route.args.template.axum_paths();
     let name = &route.name;
     let (kind, router) = if route.complete {
-        (quote!(Module), quote!(#rk::module_router(#make)))
+        (
+            quote!(Module),
+            quote!(#rk::module_router::<#s, __RkM, _>(#make)),
+        )
     } else {
         let filter = method_filter(route.handlers[0].method);
         (
             quote!(Function),
-            quote!(#rk::function_router(#filter, #make, __rk_allow, &__ROUTEKIT_ALLOW)),
+            quote!(#rk::function_router::<#s, __RkM, _>(#filter, #make, __rk_allow, &__ROUTEKIT_ALLOW)),
         )
     };
     let body_limit = match route.args.body_limit {
@@ -582,9 +586,10 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let def = quote! {
         #[doc(hidden)]
         #[allow(private_bounds, private_interfaces, dead_code, non_snake_case, unused_variables)]
-        pub fn __routekit_def<#s>() -> #rk::RouteDef<#s>
+        pub fn __routekit_def<#s, __RkM>() -> #rk::RouteDef<<__RkM as #rk::Mount<#s>>::State>
         where
             #state,
+            __RkM: #rk::Mount<#s>,
             #(#bounds,)*
         {
             static INFO: #rk::RouteInfo = #rk::RouteInfo {
@@ -605,6 +610,59 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                 },
                 build: |__rk_allow: &'static str| #build,
             }
+        }
+    };
+    // What `routes!` calls, `__routekit_register`, and what a `#[group]` names, the
+    // `Register` impl of a module's unit struct or a function's companion: both add the
+    // route, and both carry the route's `Ctx` checks in their where-clauses, generic over
+    // the app-wide list `__RkA` that `routes!` gives.
+    let app = crate::check::app_param();
+    let indices = &checks.indices;
+    let index_tuple = checks.index_tuple();
+    let predicates = &checks.predicates;
+    let where_clause = quote! {
+        where
+            #state,
+            __RkM: #rk::Mount<#s>,
+            #(#bounds,)*
+            #(#predicates,)*
+    };
+    let (self_ty, def_path, marker) = if route.complete {
+        (
+            quote!(__routekit_route),
+            quote!(__routekit_def),
+            quote! {
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                pub struct __routekit_route;
+            },
+        )
+    } else {
+        let companion = format_ident!("{}", route.name);
+        (quote!(#companion), quote!(Self::__routekit_def), quote!())
+    };
+    items.extend(quote! {
+        #[allow(private_bounds, private_interfaces)]
+        impl<#s, __RkM, #app, #(#indices),*> #rk::Register<#s, __RkM, #app, #index_tuple> for #self_ty
+        #where_clause
+        {
+            #[inline]
+            fn register(__rk_routes: &mut #rk::Routes<#s, __RkM, #app>) {
+                __rk_routes.add(#def_path::<#s, __RkM>());
+            }
+        }
+    });
+    let def = quote! {
+        #def
+        #marker
+
+        #[doc(hidden)]
+        #[inline]
+        #[allow(private_bounds, private_interfaces)]
+        pub fn __routekit_register<#s, __RkM, #app, #(#indices),*>(__rk_routes: &mut #rk::Routes<#s, __RkM, #app>)
+        #where_clause
+        {
+            __rk_routes.add(#def_path::<#s, __RkM>());
         }
     };
     (items, def)
@@ -642,18 +700,12 @@ fn value_checks(
         }
     };
     let route_steps: TokenStream = route_level.iter().map(|item| step(item)).collect();
+    // A handler's `Ctx` arguments are checked with the app-wide list (`check.rs`), which
+    // these checks cannot see.
     let handler_checks = handlers.iter().map(|handler| {
         let steps: TokenStream = handler.middleware.iter().map(step).collect();
-        let ctx = handler.args.iter().filter_map(|arg| match &arg.role {
-            Role::Ctx { inner } => {
-                let check = quote_spanned!(inner.span()=> .ctx::<#inner, _>());
-                Some(quote!(__rk_list #check;))
-            }
-            _ => None,
-        });
         quote! {{
             #steps
-            #(#ctx)*
         }}
     });
     quote! {

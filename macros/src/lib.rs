@@ -10,6 +10,7 @@ mod attr;
 mod check;
 mod errors;
 mod expand;
+mod group;
 mod method;
 mod middleware;
 mod openapi;
@@ -43,6 +44,13 @@ pub fn route(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn middleware(attr: TokenStream, item: TokenStream) -> TokenStream {
     middleware::expand(attr.into(), item.into()).into()
+}
+
+/// Route modules and functions sharing a path prefix and a middleware list:
+/// `#[group("/admin")] #[middleware(auth)] mod admin { … }`.
+#[proc_macro_attribute]
+pub fn group(attr: TokenStream, item: TokenStream) -> TokenStream {
+    group::expand(attr.into(), item.into()).into()
 }
 
 /// Builds an `axum::Router<S>` from route modules and route functions.

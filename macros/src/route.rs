@@ -47,36 +47,62 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-/// What a route that failed to expand still gives `routes![…]`, so the one mistake is
-/// reported once, where it is, and not again as "no `__routekit_def` in `posts`" (as
-/// thiserror's fallback expansion does for a failed derive).
-fn stub_def() -> TokenStream {
+/// What a route that failed to expand still gives `routes![…]` (and a `#[group]`), so the
+/// one mistake is reported once, where it is, and not again as "no `__routekit_route` in
+/// `posts`" (as thiserror's fallback expansion does for a failed derive). `self_ty` is the
+/// type registered: a module's `__routekit_route`, a function's companion.
+fn stub_register(self_ty: &TokenStream) -> TokenStream {
+    let rk = crate::runtime();
+    quote! {
+        impl<__RkS, __RkM: #rk::Mount<__RkS>, __RkA> #rk::Register<__RkS, __RkM, __RkA, ()> for #self_ty {
+            fn register(_: &mut #rk::Routes<__RkS, __RkM, __RkA>) {
+                ::core::unreachable!("this route did not compile")
+            }
+        }
+    }
+}
+
+/// The `__routekit_register` of a route that failed to expand.
+fn stub_register_fn() -> TokenStream {
     let rk = crate::runtime();
     quote! {
         #[doc(hidden)]
-        #[allow(dead_code, non_snake_case)]
-        pub fn __routekit_def<__RkS>() -> #rk::RouteDef<__RkS>
-        where
-            __RkS: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
-        {
+        #[allow(dead_code)]
+        pub fn __routekit_register<__RkS, __RkM: #rk::Mount<__RkS>, __RkA>(_: &mut #rk::Routes<__RkS, __RkM, __RkA>) {
             ::core::unreachable!("this route did not compile")
         }
     }
 }
 
-/// The function-form companion of a route that failed to expand, holding [`stub_def`].
+/// The items of a route module that failed to expand.
+fn stub_module() -> TokenStream {
+    let register = stub_register(&quote!(__routekit_route));
+    let register_fn = stub_register_fn();
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        pub struct __routekit_route;
+        #register
+        #register_fn
+    }
+}
+
+/// The function-form companion of a route that failed to expand.
 fn stub_companion(func: &ItemFn) -> TokenStream {
     let vis = &func.vis;
     let ident = &func.sig.ident;
-    let def = stub_def();
+    let register = stub_register(&quote!(#ident));
+    let register_fn = stub_register_fn();
     quote! {
         #[allow(non_camel_case_types, dead_code)]
         #[doc(hidden)]
         #vis struct #ident {}
 
         impl #ident {
-            #def
+            #register_fn
         }
+
+        #register
     }
 }
 
@@ -152,7 +178,7 @@ fn module_form(args: Option<RouteArgs>, mut module: ItemMod, mut errors: Errors)
 
     let Some(args) = args.filter(|_| errors.is_empty()) else {
         let errors = errors.into_compile_errors();
-        content.push(Item::Verbatim(stub_def()));
+        content.push(Item::Verbatim(stub_module()));
         return quote!(#errors #module);
     };
     let route = Route {
@@ -256,8 +282,8 @@ mod tests {
         let errors = errors(out.clone());
         assert_eq!(errors.len(), 1, "{errors:#?}");
         assert!(errors[0].contains("post-$slug"), "{errors:#?}");
-        // `routes![post]` finds `__routekit_def` and adds no second error.
-        assert!(out.to_string().contains("fn __routekit_def"));
+        // `routes![post]` finds `__routekit_register` and adds no second error.
+        assert!(out.to_string().contains("fn __routekit_register"));
     }
 
     #[test]
@@ -333,6 +359,6 @@ mod tests {
         assert_eq!(errors(out.clone()).len(), 1);
         let text = out.to_string();
         assert!(text.contains("struct hello"), "{text}");
-        assert!(text.contains("fn __routekit_def"), "{text}");
+        assert!(text.contains("fn __routekit_register"), "{text}");
     }
 }

@@ -137,3 +137,48 @@ fn routes_list() {
     let wrapped = quote!(fn app() { let _ = #out; });
     insta::assert_snapshot!(pretty(wrapped));
 }
+
+#[test]
+fn routes_with_app_wide_middleware() {
+    let out = crate::route_set::expand(quote!(
+        trailing_slash = NotFound;
+        middleware(session, CorsLayer::permissive(), logger);
+        post, hello
+    ));
+    let wrapped = quote!(fn app() { let _ = #out; });
+    insta::assert_snapshot!(pretty(wrapped));
+}
+
+#[test]
+fn group_with_prefix_and_middleware() {
+    let out = crate::group::expand(
+        quote!("/admin"),
+        quote! {
+            #[middleware(auth)]
+            mod admin {
+                use super::*;
+
+                #[route("/users")]
+                #[middleware(audit)]
+                pub mod users {
+                    use super::*;
+
+                    pub async fn GET(user: Ctx<User>) -> Response {
+                        todo()
+                    }
+                }
+
+                #[route(GET, "/")]
+                pub async fn home() -> Response {
+                    todo()
+                }
+
+                #[group("/reports")]
+                pub mod reports {
+                    use super::*;
+                }
+            }
+        },
+    );
+    insta::assert_snapshot!(pretty(out));
+}

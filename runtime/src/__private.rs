@@ -10,14 +10,18 @@ pub use crate::__routekit_if_openapi as if_openapi;
 pub use crate::openapi;
 pub use crate::TrailingSlash;
 
+pub use crate::app::{
+    build_app_layer, enter, through_app_layer, AppCarry, AppChain, Direct, Inner, Mount, Register,
+    Routes, ViaApp,
+};
 pub use crate::context::{Next, NextFuture};
 pub use crate::extract::{from_parts, from_request};
 pub use crate::handler::{credentialed, respond, revalidate, HandlerFuture, RouteFuture};
 pub use crate::middleware::{
     answer_errors, build_layer, layers, provide, provided, request, require_all, require_ctx,
-    split, through_layer, CallWithArguments, Carry, Configured, ConfiguredService, Layers,
-    LeadingFallible, LeadingInfallible, LeadingLayer, Middleware, MiddlewareInfo, StepInfo,
-    StepLayer,
+    split, through_layer, CallWithArguments, Carry, Configured, ConfiguredService, LayerService,
+    Layers, LeadingFallible, LeadingInfallible, LeadingLayer, Middleware, MiddlewareInfo,
+    ProvidedBy, SatisfiedBy, StepInfo, StepLayer,
 };
 pub use crate::params::{optional, path_params, required, rest, rest_or_empty, Rest, Seg, Slot};
 pub use crate::routes::{

@@ -14,8 +14,9 @@ use crate::request::Request;
 
 /// A value a `#[middleware]` provider put into the request context.
 ///
-/// Taking `Ctx<User>` in a handler whose route has no provider of `User` before it does not
-/// compile; `Option<Ctx<T>>` takes a value that may be absent.
+/// Taking `Ctx<User>` in a handler whose route has no provider of `User` before it (in the
+/// handler's, the route's or a group's list, or app-wide in `routes![middleware(…); …]`)
+/// does not compile; `Option<Ctx<T>>` takes a value that may be absent.
 ///
 /// ```
 /// use routekit::prelude::*;

@@ -17,6 +17,7 @@
 #![allow(clippy::result_large_err)]
 
 mod after;
+mod app;
 pub mod client_ip;
 pub mod conditional;
 pub mod context;
@@ -58,6 +59,10 @@ pub use routekit_macros::middleware;
 #[doc(inline)]
 #[doc = include_str!("../docs/routes.md")]
 pub use routekit_macros::routes;
+
+#[doc(inline)]
+#[doc = include_str!("../docs/group.md")]
+pub use routekit_macros::group;
 pub use routes::{format_route_table, route_table, MethodInfo, RouteEntry, RouteInfo};
 pub use serve::{serve, serve_on, Server};
 pub use trailing_slash::TrailingSlash;
@@ -70,7 +75,9 @@ pub use garde;
 
 /// Everything a route file needs: `use routekit::prelude::*;`.
 pub mod prelude {
-    pub use crate::{middleware, route, routes, ApiError, Ctx, Next, Request, Response, Valid};
+    pub use crate::{
+        group, middleware, route, routes, ApiError, Ctx, Next, Request, Response, Valid,
+    };
     pub use axum::extract::{Json, Query, State};
     pub use axum::http::{HeaderMap, StatusCode};
 }

@@ -65,9 +65,9 @@ impl<T, H, Tail, I> Has<T, There<I>> for (H, Tail) where Tail: Has<T, I> {}
 
 /// `Self` is provided by a middleware of the chain `L`, so `Ctx<Self>` can be taken.
 #[diagnostic::on_unimplemented(
-    message = "no middleware earlier on this route provides `{Self}`",
+    message = "no middleware earlier on this route, nor app-wide, provides `{Self}`",
     label = "`Ctx<{Self}>` needs a `#[middleware]` that returns `{Self}` earlier on this route",
-    note = "add a provider such as `#[middleware] async fn auth(…) -> Result<{Self}, ApiError>` to the route's `#[middleware(…)]` list, before this handler; use `Option<Ctx<{Self}>>` if it may be absent"
+    note = "add a provider such as `#[middleware] async fn auth(…) -> Result<{Self}, ApiError>` before what takes `Ctx<{Self}>`: in the route's `#[middleware(…)]` list, its group's, or the app-wide `routes![middleware(…); …]`; use `Option<Ctx<{Self}>>` if it may be absent"
 )]
 pub trait ProvidedBy<L, I> {}
 #[diagnostic::do_not_recommend]
@@ -377,6 +377,14 @@ where
         inner: layer.layer(Resume { rest }),
         not_ready: None,
     })
+}
+
+/// `inner` with its errors answered as `500`s.
+pub(crate) fn answering<T>(inner: T) -> Answering<T> {
+    Answering {
+        inner,
+        not_ready: None,
+    }
 }
 
 /// A layer's service with its errors answered as `500`s, so the chain stays `Infallible`

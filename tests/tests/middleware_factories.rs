@@ -113,10 +113,13 @@ async fn reports(user: Ctx<User>) -> String {
     format!("report for {}", user.name)
 }
 
+// The value of a provider with arguments is read as `Option<Ctx<T>>`: the compile-time
+// `Ctx` checks see `#[middleware]` functions by name, and a configured one only by its value.
 #[route(GET, "/tenant")]
 #[middleware(tenant("acme"))]
-async fn tenant_name(tenant: Ctx<Tenant>) -> String {
-    tenant.0 .0.to_owned()
+async fn tenant_name(tenant: Option<Ctx<Tenant>>) -> Result<String, ApiError> {
+    let tenant = tenant.ok_or(ApiError::internal("no tenant"))?;
+    Ok(tenant.0 .0.to_owned())
 }
 
 #[route("/headers")]

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 /// The document of the named routes (`post` for a module, `hello` for a function).
 macro_rules! doc {
     ($($($seg:ident)::+),* $(,)?) => {{
-        let infos: Vec<&'static RouteInfo> = vec![$($($seg)::+::__routekit_def::<()>().info),*];
+        let infos: Vec<&'static RouteInfo> = vec![$($($seg)::+::__routekit_def::<(), routekit::__private::Direct>().info),*];
         document(&infos, &Info::new("test", "1.0.0"))
     }};
 }
@@ -538,8 +538,8 @@ fn operation_ids_come_from_the_module_path_and_are_unique() {
 fn the_same_route_twice_still_has_unique_ids() {
     // Two documents' worth of one route: ids get a suffix rather than repeat.
     let infos = vec![
-        blog::hello::__routekit_def::<()>().info,
-        other::hello::__routekit_def::<()>().info,
+        blog::hello::__routekit_def::<(), routekit::__private::Direct>().info,
+        other::hello::__routekit_def::<(), routekit::__private::Direct>().info,
     ];
     let doc = document(&infos, &Info::new("t", "1"));
     assert_ne!(

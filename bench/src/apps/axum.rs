@@ -176,6 +176,16 @@ pub fn tower_app(scenario: TowerScenario) -> Router {
                 get_only(limited).route_layer(tower::limit::ConcurrencyLimitLayer::new(LIMIT)),
             )
             .with_state(()),
+        // `Router::layer`: every route and the 404 fallback pass both, as routekit's
+        // app-wide list.
+        TowerScenario::AppWide => router()
+            .route("/api/posts/{id}", get_only(get_secure_post))
+            .layer(
+                tower::ServiceBuilder::new()
+                    .layer(from_fn(auth))
+                    .layer(from_fn(logger)),
+            )
+            .with_state(()),
     }
 }
 

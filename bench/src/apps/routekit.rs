@@ -75,6 +75,20 @@ pub async fn limited() -> &'static str {
     LIMITED
 }
 
+// 8: scenario 4's middleware given app-wide, the route reading the provider's value.
+#[route("/api/posts/$id")]
+pub mod app_wide_post {
+    use super::*;
+
+    pub async fn GET(id: u64, user: Ctx<User>) -> Response {
+        Response::json(&SecurePost {
+            id,
+            title: TITLE,
+            author: user.id,
+        })
+    }
+}
+
 // 5 and scaling: the scenario-2 route among generated routekit routes (see `build.rs`).
 include!(concat!(env!("OUT_DIR"), "/routekit_routes_100.rs"));
 include!(concat!(env!("OUT_DIR"), "/routekit_routes_1000.rs"));
@@ -97,6 +111,7 @@ pub fn app(scenario: Scenario) -> axum::Router {
 pub fn tower_app(scenario: TowerScenario) -> axum::Router {
     let app: axum::Router = match scenario {
         TowerScenario::Limited => routes![limited],
+        TowerScenario::AppWide => routes![middleware(auth, logger); app_wide_post],
     };
     app.with_state(())
 }

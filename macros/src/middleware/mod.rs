@@ -51,11 +51,13 @@ fn attach(attr: TokenStream, item: TokenStream) -> TokenStream {
         Ok(Item::Mod(m)) => Some(&m.attrs),
         _ => None,
     };
-    let has_route = attrs.is_some_and(|attrs| attrs.iter().any(|a| attr::is_attr(a, "route")));
+    // A `#[group]` module takes its list as a route does.
+    let takes_list = |a: &syn::Attribute| attr::is_attr(a, "route") || attr::is_attr(a, "group");
+    let has_route = attrs.is_some_and(|attrs| attrs.iter().any(takes_list));
     if !has_route {
         let error = syn::Error::new_spanned(
             &attr,
-            "#[middleware(…)] with a list goes on a #[route] module, a #[route] function or a handler inside a #[route] module; to declare a middleware write `#[middleware]` without a list",
+            "#[middleware(…)] with a list goes on a #[route] module, a #[route] function, a handler inside a #[route] module or a #[group] module; to declare a middleware write `#[middleware]` without a list",
         )
         .to_compile_error();
         return quote!(#error #item);
@@ -66,10 +68,7 @@ fn attach(attr: TokenStream, item: TokenStream) -> TokenStream {
         Item::Mod(m) => &mut m.attrs,
         _ => unreachable!("checked above"),
     };
-    let index = attrs
-        .iter()
-        .position(|a| attr::is_attr(a, "route"))
-        .expect("checked above");
+    let index = attrs.iter().position(takes_list).expect("checked above");
     let route = attrs.remove(index);
     let rk = crate::runtime();
     attrs.insert(0, syn::parse_quote!(#[#rk::middleware(#attr)]));

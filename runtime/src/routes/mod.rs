@@ -16,6 +16,7 @@ use std::sync::{Mutex, OnceLock};
 use http::HeaderValue;
 
 pub use automatic::{automatic_answer, method_not_allowed, not_found};
+pub(crate) use table::is_table_probe;
 use table::TableSlot;
 pub use table::{format_route_table, route_infos, route_table, RouteEntry};
 
@@ -165,15 +166,17 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
     }
 }
 
-/// A route module: one handler for every method of its path.
+/// A route module: one handler for every method of its path, mounted as `M` says
+/// (directly, or behind app-wide middleware).
 #[doc(hidden)]
-pub fn module_router<S, H>(handler: H) -> RouteRouter<S>
+pub fn module_router<S, M, H>(handler: H) -> RouteRouter<M::State>
 where
     H: axum::handler::Handler<(), S>,
+    M: crate::app::Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
     RouteRouter {
-        main: axum::routing::any(handler),
+        main: axum::routing::any(M::mount(handler)),
         automatic: None,
         outer: None,
     }
@@ -187,16 +190,18 @@ where
 /// static header value; a second app in the same process that puts the function beside
 /// other methods passes its own value with the request instead.
 #[doc(hidden)]
-pub fn function_router<S, H>(
+pub fn function_router<S, M, H>(
     filter: axum::routing::MethodFilter,
     handler: H,
     allow: &'static str,
     slot: &'static AllowSlot,
-) -> RouteRouter<S>
+) -> RouteRouter<M::State>
 where
     H: axum::handler::Handler<(), S>,
+    M: crate::app::Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
+    let handler = M::mount(handler);
     let kept = slot.value.get_or_init(|| HeaderValue::from_static(allow));
     let automatic = if kept.as_bytes() == allow.as_bytes() {
         axum::routing::any(handler.clone())
@@ -277,6 +282,8 @@ pub fn allow_of(parts: &http::request::Parts, slot: &AllowSlot) -> HeaderValue {
 pub struct RouteSet<S> {
     defs: Vec<RouteDef<S>>,
     trailing_slash: crate::TrailingSlash,
+    /// The app-wide middleware in front of every route, for the route table.
+    app_labels: &'static [&'static str],
 }
 
 impl<S> Default for RouteSet<S> {
@@ -284,6 +291,7 @@ impl<S> Default for RouteSet<S> {
         Self {
             defs: Vec::new(),
             trailing_slash: crate::TrailingSlash::default(),
+            app_labels: &[],
         }
     }
 }
@@ -332,6 +340,11 @@ where
     /// `routes![trailing_slash = NotFound; …]`.
     pub fn trailing_slash(&mut self, policy: crate::TrailingSlash) {
         self.trailing_slash = policy;
+    }
+
+    /// `routes![middleware(…); …]`: the list's labels, first in every row of the table.
+    pub(crate) fn app_labels(&mut self, labels: &'static [&'static str]) {
+        self.app_labels = labels;
     }
 
     /// Registers every route on one router with a JSON `404` fallback.
@@ -389,6 +402,11 @@ where
                 }
                 let endpoint = table.probe(path, slash_policy(path, method_router.clone(), policy));
                 router = router.route(path, endpoint);
+            }
+        }
+        if !self.app_labels.is_empty() {
+            for row in &mut rows {
+                row.middleware.splice(0..0, self.app_labels.iter().copied());
             }
         }
         let table = table.fill(rows, infos);

@@ -111,6 +111,12 @@ struct Built {
 #[derive(Clone, Copy)]
 struct Probe;
 
+/// Whether `req` is [`route_table`]'s look-up, which app-wide middleware lets through to the
+/// routes unexamined.
+pub(crate) fn is_table_probe(req: &http::Request<Body>) -> bool {
+    req.extensions().get::<Probe>().is_some()
+}
+
 /// The answer's extension: the table of the router that answered.
 #[derive(Clone)]
 struct Answer(Arc<Built>);

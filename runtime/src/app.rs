@@ -1,0 +1,389 @@
+//! App-wide middleware, `routes![middleware(session, logger); …]`: a chain that runs for
+//! every request the app answers, before routing, as TanStack Start's global request
+//! middleware does.
+//!
+//! The app a `routes!` with such a list builds is a router whose one endpoint, its
+//! fallback, runs the app-wide chain with the app's state and then hands the request to the
+//! router of the routes (matched routes, automatic `HEAD`/`OPTIONS`/`405`, trailing-slash
+//! answers, the JSON `404`). That inner router is built once, stateless, when `routes!`
+//! runs: each route's handler is mounted in a [`FromApp`] that takes the state the chain
+//! leaves in the request, so the state is still given once, with axum's `with_state`.
+//!
+//! How each route is registered is also decided here: [`Register`] is what every `#[route]`
+//! and `#[group]` implements, and its where-clause is where a route's `Ctx<T>` checks meet
+//! what the app-wide list provides.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::{Body, Bytes};
+use axum::handler::Handler;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use futures_util::future::{Either, Ready};
+use http::request::Parts;
+use tower::{Layer, Service, ServiceExt};
+
+use crate::context::NextFuture;
+use crate::error::ApiError;
+use crate::handler::RouteFuture;
+use crate::middleware::{answering, LayerService, Layers};
+use crate::routes::RouteSet;
+
+/// How a route's handler is put on the router `routes!` builds: as it is ([`Direct`]), or
+/// behind app-wide middleware ([`ViaApp`]).
+pub trait Mount<S>: 'static {
+    /// The state type of the router the route is added to.
+    type State: Clone + Send + Sync + 'static;
+    /// The handler as mounted.
+    type Mounted<H: Handler<(), S>>: Handler<(), Self::State>;
+    /// Mounts `handler`.
+    fn mount<H: Handler<(), S>>(handler: H) -> Self::Mounted<H>;
+}
+
+/// A route on the app's own router, which gets the state from axum.
+pub struct Direct;
+
+impl<S: Clone + Send + Sync + 'static> Mount<S> for Direct {
+    type State = S;
+    type Mounted<H: Handler<(), S>> = H;
+
+    #[inline]
+    fn mount<H: Handler<(), S>>(handler: H) -> H {
+        handler
+    }
+}
+
+/// A route on the router behind app-wide middleware, which gets the state from the chain.
+pub struct ViaApp;
+
+impl<S: Clone + Send + Sync + 'static> Mount<S> for ViaApp {
+    type State = ();
+    type Mounted<H: Handler<(), S>> = FromApp<H, S>;
+
+    #[inline]
+    fn mount<H: Handler<(), S>>(handler: H) -> FromApp<H, S> {
+        FromApp {
+            handler,
+            state: PhantomData,
+        }
+    }
+}
+
+/// The app's state, carried from the app-wide chain to the route's handler.
+#[derive(Clone)]
+struct AppState<S>(S);
+
+/// A route's handler behind app-wide middleware: called with the state the chain put in
+/// the request.
+pub struct FromApp<H, S> {
+    handler: H,
+    state: PhantomData<fn() -> S>,
+}
+
+impl<H: Clone, S> Clone for FromApp<H, S> {
+    fn clone(&self) -> Self {
+        Self {
+            handler: self.handler.clone(),
+            state: PhantomData,
+        }
+    }
+}
+
+impl<H, S> Handler<(), ()> for FromApp<H, S>
+where
+    H: Handler<(), S>,
+    S: Clone + Send + Sync + 'static,
+{
+    type Future = Either<H::Future, Ready<Response>>;
+
+    #[inline]
+    fn call(self, mut req: http::Request<Body>, _state: ()) -> Self::Future {
+        match req.extensions_mut().remove::<AppState<S>>() {
+            Some(AppState(state)) => Either::Left(self.handler.call(req, state)),
+            None => Either::Right(futures_util::future::ready(
+                ApiError::internal("a route behind app-wide middleware was reached without it")
+                    .into_response(),
+            )),
+        }
+    }
+}
+
+/// The router of the routes, behind the app-wide chain.
+#[derive(Clone)]
+pub struct Inner(Router);
+
+/// What the app-wide chain hands to the rest of itself through a layer.
+#[derive(Clone)]
+pub struct AppCarry<S> {
+    pub state: S,
+    pub layers: Layers,
+    pub inner: Inner,
+}
+
+/// The app-wide middleware list, as `routes!` generates it: runs the chain in front of
+/// the routes.
+pub trait AppChain<S>: 'static {
+    /// Runs the list with `state`, then the routes (`inner`), through the layers built once
+    /// by [`Routes::with_app`].
+    fn run(
+        parts: Parts,
+        body: Body,
+        state: S,
+        layers: Layers,
+        inner: Inner,
+    ) -> impl Future<Output = Response> + Send + 'static;
+}
+
+/// The end of the app-wide chain: the router of the routes, with the state in the request.
+pub async fn enter<S>(inner: Inner, mut parts: Parts, body: Body, state: S) -> Response
+where
+    S: Clone + Send + Sync + 'static,
+{
+    parts.extensions.insert(AppState(state));
+    match inner
+        .0
+        .oneshot(http::Request::from_parts(parts, body))
+        .await
+    {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// The app's one endpoint: the app-wide chain, then the routes.
+struct AppHandler<G> {
+    inner: Inner,
+    layers: Layers,
+    chain: PhantomData<fn() -> G>,
+}
+
+impl<G> Clone for AppHandler<G> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            layers: self.layers.clone(),
+            chain: PhantomData,
+        }
+    }
+}
+
+impl<S, G> Handler<(), S> for AppHandler<G>
+where
+    S: Clone + Send + Sync + 'static,
+    G: AppChain<S>,
+{
+    type Future = RouteFuture;
+
+    fn call(self, req: http::Request<Body>, state: S) -> RouteFuture {
+        // `route_table(&app)` asks the routes' router directly: app-wide middleware (an
+        // auth check answering 401) must not hide the table from `serve` or a test.
+        if crate::routes::is_table_probe(&req) {
+            return RouteFuture::pending("(route table)", async move {
+                match self.inner.0.oneshot(req).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            });
+        }
+        let (parts, body) = req.into_parts();
+        RouteFuture::pending(
+            "(app-wide middleware)",
+            G::run(parts, body, state, self.layers, self.inner),
+        )
+    }
+}
+
+/// The routes of one `routes!`: where each route registers, for the app-wide list `A`
+/// (the type-level list of the context values it provides).
+pub struct Routes<S, M: Mount<S>, A> {
+    set: RouteSet<M::State>,
+    #[allow(clippy::type_complexity)]
+    marker: PhantomData<fn() -> (S, M, A)>,
+}
+
+impl<S, M, A> Routes<S, M, A>
+where
+    S: Clone + Send + Sync + 'static,
+    M: Mount<S>,
+{
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            set: RouteSet::new(),
+            marker: PhantomData,
+        }
+    }
+
+    /// `routes![trailing_slash = NotFound; …]`.
+    pub fn trailing_slash(&mut self, policy: crate::TrailingSlash) {
+        self.set.trailing_slash(policy);
+    }
+
+    /// Adds one route; called by the route's `__routekit_register` (or its `Register` impl,
+    /// through a group).
+    #[inline]
+    pub fn add(&mut self, def: crate::routes::RouteDef<M::State>) {
+        self.set.add(def);
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> Routes<S, Direct, ()> {
+    /// The app without app-wide middleware: the routes' router itself.
+    pub fn build(self) -> Router<S> {
+        self.set.build()
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static, A> Routes<S, ViaApp, A> {
+    /// Builds a layer of the app-wide list around `rest`, the generated rest of the chain.
+    pub fn app_layer<L, B>(
+        &self,
+        layer: L,
+        rest: fn(Parts, Body, AppCarry<S>) -> NextFuture,
+    ) -> LayerService
+    where
+        L: Layer<AppResume<S>>,
+        L::Service: Service<http::Request<Body>, Response = http::Response<B>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as Service<http::Request<Body>>>::Error: std::fmt::Display,
+        <L::Service as Service<http::Request<Body>>>::Future: Send + 'static,
+        B: axum::body::HttpBody<Data = Bytes> + Send + 'static,
+        B::Error: Into<axum::BoxError>,
+    {
+        build_app_layer(layer, rest)
+    }
+
+    /// The app behind the app-wide chain `G`, whose layers were built once from the
+    /// list's expressions; `labels` name the list in the route table.
+    pub fn with_app<G: AppChain<S>>(
+        mut self,
+        layers: Vec<LayerService>,
+        labels: &'static [&'static str],
+    ) -> Router<S> {
+        self.set.app_labels(labels);
+        let routes: Router = self.set.build().with_state(());
+        let inner = Inner(routes);
+        let layers: Layers = if layers.is_empty() {
+            None
+        } else {
+            Some(Arc::from(layers))
+        };
+        Router::new().fallback(AppHandler::<G> {
+            inner,
+            layers,
+            chain: PhantomData,
+        })
+    }
+}
+
+/// What every `#[route]` and `#[group]` implements, so a group registers its children
+/// whatever they are. The where-clause of a route's impl asks the trait solver whether each
+/// `Ctx<T>` it takes is provided by its own chain or by the app-wide list `A`; `I` is where
+/// each was found (inferred, never written). `routes!` calls each path's
+/// `__routekit_register`, a generic function with the same where-clause, so a failed check
+/// is reported as a bound of that function, pointing at the user's `Ctx<T>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a route",
+    label = "not a `#[route]` module or function, nor a `#[group]`",
+    note = "`routes![…]` takes the paths of `#[route]` modules and functions and of `#[group]` modules"
+)]
+pub trait Register<S, M: Mount<S>, A, I> {
+    fn register(routes: &mut Routes<S, M, A>);
+}
+
+/// The rest of the app-wide chain after one of its layers: a generated function, run when
+/// the layer calls its inner service.
+pub struct AppResume<S> {
+    rest: fn(Parts, Body, AppCarry<S>) -> NextFuture,
+}
+
+impl<S> Clone for AppResume<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for AppResume<S> {}
+
+impl<S: Clone + Send + Sync + 'static> Service<http::Request<Body>> for AppResume<S> {
+    type Response = Response;
+    type Error = Infallible;
+    type Future =
+        futures_util::future::Map<NextFuture, fn(Response) -> Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        use futures_util::FutureExt;
+        let (mut parts, body) = req.into_parts();
+        let future = match parts.extensions.remove::<AppCarry<S>>() {
+            Some(carry) => (self.rest)(parts, body, carry),
+            None => Box::pin(async {
+                ApiError::internal(
+                    "an app-wide middleware layer called the rest of the chain twice, or without the request it was given",
+                )
+                .into_response()
+            }),
+        };
+        future.map(Ok as fn(Response) -> Result<Response, Infallible>)
+    }
+}
+
+/// Builds one layer of the app-wide list around the generated rest of the chain: called
+/// once, when `routes!` builds the app.
+pub fn build_app_layer<S, L, B>(
+    layer: L,
+    rest: fn(Parts, Body, AppCarry<S>) -> NextFuture,
+) -> LayerService
+where
+    S: Clone + Send + Sync + 'static,
+    L: Layer<AppResume<S>>,
+    L::Service:
+        Service<http::Request<Body>, Response = http::Response<B>> + Clone + Send + Sync + 'static,
+    <L::Service as Service<http::Request<Body>>>::Error: std::fmt::Display,
+    <L::Service as Service<http::Request<Body>>>::Future: Send + 'static,
+    B: axum::body::HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    tower::util::BoxCloneSyncService::new(answering(layer.layer(AppResume { rest })))
+}
+
+/// Sends the request through layer `index` of the app-wide list; its inner [`AppResume`]
+/// continues the chain.
+pub async fn through_app_layer<S>(
+    layers: &Layers,
+    index: usize,
+    mut parts: Parts,
+    body: Body,
+    state: S,
+    inner: Inner,
+) -> Response
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let Some(service) = layers.as_ref().and_then(|all| all.get(index)) else {
+        return ApiError::internal("an app-wide middleware layer was not built").into_response();
+    };
+    let service = service.clone();
+    parts.extensions.insert(AppCarry {
+        state,
+        layers: layers.clone(),
+        inner,
+    });
+    match service
+        .oneshot(http::Request::from_parts(parts, body))
+        .await
+    {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}

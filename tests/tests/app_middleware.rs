@@ -1,0 +1,386 @@
+//! App-wide middleware, `routes![middleware(…); …]`, as TanStack Start's global request
+//! middleware: it runs for every request the app answers (matched routes, the automatic
+//! `HEAD`, `OPTIONS` and `405`, trailing-slash answers and `404`s), before group, route
+//! and handler middleware; its providers feed `Ctx<T>` in any route; its layers are built
+//! once for the whole app.
+
+#![allow(non_snake_case)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use routekit::prelude::*;
+use routekit::test::TestClient;
+use tower::limit::ConcurrencyLimitLayer;
+
+/// The names of the middleware a request passed, in order.
+#[derive(Clone, Default)]
+struct Trace(Arc<Mutex<Vec<&'static str>>>);
+
+impl Trace {
+    fn push(&self, name: &'static str) {
+        self.0.lock().unwrap().push(name);
+    }
+
+    fn joined(&self) -> String {
+        self.0.lock().unwrap().join(" → ")
+    }
+}
+
+#[middleware]
+async fn trace() -> Trace {
+    Trace::default()
+}
+
+/// Marks every response, so a test sees the list ran.
+#[middleware]
+async fn global(trace: Ctx<Trace>, req: Request, next: Next) -> Response {
+    trace.push("global");
+    next.run(req).await.header("x-app", "seen")
+}
+
+#[derive(Clone)]
+struct GroupMark;
+
+#[middleware]
+async fn group_level(trace: Ctx<Trace>) -> GroupMark {
+    trace.push("group");
+    GroupMark
+}
+
+#[middleware]
+async fn route_level(trace: Ctx<Trace>, req: Request, next: Next) -> Response {
+    trace.push("route");
+    next.run(req).await
+}
+
+#[middleware]
+async fn handler_level(trace: Ctx<Trace>, req: Request, next: Next) -> Response {
+    trace.push("handler middleware");
+    next.run(req).await
+}
+
+#[group("/api")]
+#[middleware(group_level)]
+mod api {
+    use super::*;
+
+    #[route("/ordered")]
+    #[middleware(route_level)]
+    pub mod ordered {
+        use super::*;
+
+        #[middleware(handler_level)]
+        pub async fn GET(trace: Ctx<Trace>, _mark: Ctx<GroupMark>) -> String {
+            trace.push("handler");
+            trace.joined()
+        }
+    }
+}
+
+#[route(GET, "/hello")]
+async fn hello(trace: Ctx<Trace>) -> String {
+    trace.push("handler");
+    trace.joined()
+}
+
+#[route("/api/items/$")]
+mod files {
+    pub async fn GET(_splat: Vec<String>) -> &'static str {
+        "file"
+    }
+}
+
+fn app() -> axum::Router {
+    routes![middleware(trace, global); api, hello, files]
+}
+
+#[tokio::test]
+async fn runs_before_group_route_and_handler_middleware_in_that_order() {
+    let client = TestClient::new(app());
+    let res = client.get("/api/ordered").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.text(),
+        "global → group → route → handler middleware → handler"
+    );
+    assert_eq!(client.get("/hello").send().await.text(), "global → handler");
+}
+
+#[tokio::test]
+async fn runs_for_every_answer_routekit_gives_by_itself() {
+    let client = TestClient::new(app());
+    let cases = [
+        (client.get("/nowhere"), 404),
+        (client.put("/hello"), 405),
+        (client.options("/hello"), 204),
+        (client.delete("/api/ordered"), 405),
+        (client.options("/api/ordered"), 204),
+        (client.head("/hello"), 200),
+        (client.get("/hello/"), 308),
+        (client.get("/api/items/a/"), 308),
+    ];
+    for (request, status) in cases {
+        let res = request.send().await;
+        assert_eq!(res.status().as_u16(), status);
+        assert_eq!(res.header("x-app"), Some("seen"), "status {status}");
+    }
+}
+
+#[tokio::test]
+async fn takes_the_trailing_slash_option_too_in_either_order() {
+    let app: axum::Router = routes![trailing_slash = NotFound; middleware(trace, global); hello];
+    let res = TestClient::new(app).get("/hello/").send().await;
+    assert_eq!(
+        (res.status().as_u16(), res.header("x-app")),
+        (404, Some("seen"))
+    );
+
+    let app: axum::Router = routes![middleware(trace, global); trailing_slash = NotFound; hello];
+    let res = TestClient::new(app).get("/hello/").send().await;
+    assert_eq!(
+        (res.status().as_u16(), res.header("x-app")),
+        (404, Some("seen"))
+    );
+}
+
+#[derive(Clone)]
+struct Session {
+    user: String,
+}
+
+#[derive(Clone)]
+struct Db {
+    name: &'static str,
+}
+
+/// A provider given app-wide, reading the app's state.
+#[middleware]
+async fn session(headers: HeaderMap, State(db): State<Db>) -> Result<Session, ApiError> {
+    let user = headers.get("x-user").and_then(|v| v.to_str().ok());
+    let user = user.ok_or_else(|| ApiError::unauthorized("Sign in first"))?;
+    Ok(Session {
+        user: format!("{user}@{}", db.name),
+    })
+}
+
+#[route(GET, "/me")]
+async fn me(session: Ctx<Session>) -> String {
+    session.user.clone()
+}
+
+#[route("/settings")]
+mod settings {
+    use super::*;
+
+    pub async fn GET(session: Ctx<Session>, State(db): State<Db>) -> String {
+        format!("settings of {} in {}", session.user, db.name)
+    }
+
+    pub async fn POST(session: Ctx<Session>) -> Response {
+        Response::text(format!("saved for {}", session.user)).status(201)
+    }
+}
+
+#[tokio::test]
+async fn a_provider_feeds_ctx_in_any_route_with_the_apps_state() {
+    let app: axum::Router =
+        routes![middleware(session); me, settings].with_state(Db { name: "db" });
+    let client = TestClient::new(app);
+    let res = client.get("/me").header("x-user", "ada").send().await;
+    assert_eq!(
+        (res.status().as_u16(), res.text()),
+        (200, "ada@db".to_owned())
+    );
+    let res = client.get("/settings").header("x-user", "ada").send().await;
+    assert_eq!(res.text(), "settings of ada@db in db");
+    let res = client
+        .post("/settings")
+        .header("x-user", "ada")
+        .send()
+        .await;
+    assert_eq!(
+        (res.status().as_u16(), res.text()),
+        (201, "saved for ada@db".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn a_provider_answering_401_short_circuits_every_route_and_the_404() {
+    static REACHED: AtomicUsize = AtomicUsize::new(0);
+
+    #[route(GET, "/open")]
+    async fn open() -> &'static str {
+        REACHED.fetch_add(1, Ordering::SeqCst);
+        "open"
+    }
+
+    let app: axum::Router =
+        routes![middleware(session); me, settings, open].with_state(Db { name: "db" });
+    let client = TestClient::new(app);
+    for path in ["/me", "/settings", "/open", "/nowhere"] {
+        let res = client.get(path).send().await;
+        assert_eq!(res.status(), 401, "{path}");
+        assert_eq!(res.text(), r#"{"error":"Sign in first"}"#);
+    }
+    let res = client.options("/settings").send().await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(REACHED.load(Ordering::SeqCst), 0);
+
+    // The route table is read past the app-wide list.
+    let app: axum::Router =
+        routes![middleware(session); me, settings, open].with_state(Db { name: "db" });
+    let table = routekit::route_table(&app);
+    assert!(table.iter().any(|row| row.template == "/open"), "{table:?}");
+}
+
+/// A layer counting how many times it is built, passing requests through.
+#[derive(Clone)]
+struct CountBuilds(&'static AtomicUsize);
+
+impl<S> tower::Layer<S> for CountBuilds {
+    type Service = Passthrough<S>;
+
+    fn layer(&self, inner: S) -> Passthrough<S> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Passthrough(inner)
+    }
+}
+
+#[derive(Clone)]
+struct Passthrough<S>(S);
+
+impl<S, R> tower::Service<R> for Passthrough<S>
+where
+    S: tower::Service<R>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: R) -> S::Future {
+        self.0.call(req)
+    }
+}
+
+#[tokio::test]
+async fn a_layer_is_built_once_for_the_whole_app() {
+    static BUILDS: AtomicUsize = AtomicUsize::new(0);
+    let app: axum::Router =
+        routes![middleware(CountBuilds(&BUILDS), trace, global); api, hello, files];
+    let client = TestClient::new(app);
+    for path in [
+        "/hello",
+        "/api/ordered",
+        "/api/items/x",
+        "/nowhere",
+        "/hello",
+    ] {
+        let res = client.get(path).send().await;
+        assert_eq!(res.header("x-app"), Some("seen"), "{path}");
+    }
+    assert_eq!(client.put("/hello").send().await.status(), 405);
+    assert_eq!(BUILDS.load(Ordering::SeqCst), 1);
+}
+
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+async fn hold() -> &'static str {
+    let now = IN_FLIGHT.fetch_add(1, Ordering::SeqCst) + 1;
+    PEAK.fetch_max(now, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    "ok"
+}
+
+#[route(GET, "/one")]
+async fn one() -> &'static str {
+    hold().await
+}
+
+#[route("/two")]
+mod two {
+    use super::*;
+
+    pub async fn GET() -> &'static str {
+        hold().await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_concurrency_limit_given_app_wide_is_one_limit_for_every_route() {
+    // A local variable in a layer expression: the list's layers are built where
+    // `routes!` is written.
+    let permits = 1;
+    let app: axum::Router =
+        routes![middleware(ConcurrencyLimitLayer::new(permits), trace, global); one, two];
+    let client = TestClient::new(app);
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let path = if i % 2 == 0 { "/one" } else { "/two" };
+        tasks.push(tokio::spawn(client.get(path).send()));
+    }
+    for task in tasks {
+        let res = task.await.unwrap();
+        assert_eq!(
+            (res.status().as_u16(), res.header("x-app")),
+            (200, Some("seen"))
+        );
+    }
+    assert_eq!(PEAK.load(Ordering::SeqCst), 1, "two routes ran at once");
+}
+
+#[tokio::test]
+async fn the_route_table_shows_the_app_wide_list_first() {
+    let app = app();
+    let table = routekit::route_table(&app);
+    let row = |method: &str, template: &str| {
+        table
+            .iter()
+            .find(|row| row.method == method && row.template == template)
+            .unwrap_or_else(|| panic!("no {method} {template} in {table:#?}"))
+            .middleware
+            .clone()
+    };
+    assert_eq!(
+        row("GET", "/api/ordered"),
+        [
+            "trace",
+            "global",
+            "group_level",
+            "route_level",
+            "handler_level"
+        ]
+    );
+    assert_eq!(
+        row("OPTIONS", "/api/ordered"),
+        ["trace", "global", "group_level", "route_level"]
+    );
+    assert_eq!(row("GET", "/hello"), ["trace", "global"]);
+    assert_eq!(row("OPTIONS", "/hello"), ["trace", "global"]);
+}
+
+#[tokio::test]
+async fn a_panic_in_app_wide_middleware_is_a_500() {
+    #[middleware]
+    async fn explode(req: Request, next: Next) -> Response {
+        if req.header("x-explode").is_some() {
+            panic!("boom");
+        }
+        next.run(req).await
+    }
+
+    let app: axum::Router = routes![middleware(explode); one];
+    let client = TestClient::new(app);
+    let res = client.get("/nowhere").header("x-explode", "1").send().await;
+    assert_eq!(res.status(), 500);
+    assert_eq!(res.text(), r#"{"error":"Internal server error"}"#);
+    assert_eq!(client.get("/nowhere").send().await.status(), 404);
+}
