@@ -179,14 +179,20 @@ impl FromStr for Scenario {
     }
 }
 
-/// A scenario only the tower-service implementations (routekit and hand-written axum) can
-/// be written for: it uses a tower layer, which actix-web and Rocket do not take. It is
-/// measured by `suite instructions` only; the load test and the four-way `same_bytes` checks
+/// A scenario measured against hand-written axum only: 7 uses a tower layer, which
+/// actix-web and Rocket do not take; 8 and 9 compare prefix/suffix parameters with the axum
+/// code they replace. They are measured by `suite instructions` only; the load test and the four-way `same_bytes` checks
 /// run [`Scenario::ALL`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TowerScenario {
     /// 7. `GET /api/limited`, a route behind a stateful layer, `ConcurrencyLimitLayer::new(64)`.
     Limited,
+    /// 8. `GET /api/posts/post-42`: a prefix parameter (`post-{$id}`, `u64`), against an axum
+    /// handler taking `Path<String>` and stripping the prefix itself.
+    Affixed,
+    /// 9. `GET /files/42.json` where `{$id}.json`, `{$id}.txt` and a bare `$name` share the
+    /// segment, against one axum handler that tells the suffixes apart itself.
+    AffixedGroup,
 }
 
 /// The permits of scenario 7's `ConcurrencyLimitLayer`.
@@ -196,12 +202,18 @@ pub const LIMIT: usize = 64;
 pub const LIMITED: &str = "limited";
 
 impl TowerScenario {
-    pub const ALL: [TowerScenario; 1] = [TowerScenario::Limited];
+    pub const ALL: [TowerScenario; 3] = [
+        TowerScenario::Limited,
+        TowerScenario::Affixed,
+        TowerScenario::AffixedGroup,
+    ];
 
     /// The short name used on command lines.
     pub fn key(self) -> &'static str {
         match self {
             TowerScenario::Limited => "limited",
+            TowerScenario::Affixed => "affixed",
+            TowerScenario::AffixedGroup => "affixed-group",
         }
     }
 
@@ -209,6 +221,10 @@ impl TowerScenario {
     pub fn label(self) -> &'static str {
         match self {
             TowerScenario::Limited => "7 GET /api/limited behind ConcurrencyLimitLayer::new(64)",
+            TowerScenario::Affixed => "8 GET /api/posts/post-{$id} (prefix parameter, u64)",
+            TowerScenario::AffixedGroup => {
+                "9 GET /files/{$id}.json beside {$id}.txt and $name (one segment, three routes)"
+            }
         }
     }
 
@@ -218,6 +234,18 @@ impl TowerScenario {
             TowerScenario::Limited => RequestSpec {
                 method: "GET",
                 path: "/api/limited",
+                headers: &[],
+                body: "",
+            },
+            TowerScenario::Affixed => RequestSpec {
+                method: "GET",
+                path: "/api/posts/post-42",
+                headers: &[],
+                body: "",
+            },
+            TowerScenario::AffixedGroup => RequestSpec {
+                method: "GET",
+                path: "/files/42.json",
                 headers: &[],
                 body: "",
             },

@@ -8,6 +8,7 @@ mod attr;
 mod check;
 mod errors;
 mod expand;
+mod links;
 mod method;
 mod middleware;
 mod openapi;

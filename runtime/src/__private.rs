@@ -13,12 +13,16 @@ pub use crate::TrailingSlash;
 pub use crate::context::{Next, NextFuture};
 pub use crate::extract::{from_parts, from_request};
 pub use crate::handler::{credentialed, finish, respond, revalidate, HandlerFuture};
+pub use crate::links::{
+    finish as finish_link, write_display, write_optional_str, write_rest, LinkOptional, LinkSegment,
+};
 pub use crate::middleware::{
     answer_errors, build_layer, layers, provide, request, require_all, require_ctx, split,
     through_layer, Carry, Layers, Middleware, MiddlewareInfo,
 };
 pub use crate::params::{
-    optional, path_params, required, rest, rest_or_empty, ParamNames, Params, Rest, Seg, Slot,
+    optional, path_params, required, rest, rest_or_empty, Affix, Affixed, ParamNames, Params, Rest,
+    Seg, Slot,
 };
 pub use crate::routes::{
     allow_of, automatic_answer, function_router, method_not_allowed, module_router, AllowSlot,

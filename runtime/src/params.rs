@@ -117,6 +117,30 @@ pub struct Seg<T>(PhantomData<T>);
 #[doc(hidden)]
 pub struct Rest<T>(PhantomData<T>);
 
+/// The literal text around a prefix/suffix parameter (`post-{$id}`), one marker type per
+/// parameter, written by `#[route]`.
+#[doc(hidden)]
+pub trait Affix: Send + 'static {
+    const PREFIX: &'static str;
+    const SUFFIX: &'static str;
+}
+
+/// The part of one segment between its prefix and suffix, parsed with `FromStr`: `7` of
+/// `post-7` for `post-{$id}`. The router checked the text around it before the route ran.
+#[doc(hidden)]
+pub struct Affixed<T, A>(PhantomData<(T, A)>);
+
+impl<T: FromStr, A: Affix> SlotKind for Affixed<T, A> {
+    type Value = T;
+    fn parse(text: &str) -> Result<T, InvalidParam> {
+        text.strip_prefix(A::PREFIX)
+            .and_then(|rest| rest.strip_suffix(A::SUFFIX))
+            .ok_or(InvalidParam)?
+            .parse()
+            .map_err(|_| InvalidParam)
+    }
+}
+
 /// What a slot yields: its value once parsed (`Err` when the text did not parse).
 #[doc(hidden)]
 pub trait SlotKind {
@@ -329,9 +353,59 @@ where
             ApiError::bad_request("invalid percent-encoding in the request path").into_response(),
         );
     }
+    if let Some(aliases) = parts.extensions.get::<ParamAliases>() {
+        let aliases = aliases.0.clone();
+        return renamed::<N, T, S>(parts, state, &aliases).await;
+    }
     match Path::<Params<N, T>>::from_request_parts(parts, state).await {
         Ok(Path(params)) => Ok(params.0),
         Err(rejection) => Err(path_rejection(rejection).into_response()),
+    }
+}
+
+/// The parameter names of the route a request was dispatched to when axum matched it by
+/// another route's path of the same shape (`/files/{name}` for `/files/{$id}.json`): pairs
+/// of (name axum matched, name the route uses). Set by the router only for such routes.
+#[derive(Clone)]
+pub(crate) struct ParamAliases(pub(crate) std::sync::Arc<[(&'static str, &'static str)]>);
+
+/// [`path_params`] for a request matched under another route's parameter names: the
+/// values, read once more by the names this route uses.
+#[cold]
+async fn renamed<N, T, S>(
+    parts: &mut Parts,
+    state: &S,
+    aliases: &[(&'static str, &'static str)],
+) -> Result<T, Response>
+where
+    N: ParamNames,
+    Params<N, T>: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    use axum::extract::RawPathParams;
+    use serde::de::value::{Error, MapDeserializer};
+    let raw = match RawPathParams::from_request_parts(parts, state).await {
+        Ok(raw) => raw,
+        Err(rejection) => {
+            let error = match rejection {
+                axum::extract::rejection::RawPathParamsRejection::InvalidUtf8InPathParam(e) => {
+                    ApiError::bad_request(e.body_text())
+                }
+                other => ApiError::internal(other.body_text()),
+            };
+            return Err(error.into_response());
+        }
+    };
+    let entries = raw.iter().map(|(key, value)| {
+        let key = aliases
+            .iter()
+            .find(|(matched, _)| *matched == key)
+            .map_or(key, |(_, own)| *own);
+        (key, value)
+    });
+    match Params::<N, T>::deserialize(MapDeserializer::<_, Error>::new(entries)) {
+        Ok(params) => Ok(params.0),
+        Err(_) => Err(ApiError::bad_request("invalid path parameters").into_response()),
     }
 }
 
@@ -442,5 +516,19 @@ mod tests {
         assert!(optional(Slot::<Seg<u64>>(None), "id", "u64")
             .unwrap()
             .is_none());
+    }
+
+    #[test]
+    fn an_affixed_slot_parses_what_is_between_its_text() {
+        struct Post;
+        impl Affix for Post {
+            const PREFIX: &'static str = "post-";
+            const SUFFIX: &'static str = ".json";
+        }
+        type Id = Affixed<u64, Post>;
+        assert_eq!(<Id as SlotKind>::parse("post-7.json"), Ok(7));
+        assert_eq!(<Id as SlotKind>::parse("post-x.json"), Err(InvalidParam));
+        assert_eq!(<Id as SlotKind>::parse("7.json"), Err(InvalidParam));
+        assert_eq!(<Id as SlotKind>::parse("post-7"), Err(InvalidParam));
     }
 }

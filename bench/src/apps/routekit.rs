@@ -75,6 +75,44 @@ pub async fn limited() -> &'static str {
     LIMITED
 }
 
+// 8: a prefix parameter, the segment checked and the `u64` parsed between its text.
+#[route("/api/posts/post-{$id}")]
+pub mod affixed_post {
+    use super::*;
+
+    pub async fn GET(id: u64) -> Response {
+        Response::json(&Post { id, title: TITLE })
+    }
+}
+
+// 9: three routes on one segment, dispatched by their suffixes (a bare parameter last).
+#[route("/files/{$id}.json")]
+pub mod json_file {
+    use super::*;
+
+    pub async fn GET(id: u64) -> Response {
+        Response::json(&Post { id, title: TITLE })
+    }
+}
+
+#[route("/files/{$id}.txt")]
+pub mod text_file {
+    use super::*;
+
+    pub async fn GET(id: u64) -> Response {
+        Response::text(format!("{id}: {TITLE}"))
+    }
+}
+
+#[route("/files/$name")]
+pub mod any_file {
+    use super::*;
+
+    pub async fn GET(name: String) -> Response {
+        Response::text(name)
+    }
+}
+
 // 5 and scaling: the scenario-2 route among generated routekit routes (see `build.rs`).
 include!(concat!(env!("OUT_DIR"), "/routekit_routes_100.rs"));
 include!(concat!(env!("OUT_DIR"), "/routekit_routes_1000.rs"));
@@ -97,6 +135,8 @@ pub fn app(scenario: Scenario) -> axum::Router {
 pub fn tower_app(scenario: TowerScenario) -> axum::Router {
     let app: axum::Router = match scenario {
         TowerScenario::Limited => routes![limited],
+        TowerScenario::Affixed => routes![affixed_post],
+        TowerScenario::AffixedGroup => routes![json_file, text_file, any_file],
     };
     app.with_state(())
 }

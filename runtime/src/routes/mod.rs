@@ -7,9 +7,10 @@
 
 pub(crate) mod answer_first;
 mod automatic;
+mod shapes;
 mod table;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
@@ -29,6 +30,9 @@ pub struct RouteInfo {
     pub template: &'static str,
     /// The axum paths it registers (two for an optional segment or catch-all).
     pub paths: &'static [&'static str],
+    /// The same paths with the text of prefix/suffix parameters kept, `/posts/post-{id}`
+    /// where `paths` has `/posts/{id}` (equal to `paths` without such parameters).
+    pub patterns: &'static [&'static str],
     /// The module or function the route was written as.
     pub name: &'static str,
     /// Whether it is a route module or a function-form route.
@@ -132,7 +136,13 @@ impl RouteOptions {
 pub struct RouteRouter<S> {
     pub main: MethodRouter<S>,
     pub automatic: Option<MethodRouter<S>>,
+    /// Builds `main` and `automatic` again with handlers that take the state from the
+    /// request, for a route that shares its axum path with others (`shapes::Group`).
+    carried: CarriedBuild<S>,
 }
+
+type CarriedBuild<S> =
+    Box<dyn Fn() -> (MethodRouter<S>, Option<MethodRouter<S>>) + Send + Sync + 'static>;
 
 impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
     /// The route's leading layers, then its options around them.
@@ -141,6 +151,7 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
         Self {
             main: wrap(self.main),
             automatic: self.automatic.map(wrap),
+            carried: self.carried,
         }
     }
 }
@@ -152,9 +163,14 @@ where
     H: axum::handler::Handler<(), S>,
     S: Clone + Send + Sync + 'static,
 {
+    let carried = handler.clone();
     RouteRouter {
         main: axum::routing::any(handler),
         automatic: None,
+        carried: Box::new(move || {
+            let handler = shapes::Carried::<H, S>::new(carried.clone());
+            (axum::routing::any_service(handler), None)
+        }),
     }
 }
 
@@ -177,18 +193,32 @@ where
     S: Clone + Send + Sync + 'static,
 {
     let kept = *slot.value.get_or_init(|| allow);
-    let automatic = if kept == allow {
-        axum::routing::any(handler.clone())
-    } else {
+    let travelling = kept != allow;
+    if travelling {
         slot.shared.store(true, Ordering::Relaxed);
-        axum::routing::any(Automatic {
+    }
+    let automatic = match travelling {
+        false => axum::routing::any(handler.clone()),
+        true => axum::routing::any(Automatic {
             handler: handler.clone(),
             allow,
-        })
+        }),
     };
+    let carried = handler.clone();
     RouteRouter {
         main: axum::routing::on(filter, handler),
         automatic: Some(automatic),
+        carried: Box::new(move || {
+            let main = shapes::Carried::<H, S>::new(carried.clone());
+            let automatic = match travelling {
+                false => axum::routing::any_service(main.clone()),
+                true => axum::routing::any_service(shapes::Carried::<_, S>::new(Automatic {
+                    handler: carried.clone(),
+                    allow,
+                })),
+            };
+            (axum::routing::on_service(filter, main), Some(automatic))
+        }),
     }
 }
 
@@ -320,38 +350,68 @@ where
         let mut functions: BTreeMap<&'static str, Vec<RouteDef<S>>> = BTreeMap::new();
         let mut modules = Vec::new();
         let mut rows = Vec::new();
+        // The patterns registering each axum shape: several are one endpoint that picks
+        // the route by its prefix/suffix text (`shapes::Group`).
+        let mut by_shape: BTreeMap<String, BTreeSet<&'static str>> = BTreeMap::new();
 
         for def in self.defs {
-            for &path in def.info.paths {
-                check_owner(&mut owners, def.info, path);
+            for (&path, &pattern) in def.info.paths.iter().zip(def.info.patterns) {
+                check_owner(&mut owners, def.info, pattern);
+                by_shape.entry(shape(path)).or_default().insert(pattern);
             }
             match def.info.kind {
                 RouteKind::Module => modules.push(def),
                 RouteKind::Function => {
-                    let key = def.info.paths[0];
+                    let key = def.info.patterns[0];
                     functions.entry(key).or_default().push(def);
                 }
             }
         }
+        let shared = |path: &str| by_shape.get(&shape(path)).is_some_and(|p| p.len() > 1);
 
         let policy = self.trailing_slash;
         let table = TableSlot::default();
         let mut infos = Vec::new();
-        let mut router = Router::new();
+        // Every (axum path, pattern, endpoint), grouped by axum shape in `routes!` order.
+        let mut endpoints: Vec<Vec<shapes::Member<S>>> = Vec::new();
+        let mut slots: BTreeMap<String, usize> = BTreeMap::new();
+        let mut add = |path: &'static str, pattern: &'static str, router: MethodRouter<S>| {
+            let member = shapes::Member {
+                path,
+                pattern,
+                router,
+            };
+            let slot = *slots.entry(shape(path)).or_insert_with(|| {
+                endpoints.push(Vec::new());
+                endpoints.len() - 1
+            });
+            endpoints[slot].push(member);
+        };
         for def in modules {
             let built = (def.build)("").wrapped(&def);
             infos.push(def.info);
-            for &path in def.info.paths {
+            let carried = def
+                .info
+                .paths
+                .iter()
+                .any(|p| shared(p))
+                .then(|| def.wrap((built.carried)().0));
+            for (&path, &pattern) in def.info.paths.iter().zip(def.info.patterns) {
                 rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
-                let endpoint = table.probe(path, slash_policy(path, built.main.clone(), policy));
-                router = router.route(path, endpoint);
+                let router = match (&carried, shared(path)) {
+                    (Some(carried), true) => carried.clone(),
+                    _ => built.main.clone(),
+                };
+                add(path, pattern, router);
             }
         }
         for (_, defs) in functions {
             infos.extend(defs.iter().map(|def| def.info));
-            let (method_router, info, auto) = merge_functions(defs, &mut rows);
-            for &path in info.paths {
-                for &method in &auto {
+            let carry = defs[0].info.paths.iter().any(|p| shared(p));
+            let merged = merge_functions(defs, &mut rows, carry);
+            let info = merged.info;
+            for (&path, &pattern) in info.paths.iter().zip(info.patterns) {
+                for &method in &merged.auto {
                     rows.push(RouteEntry {
                         method,
                         template: info.template,
@@ -362,9 +422,33 @@ where
                         automatic: true,
                     });
                 }
-                let endpoint = table.probe(path, slash_policy(path, method_router.clone(), policy));
-                router = router.route(path, endpoint);
+                let router = match (&merged.carried, shared(path)) {
+                    (Some(carried), true) => carried.clone(),
+                    _ => merged.router.clone(),
+                };
+                add(path, pattern, router);
             }
+        }
+        let mut router = Router::new();
+        for mut members in endpoints {
+            let (path, endpoint) = if members.len() == 1 {
+                let member = members.pop().expect("one member");
+                let endpoint = if shapes::has_affixes(member.pattern) {
+                    member
+                        .router
+                        .layer(answer_first::AnswerFirstLayer(shapes::AffixCheck(
+                            member.pattern,
+                        )))
+                } else {
+                    member.router
+                };
+                (member.path, endpoint)
+            } else {
+                let (path, group) = shapes::Group::new(members);
+                (path, axum::routing::any(group))
+            };
+            let endpoint = table.probe(path, slash_policy(path, endpoint, policy));
+            router = router.route(path, endpoint);
         }
         let table = table.fill(rows, infos);
         router.fallback(move |req: axum::extract::Request| async move {
@@ -412,7 +496,9 @@ fn entry(info: &'static RouteInfo, path: &'static str, method: &MethodInfo) -> R
     }
 }
 
-/// Remembers which route owns each path shape and method, and refuses a second one.
+/// Remembers which route owns each path shape and method, and refuses a second one. Keyed
+/// by the pattern (prefix/suffix text kept): `/files/{name}.txt` and `/files/{name}.json`
+/// are different paths on one axum shape.
 fn check_owner(
     owners: &mut BTreeMap<String, (&'static RouteInfo, &'static str)>,
     info: &'static RouteInfo,
@@ -463,10 +549,7 @@ fn check_owner(
 ///
 /// When two functions of one path carry different middleware: the automatic answers
 /// could only run one of the two lists, and skipping middleware silently is not an option.
-fn merge_functions<S>(
-    defs: Vec<RouteDef<S>>,
-    rows: &mut Vec<RouteEntry>,
-) -> (MethodRouter<S>, &'static RouteInfo, Vec<&'static str>)
+fn merge_functions<S>(defs: Vec<RouteDef<S>>, rows: &mut Vec<RouteEntry>, carry: bool) -> Merged<S>
 where
     S: Clone + Send + Sync + 'static,
 {
@@ -504,25 +587,68 @@ where
     let single = defs.len() == 1 && defs[0].outer.is_some();
     let mut router = MethodRouter::new();
     let mut automatic = None;
+    let mut carried = carry.then(|| (MethodRouter::new(), None));
     for def in defs {
         for &path in def.info.paths {
             rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
         }
         let built = (def.build)(allow);
-        let wrap = |router| def.wrap(router);
-        if single {
-            router = wrap(built.automatic.unwrap_or(built.main));
-        } else {
-            router = router.merge(wrap(built.main));
-            if automatic.is_none() {
-                automatic = built.automatic.map(wrap);
-            }
+        if let Some((router, automatic)) = &mut carried {
+            let (main, auto) = (built.carried)();
+            merge_one(&def, router, automatic, main, auto, single);
+        }
+        merge_one(
+            &def,
+            &mut router,
+            &mut automatic,
+            built.main,
+            built.automatic,
+            single,
+        );
+    }
+    let finish = |mut router: MethodRouter<S>, automatic: Option<MethodRouter<S>>| {
+        if let Some(automatic) = automatic {
+            router = router.merge(automatic);
+        }
+        router
+    };
+    Merged {
+        router: finish(router, automatic),
+        carried: carried.map(|(router, automatic)| finish(router, automatic)),
+        info,
+        auto,
+    }
+}
+
+/// The function-form routes of one path, merged.
+struct Merged<S> {
+    router: MethodRouter<S>,
+    /// The same built for a shape group (`shapes::Carried`), when one of its paths is shared.
+    carried: Option<MethodRouter<S>>,
+    info: &'static RouteInfo,
+    /// The methods added automatically.
+    auto: Vec<&'static str>,
+}
+
+/// Adds one function's routers, wrapped in its layers, to its path's.
+fn merge_one<S>(
+    def: &RouteDef<S>,
+    router: &mut MethodRouter<S>,
+    automatic: &mut Option<MethodRouter<S>>,
+    main: MethodRouter<S>,
+    auto: Option<MethodRouter<S>>,
+    single: bool,
+) where
+    S: Clone + Send + Sync + 'static,
+{
+    if single {
+        *router = def.wrap(auto.unwrap_or(main));
+    } else {
+        *router = std::mem::take(router).merge(def.wrap(main));
+        if automatic.is_none() {
+            *automatic = auto.map(|auto| def.wrap(auto));
         }
     }
-    if let Some(automatic) = automatic {
-        router = router.merge(automatic);
-    }
-    (router, info, auto)
 }
 
 /// The middleware a function-form route declares (its first method's chain).
