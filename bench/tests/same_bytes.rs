@@ -343,3 +343,32 @@ fn scenario_7_limited_behind_a_concurrency_limit() {
         r#"{"error":"Not found"}"#
     );
 }
+
+#[test]
+fn scenarios_8_and_9_prefix_and_suffix_parameters() {
+    let scenario = TowerScenario::Affixed;
+    let a = same_tower(scenario, scenario.request(), 200);
+    assert_eq!(a.body, r#"{"id":42,"title":"Hello, routekit"}"#);
+    let missing = RequestSpec {
+        path: "/api/posts/42",
+        ..scenario.request()
+    };
+    assert_eq!(
+        same_tower(scenario, missing, 404).body,
+        r#"{"error":"Not found"}"#
+    );
+
+    let scenario = TowerScenario::AffixedGroup;
+    let a = same_tower(scenario, scenario.request(), 200);
+    assert_eq!(a.body, r#"{"id":42,"title":"Hello, routekit"}"#);
+    for (path, body) in [
+        ("/files/7.txt", "7: Hello, routekit"),
+        ("/files/a.md", "a.md"),
+    ] {
+        let spec = RequestSpec {
+            path,
+            ..scenario.request()
+        };
+        assert_eq!(same_tower(scenario, spec, 200).body, body);
+    }
+}

@@ -344,3 +344,44 @@ async fn a_group_keeps_each_routes_middleware_layers_and_state() {
         );
     }
 }
+
+// A stateful layer on a route in a group is built once, with the router: its state holds
+// across requests (a concurrency limit of 1 lets one request in at a time).
+static INSIDE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+#[route("/l/{$id}.slow")]
+#[middleware(tower::limit::ConcurrencyLimitLayer::new(1))]
+mod slow {
+    use super::*;
+    use std::sync::atomic::Ordering;
+    pub async fn GET(id: u32) -> Response {
+        let now = INSIDE.fetch_add(1, Ordering::SeqCst) + 1;
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        INSIDE.fetch_sub(1, Ordering::SeqCst);
+        Response::json(&json!({ "slow": id }))
+    }
+}
+
+#[route(GET, "/l/$id")]
+async fn fast(id: String) -> Response {
+    Response::json(&json!({ "fast": id }))
+}
+
+#[tokio::test]
+async fn a_layer_on_a_route_of_a_group_keeps_its_state() {
+    let app: axum::Router = routes![slow, fast].with_state(());
+    let client = TestClient::new(app);
+    let tasks: Vec<_> = (0..4)
+        .map(|_| tokio::spawn(client.get("/l/3.slow").send()))
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap().json::<Value>(), json!({ "slow": 3 }));
+    }
+    assert_eq!(PEAK.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(
+        client.get("/l/3.fast").send().await.json::<Value>(),
+        json!({ "fast": "3.fast" })
+    );
+}
