@@ -187,11 +187,11 @@ impl FromStr for Scenario {
 pub enum TowerScenario {
     /// 7. `GET /api/limited`, a route behind a stateful layer, `ConcurrencyLimitLayer::new(64)`.
     Limited,
-    /// 8. `GET /api/posts/post-42`: a prefix parameter (`post-{$id}`, `u64`), against an axum
-    /// handler taking `Path<String>` and stripping the prefix itself.
+    /// 8. `GET /api/posts/post-42`: a prefix parameter (`post-{$id}`, `u64`), against an
+    ///    axum handler taking `Path<String>` and stripping the prefix itself.
     Affixed,
-    /// 9. `GET /files/42.json` where `{$id}.json`, `{$id}.txt` and a bare `$name` share the
-    /// segment, against one axum handler that tells the suffixes apart itself.
+    /// 9. `GET /files/42.json` where `{$id}.json`, `{$id}.txt` and a bare `$name` share
+    ///    the segment, against one axum handler that tells the suffixes apart itself.
     AffixedGroup,
 }
 

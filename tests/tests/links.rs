@@ -1,5 +1,8 @@
 //! Typed links: every route's `href`, checked at compile time, end to end.
 
+// The tests pass references on purpose: `href` takes a value or a reference to one.
+#![allow(clippy::needless_borrows_for_generic_args)]
+
 use proptest::prelude::*;
 use routekit::prelude::*;
 use routekit::test::TestClient;

@@ -139,7 +139,7 @@ impl<S> Group<S> {
     /// The group and the axum path to register it at (the most specific route's).
     pub(super) fn new(mut members: Vec<Member<S>>) -> (&'static str, Self) {
         // Stable: of two equally specific patterns, the one `routes!` listed first.
-        members.sort_by(|a, b| specificity(b.pattern).cmp(&specificity(a.pattern)));
+        members.sort_by_key(|member| std::cmp::Reverse(specificity(member.pattern)));
         let registered = members[0].path;
         let choices = members
             .into_iter()
