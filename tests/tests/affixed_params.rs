@@ -385,3 +385,37 @@ async fn a_layer_on_a_route_of_a_group_keeps_its_state() {
         json!({ "fast": "3.fast" })
     );
 }
+
+// Optional segments around a prefix parameter: two variants of one template share an axum
+// shape (`/o/{}/{}`) and are told apart by the text, under their own parameter names.
+#[route("/o/{-$a}/p-{$b}/{-$c}")]
+mod optional_around {
+    use super::*;
+    pub async fn GET(a: Option<String>, b: u32, c: Option<String>) -> Response {
+        Response::json(&json!({ "a": a, "b": b, "c": c }))
+    }
+}
+
+#[tokio::test]
+async fn optional_segments_beside_a_prefix_parameter() {
+    let client = TestClient::new(routes![optional_around]);
+    for (uri, a, b, c) in [
+        ("/o/p-1", None, 1, None),
+        ("/o/x/p-2", Some("x"), 2, None),
+        ("/o/p-3/z", None, 3, Some("z")),
+        ("/o/x/p-4/z", Some("x"), 4, Some("z")),
+        // The variant with the text first is the more specific one.
+        ("/o/p-5/p-6", None, 5, Some("p-6")),
+    ] {
+        let res = client.get(uri).send().await;
+        assert_eq!(
+            res.json::<Value>(),
+            json!({ "a": a, "b": b, "c": c }),
+            "{uri}"
+        );
+    }
+    assert_eq!(client.get("/o/x/y").send().await.status(), 404);
+    let res = client.get("/o/x/p-y").send().await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.json::<Value>()["param"], "b");
+}
