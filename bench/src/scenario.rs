@@ -179,18 +179,25 @@ impl FromStr for Scenario {
     }
 }
 
-/// A scenario only the tower-service implementations (routekit and hand-written axum) are
-/// measured on: it uses a tower layer, which actix-web and Rocket do not take, or a feature
-/// whose nearest equivalent is an axum `Router` layer. It is
-/// measured by `suite instructions` only; the load test and the four-way `same_bytes` checks
+/// A scenario measured against hand-written axum only: 7 uses a tower layer, which
+/// actix-web and Rocket do not take; 8 compares app-wide middleware with an axum `Router`
+/// layer; 9 and 10 compare prefix/suffix parameters with the axum code they replace. They
+/// are measured by `suite instructions` only; the load test and the four-way `same_bytes` checks
 /// run [`Scenario::ALL`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TowerScenario {
-    /// 7. `GET /api/limited`, a route behind a stateful layer, `ConcurrencyLimitLayer::new(64)`.
+    /// Scenario 7: `GET /api/limited`, a route behind a stateful layer, `ConcurrencyLimitLayer::new(64)`.
     Limited,
-    /// 8. scenario 4 with auth (provider) and logger (around) given app-wide: routekit's
-    /// `routes![middleware(auth, logger); …]` against axum's `Router::layer(from_fn(…))`.
+    /// Scenario 8: scenario 4 with auth (provider) and logger (around) given app-wide:
+    /// routekit's `routes![middleware(auth, logger); …]` against axum's
+    /// `Router::layer(from_fn(…))`.
     AppWide,
+    /// Scenario 9: `GET /api/posts/post-42`, a prefix parameter (`post-{$id}`, `u64`),
+    /// against an axum handler taking `Path<String>` and stripping the prefix itself.
+    Affixed,
+    /// Scenario 10: `GET /files/42.json` where `{$id}.json`, `{$id}.txt` and a bare
+    /// `$name` share the segment, against one axum handler that tells the suffixes apart.
+    AffixedGroup,
 }
 
 /// The permits of scenario 7's `ConcurrencyLimitLayer`.
@@ -200,13 +207,20 @@ pub const LIMIT: usize = 64;
 pub const LIMITED: &str = "limited";
 
 impl TowerScenario {
-    pub const ALL: [TowerScenario; 2] = [TowerScenario::Limited, TowerScenario::AppWide];
+    pub const ALL: [TowerScenario; 4] = [
+        TowerScenario::Limited,
+        TowerScenario::AppWide,
+        TowerScenario::Affixed,
+        TowerScenario::AffixedGroup,
+    ];
 
     /// The short name used on command lines.
     pub fn key(self) -> &'static str {
         match self {
             TowerScenario::Limited => "limited",
             TowerScenario::AppWide => "appwide",
+            TowerScenario::Affixed => "affixed",
+            TowerScenario::AffixedGroup => "affixed-group",
         }
     }
 
@@ -215,6 +229,10 @@ impl TowerScenario {
         match self {
             TowerScenario::Limited => "7 GET /api/limited behind ConcurrencyLimitLayer::new(64)",
             TowerScenario::AppWide => "8 GET /api/posts/$id + auth + logger app-wide",
+            TowerScenario::Affixed => "9 GET /api/posts/post-{$id} (prefix parameter, u64)",
+            TowerScenario::AffixedGroup => {
+                "10 GET /files/{$id}.json beside {$id}.txt and $name (one segment, three routes)"
+            }
         }
     }
 
@@ -231,6 +249,18 @@ impl TowerScenario {
                 method: "GET",
                 path: "/api/posts/42",
                 headers: &[("authorization", crate::model::TOKEN)],
+                body: "",
+            },
+            TowerScenario::Affixed => RequestSpec {
+                method: "GET",
+                path: "/api/posts/post-42",
+                headers: &[],
+                body: "",
+            },
+            TowerScenario::AffixedGroup => RequestSpec {
+                method: "GET",
+                path: "/files/42.json",
+                headers: &[],
                 body: "",
             },
         }

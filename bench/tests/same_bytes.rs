@@ -360,3 +360,32 @@ fn scenario_8_app_wide_auth_and_logger() {
         assert_eq!(a.body, r#"{"error":"Unauthorized"}"#);
     }
 }
+
+#[test]
+fn scenarios_9_and_10_prefix_and_suffix_parameters() {
+    let scenario = TowerScenario::Affixed;
+    let a = same_tower(scenario, scenario.request(), 200);
+    assert_eq!(a.body, r#"{"id":42,"title":"Hello, routekit"}"#);
+    let missing = RequestSpec {
+        path: "/api/posts/42",
+        ..scenario.request()
+    };
+    assert_eq!(
+        same_tower(scenario, missing, 404).body,
+        r#"{"error":"Not found"}"#
+    );
+
+    let scenario = TowerScenario::AffixedGroup;
+    let a = same_tower(scenario, scenario.request(), 200);
+    assert_eq!(a.body, r#"{"id":42,"title":"Hello, routekit"}"#);
+    for (path, body) in [
+        ("/files/7.txt", "7: Hello, routekit"),
+        ("/files/a.md", "a.md"),
+    ] {
+        let spec = RequestSpec {
+            path,
+            ..scenario.request()
+        };
+        assert_eq!(same_tower(scenario, spec, 200).body, body);
+    }
+}

@@ -44,6 +44,8 @@ pub enum Role {
 pub enum Slot {
     /// One segment, `FromStr`.
     Segment,
+    /// The part of one segment between its prefix and suffix text (`post-{$id}`), `FromStr`.
+    Affixed,
     /// The rest of the path, `FromCatchAll`.
     Rest,
 }
@@ -206,6 +208,7 @@ fn param_role(name: &str, segment: &Segment, ty: &Type, span: &Type, errors: &mu
     let option_inner = generic_arg(ty, "Option").cloned();
     let (slot, binding, value_ty) = match segment {
         Segment::Param(_) => (Slot::Segment, Binding::Required, ty.clone()),
+        Segment::Affixed { .. } => (Slot::Affixed, Binding::Required, ty.clone()),
         Segment::CatchAll(_) => (Slot::Rest, Binding::Required, ty.clone()),
         Segment::Optional(_) => match option_inner {
             Some(inner) => (Slot::Segment, Binding::Optional, inner),

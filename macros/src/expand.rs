@@ -12,6 +12,7 @@ use syn::{Ident, LitStr};
 
 use crate::ast::{Binding, Handler, Role, Slot};
 use crate::attr::{MiddlewareItem, RouteArgs};
+use crate::template::{Segment, Template};
 
 /// Everything codegen needs about one route.
 pub struct Route<'a> {
@@ -204,13 +205,17 @@ fn endpoint(handler: &Handler, revalidate: Option<&str>) -> (Vec<TokenStream>, T
         .collect();
     if !params.is_empty() {
         let names = params.iter().map(|p| p.0);
-        let slot_tys = params.iter().map(|(_, slot, value_ty, ty)| {
-            let kind = match slot {
-                Slot::Segment => quote!(Seg),
-                Slot::Rest => quote!(Rest),
-            };
-            quote_spanned!(ty.span()=> #rk::Slot<#rk::#kind<#value_ty>>)
-        });
+        let slot_tys: Vec<_> = params
+            .iter()
+            .map(|(name, slot, value_ty, ty)| match slot {
+                Slot::Segment => quote_spanned!(ty.span()=> #rk::Slot<#rk::Seg<#value_ty>>),
+                Slot::Rest => quote_spanned!(ty.span()=> #rk::Slot<#rk::Rest<#value_ty>>),
+                Slot::Affixed => {
+                    let affix = affix_marker(name);
+                    quote_spanned!(ty.span()=> #rk::Slot<#rk::Affixed<#value_ty, #affix>>)
+                }
+            })
+            .collect();
         stmts.push(quote! {
             let __routekit_params = match #rk::path_params::<(#(#slot_tys,)*)>(&mut __rk_parts, &[#(#names),*]) {
                 ::core::result::Result::Ok(params) => params,
@@ -238,10 +243,12 @@ fn endpoint(handler: &Handler, revalidate: Option<&str>) -> (Vec<TokenStream>, T
                 let value = quote!(__routekit_params.#field);
                 let path = quote!(__rk_parts.uri.path());
                 let read = match (slot, binding) {
-                    (Slot::Segment, Binding::Required) => {
+                    (Slot::Segment | Slot::Affixed, Binding::Required) => {
                         quote!(#rk::required(#value, #name, #expected))
                     }
-                    (Slot::Segment, _) => quote!(#rk::optional(#value, #name, #expected)),
+                    (Slot::Segment | Slot::Affixed, _) => {
+                        quote!(#rk::optional(#value, #name, #expected))
+                    }
                     (Slot::Rest, Binding::Required) => quote! {
                         #rk::required(#value, #name, #expected)
                             .and_then(|text| #rk::rest(text, #path, #name, #expected))
@@ -307,6 +314,37 @@ fn endpoint(handler: &Handler, revalidate: Option<&str>) -> (Vec<TokenStream>, T
     (bounds, code)
 }
 
+/// The marker type holding a prefix/suffix parameter's text (`post-{$id}`).
+fn affix_marker(name: &str) -> Ident {
+    format_ident!("__routekit_affix_{}", name)
+}
+
+/// One marker type per prefix/suffix parameter of the template, for [`endpoint`]'s slots.
+fn affix_markers(template: &Template) -> TokenStream {
+    let rk = private();
+    let mut items = TokenStream::new();
+    for segment in &template.segments {
+        if let Segment::Affixed {
+            name,
+            prefix,
+            suffix,
+        } = segment
+        {
+            let marker = affix_marker(name);
+            items.extend(quote! {
+                #[allow(non_camel_case_types, dead_code)]
+                #[doc(hidden)]
+                pub struct #marker;
+                impl #rk::Affix for #marker {
+                    const PREFIX: &'static str = #prefix;
+                    const SUFFIX: &'static str = #suffix;
+                }
+            });
+        }
+    }
+    items
+}
+
 /// The `Allow` header value of a route module: its methods, `HEAD` with `GET`, and
 /// `OPTIONS`, sorted as Next.js sorts them.
 pub fn allow(handlers: &[Handler]) -> String {
@@ -359,6 +397,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     bounds.extend(middleware_bounds(&route_level));
     let mut checks = crate::check::CtxChecks::default();
     checks.middleware(&route_level, 0);
+    items.extend(affix_markers(&route.args.template));
 
     let mut branches = Vec::new();
     let mut endpoints = Vec::new();
@@ -552,6 +591,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     });
 
     let paths = route.args.template.axum_paths();
+    let patterns = route.args.template.patterns();
     let name = &route.name;
     let (kind, router) = if route.complete {
         (
@@ -595,6 +635,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             static INFO: #rk::RouteInfo = #rk::RouteInfo {
                 template: #template,
                 paths: &[#(#paths),*],
+                patterns: &[#(#patterns),*],
                 name: #name,
                 kind: #rk::RouteKind::#kind,
                 file: ::core::file!(),

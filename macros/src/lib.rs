@@ -11,6 +11,7 @@ mod check;
 mod errors;
 mod expand;
 mod group;
+mod links;
 mod method;
 mod middleware;
 mod openapi;

@@ -178,7 +178,7 @@ pub fn operation(handler: &Handler, chain: &[&MiddlewareItem]) -> TokenStream {
             } => calls.push(quote!(op.rest_param(#name);)),
             Role::Param {
                 name,
-                slot: Slot::Segment,
+                slot: Slot::Segment | Slot::Affixed,
                 value_ty,
                 ..
             } => calls.push(quote!((&&&__RkProbe::<#value_ty>::NEW).param(op, #name);)),

@@ -8,6 +8,7 @@ use crate::ast;
 use crate::attr::{self, RouteArgs};
 use crate::errors::Errors;
 use crate::expand::{self, Route};
+use crate::links;
 use crate::method;
 
 /// Entry point of `#[route(...)]`, over `proc_macro2` so tests call it directly.
@@ -189,8 +190,10 @@ fn module_form(args: Option<RouteArgs>, mut module: ItemMod, mut errors: Errors)
         complete: true,
     };
     let (items, def) = expand::route(&route, &format!("{}::", module.ident));
+    let href = links::href(&args.template, &handlers, &quote!(pub));
     content.push(Item::Verbatim(items));
     content.push(Item::Verbatim(def));
+    content.push(Item::Verbatim(href));
     quote!(#module)
 }
 
@@ -238,6 +241,7 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
     };
     let (items, def) = expand::route(&route, "");
     let vis = &func.vis;
+    let href = links::href(&args.template, &handlers, &quote!(#vis));
     let ident = &func.sig.ident;
     let companion = format_ident!("{}", ident);
     quote! {
@@ -251,6 +255,8 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
             #items
             impl #companion {
                 #def
+
+                #href
             }
         };
     }

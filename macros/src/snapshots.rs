@@ -61,6 +61,19 @@ fn optional_segments_and_catch_all() {
 }
 
 #[test]
+fn prefix_and_suffix_parameters_and_href() {
+    let out = crate::route::expand(
+        quote!(GET, "/posts/post-{$id}/{$name}.txt"),
+        quote! {
+            async fn post_file(id: u64, name: String) -> String {
+                format!("{id} {name}")
+            }
+        },
+    );
+    insta::assert_snapshot!(pretty(out));
+}
+
+#[test]
 fn provider_middleware() {
     let out = crate::middleware::expand(
         TokenStream::new(),

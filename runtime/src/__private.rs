@@ -17,13 +17,18 @@ pub use crate::app::{
 pub use crate::context::{Next, NextFuture};
 pub use crate::extract::{from_parts, from_request};
 pub use crate::handler::{credentialed, respond, revalidate, HandlerFuture, RouteFuture};
+pub use crate::links::{
+    finish as finish_link, write_display, write_optional_str, write_rest, LinkOptional, LinkSegment,
+};
 pub use crate::middleware::{
     answer_errors, build_layer, layers, provide, provided, request, require_all, require_ctx,
     split, through_layer, CallWithArguments, Carry, Configured, ConfiguredService, LayerService,
     Layers, LeadingFallible, LeadingInfallible, LeadingLayer, Middleware, MiddlewareInfo,
     ProvidedBy, SatisfiedBy, StepInfo, StepLayer,
 };
-pub use crate::params::{optional, path_params, required, rest, rest_or_empty, Rest, Seg, Slot};
+pub use crate::params::{
+    optional, path_params, required, rest, rest_or_empty, Affix, Affixed, Rest, Seg, Slot,
+};
 pub use crate::routes::{
     allow_of, automatic_answer, function_router, method_not_allowed, module_router, AllowSlot,
     MethodInfo, RouteDef, RouteInfo, RouteKind, RouteOptions, RouteRouter, RouteSet,

@@ -25,6 +25,7 @@ pub mod csrf;
 pub mod error;
 mod extract;
 mod handler;
+pub mod links;
 mod middleware;
 #[cfg_attr(not(feature = "openapi"), doc(hidden))]
 pub mod openapi;

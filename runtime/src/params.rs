@@ -118,6 +118,30 @@ pub struct Seg<T>(PhantomData<T>);
 #[doc(hidden)]
 pub struct Rest<T>(PhantomData<T>);
 
+/// The literal text around a prefix/suffix parameter (`post-{$id}`), one marker type per
+/// parameter, written by `#[route]`.
+#[doc(hidden)]
+pub trait Affix: Send + 'static {
+    const PREFIX: &'static str;
+    const SUFFIX: &'static str;
+}
+
+/// The part of one segment between its prefix and suffix, parsed with `FromStr`: `7` of
+/// `post-7` for `post-{$id}`. The router checked the text around it before the route ran.
+#[doc(hidden)]
+pub struct Affixed<T, A>(PhantomData<(T, A)>);
+
+impl<T: FromStr, A: Affix> SlotKind for Affixed<T, A> {
+    type Value = T;
+    fn parse(text: &str) -> Result<T, InvalidParam> {
+        text.strip_prefix(A::PREFIX)
+            .and_then(|rest| rest.strip_suffix(A::SUFFIX))
+            .ok_or(InvalidParam)?
+            .parse()
+            .map_err(|_| InvalidParam)
+    }
+}
+
 /// What a slot yields: its value once parsed (`Err` when the text did not parse).
 #[doc(hidden)]
 pub trait SlotKind {
@@ -337,12 +361,67 @@ where
             ApiError::bad_request("invalid percent-encoding in the request path").into_response(),
         );
     }
+    if let Some(aliases) = parts.extensions.get::<ParamAliases>() {
+        let aliases = aliases.0.clone();
+        return renamed::<T>(parts, names, &aliases);
+    }
     READING.set(names);
     let extract = std::pin::pin!(Path::<Params<T>>::from_request_parts(parts, &()));
     match extract.poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(Ok(Path(params))) => Ok(params.0),
         Poll::Ready(Err(rejection)) => Err(path_rejection(rejection).into_response()),
         Poll::Pending => Err(ApiError::internal("path parameters not ready").into_response()),
+    }
+}
+
+/// The parameter names of the route a request was dispatched to when axum matched it by
+/// another route's path of the same shape (`/files/{name}` for `/files/{$id}.json`): pairs
+/// of (name axum matched, name the route uses). Set by the router only for such routes.
+#[derive(Clone)]
+pub(crate) struct ParamAliases(pub(crate) std::sync::Arc<[(&'static str, &'static str)]>);
+
+/// [`path_params`] for a request matched under another route's parameter names: the
+/// values, read once more by the names this route uses.
+#[cold]
+fn renamed<T>(
+    parts: &mut Parts,
+    names: &'static [&'static str],
+    aliases: &[(&'static str, &'static str)],
+) -> Result<T, Response>
+where
+    Params<T>: serde::de::DeserializeOwned + Send,
+{
+    use axum::extract::RawPathParams;
+    use serde::de::value::{Error, MapDeserializer};
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    let extract = std::pin::pin!(RawPathParams::from_request_parts(parts, &()));
+    let Poll::Ready(raw) = extract.poll(&mut Context::from_waker(Waker::noop())) else {
+        return Err(ApiError::internal("path parameters not ready").into_response());
+    };
+    let raw = match raw {
+        Ok(raw) => raw,
+        Err(rejection) => {
+            let error = match rejection {
+                axum::extract::rejection::RawPathParamsRejection::InvalidUtf8InPathParam(e) => {
+                    ApiError::bad_request(e.body_text())
+                }
+                other => ApiError::internal(other.body_text()),
+            };
+            return Err(error.into_response());
+        }
+    };
+    let entries = raw.iter().map(|(key, value)| {
+        let key = aliases
+            .iter()
+            .find(|(matched, _)| *matched == key)
+            .map_or(key, |(_, own)| *own);
+        (key, value)
+    });
+    READING.set(names);
+    match Params::<T>::deserialize(MapDeserializer::<_, Error>::new(entries)) {
+        Ok(params) => Ok(params.0),
+        Err(_) => Err(ApiError::bad_request("invalid path parameters").into_response()),
     }
 }
 
@@ -453,5 +532,19 @@ mod tests {
         assert!(optional(Slot::<Seg<u64>>(None), "id", "u64")
             .unwrap()
             .is_none());
+    }
+
+    #[test]
+    fn an_affixed_slot_parses_what_is_between_its_text() {
+        struct Post;
+        impl Affix for Post {
+            const PREFIX: &'static str = "post-";
+            const SUFFIX: &'static str = ".json";
+        }
+        type Id = Affixed<u64, Post>;
+        assert_eq!(<Id as SlotKind>::parse("post-7.json"), Ok(7));
+        assert_eq!(<Id as SlotKind>::parse("post-x.json"), Err(InvalidParam));
+        assert_eq!(<Id as SlotKind>::parse("7.json"), Err(InvalidParam));
+        assert_eq!(<Id as SlotKind>::parse("post-7"), Err(InvalidParam));
     }
 }

@@ -32,6 +32,43 @@ async fn get_post(Path(id): Path<u64>) -> Json<Post> {
     Json(Post { id, title: TITLE })
 }
 
+fn bad_param(name: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(error_body(format!("invalid path parameter `{name}`"))),
+    )
+        .into_response()
+}
+
+/// Scenario 8 by hand: the whole segment, its prefix stripped and the rest parsed.
+async fn get_affixed_post(Path(segment): Path<String>) -> Response {
+    let Some(id) = segment.strip_prefix("post-").filter(|id| !id.is_empty()) else {
+        return not_found().await;
+    };
+    match id.parse() {
+        Ok(id) => Json(Post { id, title: TITLE }).into_response(),
+        Err(_) => bad_param("id"),
+    }
+}
+
+/// Scenario 9 by hand: one handler for the segment, telling the suffixes apart.
+async fn get_file(Path(file): Path<String>) -> Response {
+    let stem = |suffix: &str| file.strip_suffix(suffix).filter(|stem| !stem.is_empty());
+    if let Some(id) = stem(".json") {
+        return match id.parse() {
+            Ok(id) => Json(Post { id, title: TITLE }).into_response(),
+            Err(_) => bad_param("id"),
+        };
+    }
+    if let Some(id) = stem(".txt") {
+        return match id.parse::<u64>() {
+            Ok(id) => format!("{id}: {TITLE}").into_response(),
+            Err(_) => bad_param("id"),
+        };
+    }
+    file.into_response()
+}
+
 async fn create_user(Json(input): Json<CreateUser>) -> Response {
     if let Err(report) = input.validate() {
         return (
@@ -185,6 +222,12 @@ pub fn tower_app(scenario: TowerScenario) -> Router {
                     .layer(from_fn(auth))
                     .layer(from_fn(logger)),
             )
+            .with_state(()),
+        TowerScenario::Affixed => router()
+            .route("/api/posts/{segment}", get_only(get_affixed_post))
+            .with_state(()),
+        TowerScenario::AffixedGroup => router()
+            .route("/files/{file}", get_only(get_file))
             .with_state(()),
     }
 }

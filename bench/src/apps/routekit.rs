@@ -89,6 +89,44 @@ pub mod app_wide_post {
     }
 }
 
+// 9: a prefix parameter, the segment checked and the `u64` parsed between its text.
+#[route("/api/posts/post-{$id}")]
+pub mod affixed_post {
+    use super::*;
+
+    pub async fn GET(id: u64) -> Response {
+        Response::json(&Post { id, title: TITLE })
+    }
+}
+
+// 10: three routes on one segment, dispatched by their suffixes (a bare parameter last).
+#[route("/files/{$id}.json")]
+pub mod json_file {
+    use super::*;
+
+    pub async fn GET(id: u64) -> Response {
+        Response::json(&Post { id, title: TITLE })
+    }
+}
+
+#[route("/files/{$id}.txt")]
+pub mod text_file {
+    use super::*;
+
+    pub async fn GET(id: u64) -> Response {
+        Response::text(format!("{id}: {TITLE}"))
+    }
+}
+
+#[route("/files/$name")]
+pub mod any_file {
+    use super::*;
+
+    pub async fn GET(name: String) -> Response {
+        Response::text(name)
+    }
+}
+
 // 5 and scaling: the scenario-2 route among generated routekit routes (see `build.rs`).
 include!(concat!(env!("OUT_DIR"), "/routekit_routes_100.rs"));
 include!(concat!(env!("OUT_DIR"), "/routekit_routes_1000.rs"));
@@ -112,6 +150,8 @@ pub fn tower_app(scenario: TowerScenario) -> axum::Router {
     let app: axum::Router = match scenario {
         TowerScenario::Limited => routes![limited],
         TowerScenario::AppWide => routes![middleware(auth, logger); app_wide_post],
+        TowerScenario::Affixed => routes![affixed_post],
+        TowerScenario::AffixedGroup => routes![json_file, text_file, any_file],
     };
     app.with_state(())
 }

@@ -41,15 +41,30 @@ impl Info {
     }
 }
 
-/// One parameter of an axum path: its name and whether it is a catch-all.
+/// One parameter of a route's path (`/docs/{*slug}`, `/posts/post-{id}`): its name and
+/// whether it is a catch-all.
 fn path_params(path: &str) -> Vec<(&str, bool)> {
     path.split('/')
-        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        .filter_map(|segment| {
+            let open = segment.find('{')?;
+            let close = segment.rfind('}')?;
+            segment.get(open + 1..close)
+        })
         .map(|name| match name.strip_prefix('*') {
             Some(name) => (name, true),
             None => (name, false),
         })
         .collect()
+}
+
+/// The text around parameter `name` in `path` (`post-{id}` → `("post-", "")`), if any.
+fn affix_of<'a>(path: &'a str, name: &str) -> Option<(&'a str, &'a str)> {
+    let braced = format!("{{{name}}}");
+    path.split('/').find_map(|segment| {
+        let at = segment.find(&braced)?;
+        let (prefix, suffix) = (&segment[..at], &segment[at + braced.len()..]);
+        (!prefix.is_empty() || !suffix.is_empty()).then_some((prefix, suffix))
+    })
 }
 
 /// `/docs/{*slug}` as OpenAPI writes it: `/docs/{slug}`.
@@ -150,8 +165,10 @@ impl Builder {
             let name = self.scheme_name(name, scheme.to_json());
             security.insert(name, json!([]));
         }
+        // The patterns keep a prefix/suffix parameter's text: the path key is
+        // `/posts/post-{id}`, the parameter `id`.
         let all_params: BTreeSet<&str> = route
-            .paths
+            .patterns
             .iter()
             .flat_map(|p| path_params(p))
             .map(|(name, _)| name)
@@ -161,13 +178,13 @@ impl Builder {
             .copied()
             .filter(|name| {
                 route
-                    .paths
+                    .patterns
                     .iter()
                     .all(|p| path_params(p).iter().any(|(n, _)| n == name))
             })
             .collect();
 
-        for (index, path) in route.paths.iter().enumerate() {
+        for (index, path) in route.patterns.iter().enumerate() {
             let present = path_params(path);
             let mut parameters = Vec::new();
             for &(name, rest) in &present {
@@ -191,6 +208,18 @@ impl Builder {
                 let mut notes = Vec::new();
                 if rest {
                     notes.push("The rest of the path: one or more segments, `a/b/c`.".to_owned());
+                }
+                match affix_of(path, name) {
+                    Some(("", suffix)) => {
+                        notes.push(format!("The part of its segment before `{suffix}`."))
+                    }
+                    Some((prefix, "")) => {
+                        notes.push(format!("The part of its segment after `{prefix}`."))
+                    }
+                    Some((prefix, suffix)) => notes.push(format!(
+                        "The part of its segment between `{prefix}` and `{suffix}`."
+                    )),
+                    None => {}
                 }
                 if !in_every.contains(name) {
                     let other = if rest {
@@ -440,6 +469,12 @@ mod tests {
             path_params("/a/{id}/b/{*rest}"),
             vec![("id", false), ("rest", true)]
         );
+        assert_eq!(
+            path_params("/posts/post-{id}/{name}.json"),
+            vec![("id", false), ("name", false)]
+        );
+        assert_eq!(affix_of("/posts/post-{id}", "id"), Some(("post-", "")));
+        assert_eq!(affix_of("/posts/{id}", "id"), None);
     }
 
     #[test]

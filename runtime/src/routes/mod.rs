@@ -7,9 +7,10 @@
 
 pub(crate) mod answer_first;
 mod automatic;
+mod shapes;
 mod table;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
@@ -30,6 +31,9 @@ pub struct RouteInfo {
     pub template: &'static str,
     /// The axum paths it registers (two for an optional segment or catch-all).
     pub paths: &'static [&'static str],
+    /// The same paths with the text of prefix/suffix parameters kept, `/posts/post-{id}`
+    /// where `paths` has `/posts/{id}` (equal to `paths` without such parameters).
+    pub patterns: &'static [&'static str],
     /// The module or function the route was written as.
     pub name: &'static str,
     /// Whether it is a route module or a function-form route.
@@ -143,7 +147,13 @@ pub struct RouteRouter<S> {
     pub automatic: Option<MethodRouter<S>>,
     /// The layers the route's list starts with, when it starts with layers.
     pub outer: Option<Outer<S>>,
+    /// Builds `main` and `automatic` again with handlers that take the state from the
+    /// request, for a route that shares its axum path with others (`shapes::Group`).
+    carried: CarriedBuild<S>,
 }
+
+type CarriedBuild<S> =
+    Box<dyn Fn() -> (MethodRouter<S>, Option<MethodRouter<S>>) + Send + Sync + 'static>;
 
 impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
     /// Puts the layers the route's list starts with around its endpoints.
@@ -162,6 +172,7 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
             main: wrap(self.main),
             automatic: self.automatic.map(wrap),
             outer: None,
+            carried: self.carried,
         }
     }
 }
@@ -175,10 +186,16 @@ where
     M: crate::app::Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
+    let handler = M::mount(handler);
+    let carried = handler.clone();
     RouteRouter {
-        main: axum::routing::any(M::mount(handler)),
+        main: axum::routing::any(handler),
         automatic: None,
         outer: None,
+        carried: Box::new(move || {
+            let handler = shapes::Carried::<_, M::State>::new(carried.clone());
+            (axum::routing::any_service(handler), None)
+        }),
     }
 }
 
@@ -203,19 +220,35 @@ where
 {
     let handler = M::mount(handler);
     let kept = slot.value.get_or_init(|| HeaderValue::from_static(allow));
-    let automatic = if kept.as_bytes() == allow.as_bytes() {
-        axum::routing::any(handler.clone())
-    } else {
+    let travelling = kept.as_bytes() != allow.as_bytes();
+    if travelling {
         slot.shared.store(true, Ordering::Relaxed);
-        axum::routing::any(Automatic {
+    }
+    let automatic = match travelling {
+        false => axum::routing::any(handler.clone()),
+        true => axum::routing::any(Automatic {
             handler: handler.clone(),
             allow: HeaderValue::from_static(allow),
-        })
+        }),
     };
+    let carried = handler.clone();
     RouteRouter {
         main: axum::routing::on(filter, handler),
         automatic: Some(automatic),
         outer: None,
+        carried: Box::new(move || {
+            let main = shapes::Carried::<_, M::State>::new(carried.clone());
+            let automatic = match travelling {
+                false => axum::routing::any_service(main.clone()),
+                true => {
+                    axum::routing::any_service(shapes::Carried::<_, M::State>::new(Automatic {
+                        handler: carried.clone(),
+                        allow: HeaderValue::from_static(allow),
+                    }))
+                }
+            };
+            (axum::routing::on_service(filter, main), Some(automatic))
+        }),
     }
 }
 
@@ -358,38 +391,69 @@ where
         let mut functions: BTreeMap<&'static str, Vec<RouteDef<S>>> = BTreeMap::new();
         let mut modules = Vec::new();
         let mut rows = Vec::new();
+        // The patterns registering each axum shape: several are one endpoint that picks
+        // the route by its prefix/suffix text (`shapes::Group`).
+        let mut by_shape: BTreeMap<String, BTreeSet<&'static str>> = BTreeMap::new();
 
         for def in self.defs {
-            for &path in def.info.paths {
-                check_owner(&mut owners, def.info, path);
+            for (&path, &pattern) in def.info.paths.iter().zip(def.info.patterns) {
+                check_owner(&mut owners, def.info, pattern);
+                by_shape.entry(shape(path)).or_default().insert(pattern);
             }
             match def.info.kind {
                 RouteKind::Module => modules.push(def),
                 RouteKind::Function => {
-                    let key = def.info.paths[0];
+                    let key = def.info.patterns[0];
                     functions.entry(key).or_default().push(def);
                 }
             }
         }
+        let shared = |path: &str| by_shape.get(&shape(path)).is_some_and(|p| p.len() > 1);
 
         let policy = self.trailing_slash;
         let table = TableSlot::default();
         let mut infos = Vec::new();
-        let mut router = Router::new();
+        // Every (axum path, pattern, endpoint), grouped by axum shape in `routes!` order.
+        let mut endpoints: Vec<Vec<shapes::Member<S>>> = Vec::new();
+        let mut slots: BTreeMap<String, usize> = BTreeMap::new();
+        let mut add = |path: &'static str, pattern: &'static str, router: MethodRouter<S>| {
+            let member = shapes::Member {
+                path,
+                pattern,
+                router,
+            };
+            let slot = *slots.entry(shape(path)).or_insert_with(|| {
+                endpoints.push(Vec::new());
+                endpoints.len() - 1
+            });
+            endpoints[slot].push(member);
+        };
         for def in modules {
-            let built = (def.build)("").wrapped(&def);
+            let built = (def.build)("");
             infos.push(def.info);
-            for &path in def.info.paths {
+            let carried = def
+                .info
+                .paths
+                .iter()
+                .any(|p| shared(p))
+                .then(|| wrap(built.outer.as_ref(), def.options, (built.carried)().0));
+            let built = built.wrapped(&def);
+            for (&path, &pattern) in def.info.paths.iter().zip(def.info.patterns) {
                 rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
-                let endpoint = table.probe(path, slash_policy(path, built.main.clone(), policy));
-                router = router.route(path, endpoint);
+                let router = match (&carried, shared(path)) {
+                    (Some(carried), true) => carried.clone(),
+                    _ => built.main.clone(),
+                };
+                add(path, pattern, router);
             }
         }
         for (_, defs) in functions {
             infos.extend(defs.iter().map(|def| def.info));
-            let (method_router, info, auto) = merge_functions(defs, &mut rows);
-            for &path in info.paths {
-                for &method in &auto {
+            let carry = defs[0].info.paths.iter().any(|p| shared(p));
+            let merged = merge_functions(defs, &mut rows, carry);
+            let info = merged.info;
+            for (&path, &pattern) in info.paths.iter().zip(info.patterns) {
+                for &method in &merged.auto {
                     rows.push(RouteEntry {
                         method,
                         template: info.template,
@@ -400,14 +464,38 @@ where
                         automatic: true,
                     });
                 }
-                let endpoint = table.probe(path, slash_policy(path, method_router.clone(), policy));
-                router = router.route(path, endpoint);
+                let router = match (&merged.carried, shared(path)) {
+                    (Some(carried), true) => carried.clone(),
+                    _ => merged.router.clone(),
+                };
+                add(path, pattern, router);
             }
         }
         if !self.app_labels.is_empty() {
             for row in &mut rows {
                 row.middleware.splice(0..0, self.app_labels.iter().copied());
             }
+        }
+        let mut router = Router::new();
+        for mut members in endpoints {
+            let (path, endpoint) = if members.len() == 1 {
+                let member = members.pop().expect("one member");
+                let endpoint = if shapes::has_affixes(member.pattern) {
+                    member
+                        .router
+                        .layer(answer_first::AnswerFirstLayer(shapes::AffixCheck(
+                            member.pattern,
+                        )))
+                } else {
+                    member.router
+                };
+                (member.path, endpoint)
+            } else {
+                let (path, group) = shapes::Group::new(members);
+                (path, axum::routing::any(group))
+            };
+            let endpoint = table.probe(path, slash_policy(path, endpoint, policy));
+            router = router.route(path, endpoint);
         }
         let table = table.fill(rows, infos);
         router.fallback(move |req: axum::extract::Request| async move {
@@ -455,7 +543,9 @@ fn entry(info: &'static RouteInfo, path: &'static str, method: &MethodInfo) -> R
     }
 }
 
-/// Remembers which route owns each path shape and method, and refuses a second one.
+/// Remembers which route owns each path shape and method, and refuses a second one. Keyed
+/// by the pattern (prefix/suffix text kept): `/files/{name}.txt` and `/files/{name}.json`
+/// are different paths on one axum shape.
 fn check_owner(
     owners: &mut BTreeMap<String, (&'static RouteInfo, &'static str)>,
     info: &'static RouteInfo,
@@ -506,10 +596,7 @@ fn check_owner(
 ///
 /// When two functions of one path carry different middleware: the automatic answers
 /// could only run one of the two lists, and skipping middleware silently is not an option.
-fn merge_functions<S>(
-    defs: Vec<RouteDef<S>>,
-    rows: &mut Vec<RouteEntry>,
-) -> (MethodRouter<S>, &'static RouteInfo, Vec<&'static str>)
+fn merge_functions<S>(defs: Vec<RouteDef<S>>, rows: &mut Vec<RouteEntry>, carry: bool) -> Merged<S>
 where
     S: Clone + Send + Sync + 'static,
 {
@@ -547,6 +634,7 @@ where
     let one = defs.len() == 1;
     let mut router = MethodRouter::new();
     let mut automatic = None;
+    let mut carried = carry.then(|| (MethodRouter::new(), None));
     for def in defs {
         for &path in def.info.paths {
             rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
@@ -554,20 +642,64 @@ where
         let built = (def.build)(allow);
         let single = one && built.outer.is_some();
         let outer = built.outer.as_ref();
-        let wrap = |router| wrap(outer, def.options, router);
-        if single {
-            router = wrap(built.automatic.unwrap_or(built.main));
-        } else {
-            router = router.merge(wrap(built.main));
-            if automatic.is_none() {
-                automatic = built.automatic.map(wrap);
-            }
+        if let Some((router, automatic)) = &mut carried {
+            let (main, auto) = (built.carried)();
+            merge_one(outer, def.options, router, automatic, main, auto, single);
+        }
+        merge_one(
+            outer,
+            def.options,
+            &mut router,
+            &mut automatic,
+            built.main,
+            built.automatic,
+            single,
+        );
+    }
+    let finish = |mut router: MethodRouter<S>, automatic: Option<MethodRouter<S>>| {
+        if let Some(automatic) = automatic {
+            router = router.merge(automatic);
+        }
+        router
+    };
+    Merged {
+        router: finish(router, automatic),
+        carried: carried.map(|(router, automatic)| finish(router, automatic)),
+        info,
+        auto,
+    }
+}
+
+/// The function-form routes of one path, merged.
+struct Merged<S> {
+    router: MethodRouter<S>,
+    /// The same built for a shape group (`shapes::Carried`), when one of its paths is shared.
+    carried: Option<MethodRouter<S>>,
+    info: &'static RouteInfo,
+    /// The methods added automatically.
+    auto: Vec<&'static str>,
+}
+
+/// Adds one function's routers, wrapped in its layers, to its path's.
+fn merge_one<S>(
+    outer: Option<&Outer<S>>,
+    options: RouteOptions,
+    router: &mut MethodRouter<S>,
+    automatic: &mut Option<MethodRouter<S>>,
+    main: MethodRouter<S>,
+    auto: Option<MethodRouter<S>>,
+    single: bool,
+) where
+    S: Clone + Send + Sync + 'static,
+{
+    if single {
+        *router = wrap(outer, options, auto.unwrap_or(main));
+    } else {
+        *router = std::mem::take(router).merge(wrap(outer, options, main));
+        if automatic.is_none() {
+            *automatic = auto.map(|auto| wrap(outer, options, auto));
         }
     }
-    if let Some(automatic) = automatic {
-        router = router.merge(automatic);
-    }
-    (router, info, auto)
 }
 
 /// The middleware a function-form route declares (its first method's chain).

@@ -1,0 +1,284 @@
+//! Prefix/suffix parameters (`post-{$id}`, `{$name}.txt`) and several routes on one axum
+//! path.
+//!
+//! axum's router (matchit 0.8.4) matches whole segments only, so `/files/{$name}.txt`
+//! registers `/files/{name}` and routekit checks the text around the parameter. A route
+//! alone on its axum path gets that check as a layer in front of it (no allocation: the
+//! segment is compared where it lies in the request path). Routes whose templates share one
+//! axum path (`/files/{$name}.txt`, `/files/{$name}.json`, `/files/$id`) are one endpoint
+//! that picks the route by TanStack Start's specificity: the longest prefix/suffix text
+//! first, a bare parameter last (a static `/files/latest.json` beside them is matched
+//! before any of them by the router itself). A segment no route fits is the JSON `404`.
+//!
+//! Each route of such a group keeps its own method router (its methods, its automatic
+//! `HEAD`/`OPTIONS`/`405` answers, its layers, built once); since axum hands the state only
+//! to the endpoint it matched, the group passes it to the chosen route with the request.
+
+use std::convert::Infallible;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
+use axum::handler::Handler;
+use axum::response::{IntoResponse, Response};
+use axum::routing::future::InfallibleRouteFuture;
+use axum::routing::MethodRouter;
+use futures_util::future::{ready, Either, Map, Ready};
+use futures_util::FutureExt;
+use tower::Service;
+
+use crate::error::ApiError;
+use crate::params::ParamAliases;
+
+/// The prefix and suffix text of a pattern segment (`post-{id}` → `("post-", "")`), `None`
+/// for a static segment, a bare parameter or a catch-all.
+fn affix(segment: &str) -> Option<(&str, &str)> {
+    let open = segment.find('{')?;
+    let close = segment.rfind('}')?;
+    if segment[open..].starts_with("{*") {
+        return None;
+    }
+    let (prefix, suffix) = (&segment[..open], &segment[close + 1..]);
+    (!prefix.is_empty() || !suffix.is_empty()).then_some((prefix, suffix))
+}
+
+/// Whether `pattern` (`/files/{name}.txt`) has prefix/suffix text to check.
+pub(super) fn has_affixes(pattern: &str) -> bool {
+    pattern.split('/').any(|segment| affix(segment).is_some())
+}
+
+/// Whether the request path's segments carry the prefix/suffix text of `pattern`, with at
+/// least one character between (a parameter is never empty). The router already matched the
+/// path's shape; the text is compared percent-decoded, borrowing the segment unless it holds
+/// an escape.
+pub(super) fn fits(pattern: &str, path: &str) -> bool {
+    for (expected, segment) in pattern.split('/').zip(path.split('/')) {
+        if expected.contains("{*") {
+            break;
+        }
+        let Some((prefix, suffix)) = affix(expected) else {
+            continue;
+        };
+        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        if decoded.len() <= prefix.len() + suffix.len()
+            || !decoded.starts_with(prefix)
+            || !decoded.ends_with(suffix)
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// How specific a pattern's parameters are, segment by segment: the length of the text
+/// around each (prefix and suffix together, then the prefix), `0` for a bare parameter.
+/// Larger sorts first.
+fn specificity(pattern: &str) -> Vec<(usize, usize)> {
+    pattern
+        .split('/')
+        .filter(|segment| segment.contains('{'))
+        .map(|segment| match affix(segment) {
+            Some((prefix, suffix)) => (prefix.len() + suffix.len(), prefix.len()),
+            None => (0, 0),
+        })
+        .collect()
+}
+
+/// The parameter names of an axum path, in order.
+fn names(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter_map(|segment| {
+        let name = segment.strip_prefix('{')?.strip_suffix('}')?;
+        Some(name.strip_prefix('*').unwrap_or(name))
+    })
+}
+
+/// A route alone on its axum path: answers the `404` itself when the segment lacks the text.
+#[derive(Clone, Copy)]
+pub(super) struct AffixCheck(pub(super) &'static str);
+
+impl super::answer_first::AnswerFirst for AffixCheck {
+    fn answer(&self, req: &http::Request<Body>) -> Option<Response> {
+        (!fits(self.0, req.uri().path())).then(not_found)
+    }
+}
+
+fn not_found() -> Response {
+    ApiError::not_found("Not found").into_response()
+}
+
+/// One route of a group: its pattern and its method router (built with [`Carried`]
+/// handlers, so it holds no handler waiting for a state).
+pub(super) struct Member<S> {
+    pub(super) path: &'static str,
+    pub(super) pattern: &'static str,
+    pub(super) router: MethodRouter<S>,
+}
+
+/// Routes on one axum path, tried most specific first.
+pub(super) struct Group<S> {
+    members: Arc<[Choice<S>]>,
+}
+
+impl<S> Clone for Group<S> {
+    fn clone(&self) -> Self {
+        Self {
+            members: self.members.clone(),
+        }
+    }
+}
+
+struct Choice<S> {
+    pattern: &'static str,
+    router: MethodRouter<S>,
+    /// The route's own parameter names for those of the registered path, when they differ.
+    aliases: Option<Arc<[(&'static str, &'static str)]>>,
+}
+
+impl<S> Group<S> {
+    /// The group and the axum path to register it at (the most specific route's).
+    pub(super) fn new(mut members: Vec<Member<S>>) -> (&'static str, Self) {
+        // Stable: of two equally specific patterns, the one `routes!` listed first.
+        members.sort_by_key(|member| std::cmp::Reverse(specificity(member.pattern)));
+        let registered = members[0].path;
+        let choices = members
+            .into_iter()
+            .map(|member| {
+                let aliases = (member.path != registered).then(|| {
+                    names(registered)
+                        .zip(names(member.path))
+                        .collect::<Vec<_>>()
+                        .into()
+                });
+                Choice {
+                    pattern: member.pattern,
+                    router: member.router,
+                    aliases,
+                }
+            })
+            .collect();
+        (registered, Self { members: choices })
+    }
+}
+
+impl<S> Handler<(), S> for Group<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    type Future = Either<Ready<Response>, InfallibleRouteFuture>;
+
+    fn call(self, mut req: http::Request<Body>, state: S) -> Self::Future {
+        let path = req.uri().path();
+        let Some(choice) = self.members.iter().find(|m| fits(m.pattern, path)) else {
+            return Either::Left(ready(not_found()));
+        };
+        if let Some(aliases) = &choice.aliases {
+            req.extensions_mut().insert(ParamAliases(aliases.clone()));
+        }
+        req.extensions_mut().insert(CarriedState(state.clone()));
+        Either::Right(Handler::call(choice.router.clone(), req, state))
+    }
+}
+
+/// The state of the app, travelling with a request a [`Group`] passes on.
+#[derive(Clone)]
+struct CarriedState<S>(S);
+
+/// A route's handler as a service that takes the state from the request: what a [`Group`]
+/// calls, so the route's layers are built once around it, with the router.
+pub(super) struct Carried<H, S> {
+    handler: H,
+    _state: PhantomData<fn() -> S>,
+}
+
+impl<H: Clone, S> Clone for Carried<H, S> {
+    fn clone(&self) -> Self {
+        Self {
+            handler: self.handler.clone(),
+            _state: PhantomData,
+        }
+    }
+}
+
+impl<H, S> Carried<H, S> {
+    pub(super) fn new(handler: H) -> Self {
+        Self {
+            handler,
+            _state: PhantomData,
+        }
+    }
+}
+
+type Answer = Result<Response, Infallible>;
+
+impl<H, S> Service<http::Request<Body>> for Carried<H, S>
+where
+    H: Handler<(), S>,
+    S: Clone + Send + Sync + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<Ready<Answer>, Map<H::Future, fn(Response) -> Answer>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut req: http::Request<Body>) -> Self::Future {
+        match req.extensions_mut().remove::<CarriedState<S>>() {
+            Some(CarriedState(state)) => {
+                Either::Right(self.handler.clone().call(req, state).map(Ok as fn(_) -> _))
+            }
+            // Only a group calls a carried handler, and it always passes the state.
+            None => Either::Left(ready(Ok(ApiError::internal(
+                "route called without its state",
+            )
+            .into_response()))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_and_suffix_text_is_checked_decoded() {
+        assert!(fits("/posts/post-{id}", "/posts/post-7"));
+        assert!(fits("/posts/post-{id}", "/posts/post%2D7"));
+        assert!(!fits("/posts/post-{id}", "/posts/post-"));
+        assert!(!fits("/posts/post-{id}", "/posts/page-7"));
+        assert!(fits("/files/{name}.txt", "/files/a%20b.txt"));
+        assert!(!fits("/files/{name}.txt", "/files/a.json"));
+        assert!(fits("/files/{name}", "/files/anything"));
+        assert!(fits("/f/{a}.txt/{*rest}", "/f/x.txt/y/z.json"));
+        assert!(!fits("/f/p-{a}/q-{b}", "/f/p-1/r-2"));
+        assert!(has_affixes("/f/{a}.txt"));
+        assert!(!has_affixes("/f/{a}/{*rest}"));
+    }
+
+    #[test]
+    fn longer_text_is_more_specific_and_a_bare_parameter_least() {
+        let mut patterns = [
+            "/files/{id}",
+            "/files/{name}.txt",
+            "/files/{name}.json",
+            "/files/v-{name}.json",
+        ];
+        patterns.sort_by_key(|p| std::cmp::Reverse(specificity(p)));
+        assert_eq!(
+            patterns,
+            [
+                "/files/v-{name}.json",
+                "/files/{name}.json",
+                "/files/{name}.txt",
+                "/files/{id}"
+            ]
+        );
+    }
+
+    #[test]
+    fn parameter_names_of_an_axum_path() {
+        assert_eq!(names("/a/{x}/b/{*rest}").collect::<Vec<_>>(), ["x", "rest"]);
+    }
+}
