@@ -213,7 +213,7 @@ pub fn set_renderer(renderer: Renderer) -> Result<(), Renderer> {
 /// let app: axum::Router = routes![hello].layer(render_with(problem_json));
 /// let res = TestClient::new(app).get("/nowhere").send().await;
 /// assert_eq!(res.header("content-type"), Some("application/problem+json"));
-/// assert_eq!(res.json()["detail"], "Not found");
+/// assert_eq!(res.json::<serde_json::Value>()["detail"], "Not found");
 /// # }
 /// ```
 pub fn render_with(renderer: Renderer) -> RenderWithLayer {
