@@ -357,7 +357,7 @@ where
     tower::util::BoxCloneSyncService::new(answering(layer.layer(AppResume { rest })))
 }
 
-/// Sends the request through layer `index` of the app-wide list; its inner [`AppResume`]
+/// Sends the request through layer `index` of the app-wide list; its inner `AppResume`
 /// continues the chain.
 pub async fn through_app_layer<S>(
     layers: &Layers,

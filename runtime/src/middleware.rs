@@ -304,7 +304,7 @@ pub fn provide<T: ContextValue, E: IntoResponse>(
 ///
 /// The chain runs inside one generated handler, which receives the app state per request,
 /// while a layer's service must exist before any request. So the service a layer wraps is
-/// a [`Resume`]: stateless, it finds the state (and the other layers) the handler left in
+/// a `Resume`: stateless, it finds the state (and the other layers) the handler left in
 /// the request's extensions and runs the rest of the chain from there. The layer's own
 /// service, and whatever it keeps (a semaphore, a rate limiter's bucket), lives as long as
 /// the router and is cloned per request, as tower intends.
@@ -474,7 +474,7 @@ impl<L: Layer<S>, S> Layer<S> for AnswerErrors<L> {
 
 /// A route's leading layer on its way into `MethodRouter::layer`: as written when its
 /// service already answers every request (`Error = Infallible`, the case of
-/// `ConcurrencyLimitLayer`, `CorsLayer` and most), or through [`AnswerErrors`] when it can
+/// `ConcurrencyLimitLayer`, `CorsLayer` and most), or through `AnswerErrors` when it can
 /// fail (`TimeoutLayer`, load shedding). Chosen by the type of the layer at compile time
 /// (autoref specialization), so a layer that cannot fail costs nothing more than in a
 /// hand-written `route_layer`.
