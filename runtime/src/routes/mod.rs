@@ -484,7 +484,7 @@ where
                     member
                         .router
                         .layer(answer_first::AnswerFirstLayer(shapes::AffixCheck(
-                            member.pattern,
+                            shapes::Affixes::of(member.pattern),
                         )))
                 } else {
                     member.router

@@ -48,27 +48,53 @@ pub(super) fn has_affixes(pattern: &str) -> bool {
     pattern.split('/').any(|segment| affix(segment).is_some())
 }
 
-/// Whether the request path's segments carry the prefix/suffix text of `pattern`, with at
-/// least one character between (a parameter is never empty). The router already matched the
-/// path's shape; the text is compared percent-decoded, borrowing the segment unless it holds
-/// an escape.
-pub(super) fn fits(pattern: &str, path: &str) -> bool {
-    for (expected, segment) in pattern.split('/').zip(path.split('/')) {
-        if expected.contains("{*") {
-            break;
+/// The prefix/suffix text of a pattern, read once when the router is built: for each
+/// segment with some, its index and the text before and after the parameter.
+#[derive(Clone)]
+pub(super) struct Affixes(Arc<[(usize, &'static str, &'static str)]>);
+
+impl Affixes {
+    pub(super) fn of(pattern: &'static str) -> Self {
+        let mut found = Vec::new();
+        for (index, segment) in pattern.split('/').enumerate() {
+            if segment.contains("{*") {
+                break;
+            }
+            if let Some((prefix, suffix)) = affix(segment) {
+                found.push((index, prefix, suffix));
+            }
         }
-        let Some((prefix, suffix)) = affix(expected) else {
-            continue;
-        };
-        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
-        if decoded.len() <= prefix.len() + suffix.len()
-            || !decoded.starts_with(prefix)
-            || !decoded.ends_with(suffix)
-        {
-            return false;
-        }
+        Self(found.into())
     }
-    true
+
+    /// Whether the request path's segments carry this text, with at least one character
+    /// between (a parameter is never empty). The router already matched the path's shape;
+    /// the text is compared percent-decoded, borrowing the segment unless it holds an
+    /// escape.
+    pub(super) fn fit(&self, path: &str) -> bool {
+        let mut segments = path.split('/');
+        let mut next = 0;
+        for &(index, prefix, suffix) in self.0.iter() {
+            let Some(segment) = segments.nth(index - next) else {
+                return false;
+            };
+            next = index + 1;
+            let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+            if decoded.len() <= prefix.len() + suffix.len()
+                || !decoded.starts_with(prefix)
+                || !decoded.ends_with(suffix)
+            {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// [`Affixes::fit`] of `pattern`, read on the spot (tests).
+#[cfg(test)]
+fn fits(pattern: &'static str, path: &str) -> bool {
+    Affixes::of(pattern).fit(path)
 }
 
 /// How specific a pattern's parameters are, segment by segment: the length of the text
@@ -94,12 +120,12 @@ fn names(path: &str) -> impl Iterator<Item = &str> {
 }
 
 /// A route alone on its axum path: answers the `404` itself when the segment lacks the text.
-#[derive(Clone, Copy)]
-pub(super) struct AffixCheck(pub(super) &'static str);
+#[derive(Clone)]
+pub(super) struct AffixCheck(pub(super) Affixes);
 
 impl super::answer_first::AnswerFirst for AffixCheck {
     fn answer(&self, req: &http::Request<Body>) -> Option<Response> {
-        (!fits(self.0, req.uri().path())).then(not_found)
+        (!self.0.fit(req.uri().path())).then(not_found)
     }
 }
 
@@ -129,7 +155,8 @@ impl<S> Clone for Group<S> {
 }
 
 struct Choice<S> {
-    pattern: &'static str,
+    /// The route's prefix/suffix text, checked against the request's path.
+    affixes: Affixes,
     router: MethodRouter<S>,
     /// The route's own parameter names for those of the registered path, when they differ.
     aliases: Option<Arc<[(&'static str, &'static str)]>>,
@@ -151,7 +178,7 @@ impl<S> Group<S> {
                         .into()
                 });
                 Choice {
-                    pattern: member.pattern,
+                    affixes: Affixes::of(member.pattern),
                     router: member.router,
                     aliases,
                 }
@@ -169,7 +196,7 @@ where
 
     fn call(self, mut req: http::Request<Body>, state: S) -> Self::Future {
         let path = req.uri().path();
-        let Some(choice) = self.members.iter().find(|m| fits(m.pattern, path)) else {
+        let Some(choice) = self.members.iter().find(|m| m.affixes.fit(path)) else {
             return Either::Left(ready(not_found()));
         };
         if let Some(aliases) = &choice.aliases {
