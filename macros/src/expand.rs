@@ -395,7 +395,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let checked_by_value = !values.0.is_empty();
     let template = route.args.template_lit.value();
     bounds.extend(middleware_bounds(&route_level));
-    let mut checks = crate::check::CtxChecks::default();
+    let mut checks = crate::ctx_checks::CtxChecks::default();
     checks.middleware(&route_level, 0);
     items.extend(affix_markers(&route.args.template));
 
@@ -657,7 +657,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     // `Register` impl of a module's unit struct or a function's companion: both add the
     // route, and both carry the route's `Ctx` checks in their where-clauses, generic over
     // the app-wide list `__RkA` that `routes!` gives.
-    let app = crate::check::app_param();
+    let app = crate::ctx_checks::app_param();
     let indices = &checks.indices;
     let index_tuple = checks.index_tuple();
     let predicates = &checks.predicates;

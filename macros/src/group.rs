@@ -229,7 +229,7 @@ fn with_prefix(attr: &Attribute, prefix: &LitStr, is_group: bool) -> Attribute {
 fn register(children: &[Child]) -> TokenStream {
     let rk = crate::runtime();
     let s = format_ident!("__RkS");
-    let app = crate::check::app_param();
+    let app = crate::ctx_checks::app_param();
     let mut indices = Vec::new();
     let mut bounds = Vec::new();
     let mut calls = Vec::new();

@@ -1,13 +1,13 @@
 //! The proc macros of routekit. Each entry point parses with `syn`, then calls logic
 //! written over `proc_macro2` (so it is unit-tested directly), split by stage:
-//! `template` and `attr` parse, `ast` models, `check` asks the type system, `expand`
+//! `template` and `attr` parse, `ast` models, `ctx_checks` asks the type system whether each `Ctx<T>` is provided, `expand`
 //! generates. The entry points: `route` (`#[route]`), `middleware` (`#[middleware]`, in
 //! its own stages: `model`, `validate`, `generate`) and `route_set` (`routes![…]`, which
 //! builds a `RouteSet`).
 
 mod ast;
 mod attr;
-mod check;
+mod ctx_checks;
 mod errors;
 mod expand;
 mod group;
