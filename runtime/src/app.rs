@@ -13,11 +13,9 @@
 //! and `#[group]` implements, and its where-clause is where a route's `Ctx<T>` checks meet
 //! what the app-wide list provides.
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes};
 use axum::handler::Handler;
@@ -30,7 +28,7 @@ use tower::{Layer, Service, ServiceExt};
 use crate::context::NextFuture;
 use crate::error::ApiError;
 use crate::handler::RouteFuture;
-use crate::middleware::{answering, LayerService, Layers};
+use crate::middleware::{LayerService, Layers};
 use crate::routes::RouteSet;
 
 /// How a route's handler is put on the router `routes!` builds: as it is ([`Direct`]), or
@@ -298,45 +296,8 @@ pub trait Register<S, M: Mount<S>, A, I> {
     fn register(routes: &mut Routes<S, M, A>);
 }
 
-/// The rest of the app-wide chain after one of its layers: a generated function, run when
-/// the layer calls its inner service.
-pub struct AppResume<S> {
-    rest: fn(Parts, Body, AppCarry<S>) -> NextFuture,
-}
-
-impl<S> Clone for AppResume<S> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<S> Copy for AppResume<S> {}
-
-impl<S: Clone + Send + Sync + 'static> Service<http::Request<Body>> for AppResume<S> {
-    type Response = Response;
-    type Error = Infallible;
-    type Future =
-        futures_util::future::Map<NextFuture, fn(Response) -> Result<Response, Infallible>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
-        use futures_util::FutureExt;
-        let (mut parts, body) = req.into_parts();
-        let future = match parts.extensions.remove::<AppCarry<S>>() {
-            Some(carry) => (self.rest)(parts, body, carry),
-            None => Box::pin(async {
-                ApiError::internal(
-                    "an app-wide middleware layer called the rest of the chain twice, or without the request it was given",
-                )
-                .into_response()
-            }),
-        };
-        future.map(Ok as fn(Response) -> Result<Response, Infallible>)
-    }
-}
+/// The rest of the app-wide chain after one of its layers.
+pub type AppResume<S> = crate::middleware::Resume<AppCarry<S>>;
 
 /// Builds one layer of the app-wide list around the generated rest of the chain: called
 /// once, when `routes!` builds the app.
@@ -354,7 +315,7 @@ where
     B: axum::body::HttpBody<Data = Bytes> + Send + 'static,
     B::Error: Into<axum::BoxError>,
 {
-    tower::util::BoxCloneSyncService::new(answering(layer.layer(AppResume { rest })))
+    crate::middleware::build_resumed(layer, rest)
 }
 
 /// Sends the request through layer `index` of the app-wide list; its inner `AppResume`

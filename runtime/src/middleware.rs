@@ -320,21 +320,22 @@ pub struct Carry<S> {
     pub layers: Layers,
 }
 
-/// The rest of a chain after a layer: a generated function of the route, run when the
-/// layer calls its inner service.
-pub struct Resume<S> {
-    rest: fn(Parts, Body, Carry<S>) -> NextFuture,
+/// The rest of a chain after a layer: a generated function, run when the layer calls its
+/// inner service. `C` is what the chain hands to that function through the request's
+/// extensions: a route's [`Carry`], or the app-wide chain's `AppCarry`.
+pub struct Resume<C> {
+    rest: fn(Parts, Body, C) -> NextFuture,
 }
 
-impl<S> Clone for Resume<S> {
+impl<C> Clone for Resume<C> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<S> Copy for Resume<S> {}
+impl<C> Copy for Resume<C> {}
 
-impl<S: Clone + Send + Sync + 'static> Service<http::Request<Body>> for Resume<S> {
+impl<C: Clone + Send + Sync + 'static> Service<http::Request<Body>> for Resume<C> {
     type Response = Response;
     type Error = Infallible;
     type Future =
@@ -347,7 +348,7 @@ impl<S: Clone + Send + Sync + 'static> Service<http::Request<Body>> for Resume<S
     fn call(&mut self, req: http::Request<Body>) -> Self::Future {
         use futures_util::FutureExt;
         let (mut parts, body) = req.into_parts();
-        let future = match parts.extensions.remove::<Carry<S>>() {
+        let future = match parts.extensions.remove::<C>() {
             Some(carry) => (self.rest)(parts, body, carry),
             None => Box::pin(async {
                 ApiError::internal(
@@ -360,12 +361,15 @@ impl<S: Clone + Send + Sync + 'static> Service<http::Request<Body>> for Resume<S
     }
 }
 
-/// Builds one layer of a route around the generated rest of its chain: called once per
-/// route, when the router is built.
-pub fn build_layer<S, L, B>(layer: L, rest: fn(Parts, Body, Carry<S>) -> NextFuture) -> LayerService
+/// Builds `layer` around `rest`, its errors answered as `500`s: once per layer, when the
+/// router (or the app-wide chain) is built.
+pub(crate) fn build_resumed<C, L, B>(
+    layer: L,
+    rest: fn(Parts, Body, C) -> NextFuture,
+) -> LayerService
 where
-    S: Clone + Send + Sync + 'static,
-    L: Layer<Resume<S>>,
+    C: Clone + Send + Sync + 'static,
+    L: Layer<Resume<C>>,
     L::Service:
         Service<http::Request<Body>, Response = http::Response<B>> + Clone + Send + Sync + 'static,
     <L::Service as Service<http::Request<Body>>>::Error: std::fmt::Display,
@@ -373,10 +377,23 @@ where
     B: axum::body::HttpBody<Data = Bytes> + Send + 'static,
     B::Error: Into<axum::BoxError>,
 {
-    BoxCloneSyncService::new(Answering {
-        inner: layer.layer(Resume { rest }),
-        not_ready: None,
-    })
+    BoxCloneSyncService::new(answering(layer.layer(Resume { rest })))
+}
+
+/// Builds one layer of a route around the generated rest of its chain: called once per
+/// route, when the router is built.
+pub fn build_layer<S, L, B>(layer: L, rest: fn(Parts, Body, Carry<S>) -> NextFuture) -> LayerService
+where
+    S: Clone + Send + Sync + 'static,
+    L: Layer<Resume<Carry<S>>>,
+    L::Service:
+        Service<http::Request<Body>, Response = http::Response<B>> + Clone + Send + Sync + 'static,
+    <L::Service as Service<http::Request<Body>>>::Error: std::fmt::Display,
+    <L::Service as Service<http::Request<Body>>>::Future: Send + 'static,
+    B: axum::body::HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    build_resumed(layer, rest)
 }
 
 /// `inner` with its errors answered as `500`s.
