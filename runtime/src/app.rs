@@ -323,7 +323,7 @@ where
 pub async fn through_app_layer<S>(
     layers: &Layers,
     index: usize,
-    mut parts: Parts,
+    parts: Parts,
     body: Body,
     state: S,
     inner: Inner,
@@ -331,20 +331,18 @@ pub async fn through_app_layer<S>(
 where
     S: Clone + Send + Sync + 'static,
 {
-    let Some(service) = layers.as_ref().and_then(|all| all.get(index)) else {
-        return ApiError::internal("an app-wide middleware layer was not built").into_response();
-    };
-    let service = service.clone();
-    parts.extensions.insert(AppCarry {
+    let carry = |layers| AppCarry {
         state,
-        layers: layers.clone(),
+        layers,
         inner,
-    });
-    match service
-        .oneshot(http::Request::from_parts(parts, body))
-        .await
-    {
-        Ok(response) => response,
-        Err(never) => match never {},
-    }
+    };
+    crate::middleware::through(
+        layers,
+        index,
+        parts,
+        body,
+        carry,
+        "an app-wide middleware layer was not built",
+    )
+    .await
 }

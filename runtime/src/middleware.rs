@@ -541,21 +541,43 @@ pub fn layers(services: Vec<LayerService>) -> Layers {
 pub async fn through_layer<S>(
     layers: &Layers,
     index: usize,
-    mut parts: Parts,
+    parts: Parts,
     body: Body,
     state: S,
 ) -> Response
 where
     S: Clone + Send + Sync + 'static,
 {
+    let carry = |layers| Carry { state, layers };
+    through(
+        layers,
+        index,
+        parts,
+        body,
+        carry,
+        "a route's middleware layer was not built",
+    )
+    .await
+}
+
+/// Sends the request through layer `index` of `layers`, with what `carry` makes of them in
+/// its extensions for the layer's inner [`Resume`] (a route's chain and the app-wide one).
+pub(crate) async fn through<C>(
+    layers: &Layers,
+    index: usize,
+    mut parts: Parts,
+    body: Body,
+    carry: impl FnOnce(Layers) -> C,
+    missing: &'static str,
+) -> Response
+where
+    C: Clone + Send + Sync + 'static,
+{
     let Some(service) = layers.as_ref().and_then(|all| all.get(index)) else {
-        return ApiError::internal("a route's middleware layer was not built").into_response();
+        return ApiError::internal(missing).into_response();
     };
     let service = service.clone();
-    parts.extensions.insert(Carry {
-        state,
-        layers: layers.clone(),
-    });
+    parts.extensions.insert(carry(layers.clone()));
     match service
         .oneshot(http::Request::from_parts(parts, body))
         .await
