@@ -105,14 +105,7 @@ impl Chain {
         let mut code = inner;
         for item in items.iter().rev() {
             code = match item {
-                MiddlewareItem::Named(path) => {
-                    let rk = crate::runtime_at(path.span());
-                    quote_spanned! {path.span()=>
-                    <#path as #rk::Middleware<#s>>::call(__rk_parts, __rk_body, __rk_state, move |mut __rk_parts: #rk::http::request::Parts, __rk_body: #rk::axum::body::Body, __rk_state: #s| async move {
-                        #code
-                    }).await
-                    }
-                }
+                MiddlewareItem::Named(path) => call_named(path, &code),
                 item @ MiddlewareItem::Layer(expr) => {
                     let local = values.local(item);
                     let index = self.builds.len();
@@ -142,6 +135,18 @@ impl Chain {
             };
         }
         code
+    }
+}
+
+/// A `#[middleware]` function's stage of a chain, `code` running inside it: the one
+/// expansion routes and the app-wide list share.
+pub fn call_named(path: &syn::Path, code: &TokenStream) -> TokenStream {
+    let s = state_param();
+    let rk = crate::runtime_at(path.span());
+    quote_spanned! {path.span()=>
+    <#path as #rk::Middleware<#s>>::call(__rk_parts, __rk_body, __rk_state, move |mut __rk_parts: #rk::http::request::Parts, __rk_body: #rk::axum::body::Body, __rk_state: #s| async move {
+        #code
+    }).await
     }
 }
 

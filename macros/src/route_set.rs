@@ -173,14 +173,7 @@ fn app_chain(items: &[MiddlewareItem]) -> AppChain {
     let mut layer_index = layer_count;
     for item in items.iter().rev() {
         code = match item {
-            MiddlewareItem::Named(path) => {
-                let rk = crate::runtime_at(path.span());
-                quote_spanned! {path.span()=>
-                    <#path as #rk::Middleware<#s>>::call(__rk_parts, __rk_body, __rk_state, move |mut __rk_parts: #rk::http::request::Parts, __rk_body: #rk::axum::body::Body, __rk_state: #s| async move {
-                        #code
-                    }).await
-                }
-            }
+            MiddlewareItem::Named(path) => crate::expand::call_named(path, &code),
             MiddlewareItem::Layer(expr) => {
                 layer_index -= 1;
                 let index = layer_index;
