@@ -187,15 +187,11 @@ where
     S: Clone + Send + Sync + 'static,
 {
     let handler = M::mount(handler);
-    let carried = handler.clone();
     RouteRouter {
-        main: axum::routing::any(handler),
+        main: axum::routing::any(handler.clone()),
         automatic: None,
         outer: None,
-        carried: Box::new(move || {
-            let handler = shapes::Carried::<_, M::State>::new(carried.clone());
-            (axum::routing::any_service(handler), None)
-        }),
+        carried: shapes::carried_module(shapes::erase(handler)),
     }
 }
 
@@ -231,24 +227,16 @@ where
             allow: HeaderValue::from_static(allow),
         }),
     };
-    let carried = handler.clone();
+    let carried = shapes::carried_function(
+        filter,
+        shapes::erase(handler.clone()),
+        travelling.then(|| HeaderValue::from_static(allow)),
+    );
     RouteRouter {
         main: axum::routing::on(filter, handler),
         automatic: Some(automatic),
         outer: None,
-        carried: Box::new(move || {
-            let main = shapes::Carried::<_, M::State>::new(carried.clone());
-            let automatic = match travelling {
-                false => axum::routing::any_service(main.clone()),
-                true => {
-                    axum::routing::any_service(shapes::Carried::<_, M::State>::new(Automatic {
-                        handler: carried.clone(),
-                        allow: HeaderValue::from_static(allow),
-                    }))
-                }
-            };
-            (axum::routing::on_service(filter, main), Some(automatic))
-        }),
+        carried,
     }
 }
 

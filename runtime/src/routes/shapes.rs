@@ -15,7 +15,7 @@
 //! to the endpoint it matched, the group passes it to the chosen route with the request.
 
 use std::convert::Infallible;
-use std::marker::PhantomData;
+use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -26,6 +26,7 @@ use axum::routing::future::InfallibleRouteFuture;
 use axum::routing::MethodRouter;
 use futures_util::future::{ready, Either, Map, Ready};
 use futures_util::FutureExt;
+use http::HeaderValue;
 use tower::Service;
 
 use crate::error::ApiError;
@@ -211,50 +212,68 @@ where
 #[derive(Clone)]
 struct CarriedState<S>(S);
 
-/// A route's handler as a service that takes the state from the request: what a [`Group`]
-/// calls, so the route's layers are built once around it, with the router.
-pub(super) struct Carried<H, S> {
-    handler: H,
-    _state: PhantomData<fn() -> S>,
+/// A route's handler called with the state given per call, behind one `dyn`: what a
+/// [`Group`] member is built from. Erased so that a route pays for the chance of sharing a
+/// path one small closure, not a second set of axum's service machinery (the services and
+/// method routers below are built once per state and future type, not once per route).
+pub(super) type CallWithState<S, F> =
+    Arc<dyn Fn(http::Request<Body>, S) -> F + Send + Sync + 'static>;
+
+/// `handler` as a [`CallWithState`].
+pub(super) fn erase<H, S>(handler: H) -> CallWithState<S, H::Future>
+where
+    H: Handler<(), S>,
+    S: Clone + Send + Sync + 'static,
+{
+    Arc::new(move |req, state| handler.clone().call(req, state))
 }
 
-impl<H: Clone, S> Clone for Carried<H, S> {
+/// A route's handler as a service that takes the state from the request, so the route's
+/// layers are built once around it, with the router.
+pub(super) struct Carried<S, F> {
+    call: CallWithState<S, F>,
+    /// A function-form route's `Allow` value, when it travels with the request.
+    allow: Option<HeaderValue>,
+}
+
+impl<S, F> Clone for Carried<S, F> {
     fn clone(&self) -> Self {
         Self {
-            handler: self.handler.clone(),
-            _state: PhantomData,
+            call: self.call.clone(),
+            allow: self.allow.clone(),
         }
     }
 }
 
-impl<H, S> Carried<H, S> {
-    pub(super) fn new(handler: H) -> Self {
-        Self {
-            handler,
-            _state: PhantomData,
-        }
+impl<S, F> Carried<S, F> {
+    pub(super) fn new(call: CallWithState<S, F>, allow: Option<HeaderValue>) -> Self {
+        Self { call, allow }
     }
 }
 
 type Answer = Result<Response, Infallible>;
 
-impl<H, S> Service<http::Request<Body>> for Carried<H, S>
+impl<S, F> Service<http::Request<Body>> for Carried<S, F>
 where
-    H: Handler<(), S>,
     S: Clone + Send + Sync + 'static,
+    F: Future<Output = Response>,
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = Either<Ready<Answer>, Map<H::Future, fn(Response) -> Answer>>;
+    type Future = Either<Ready<Answer>, Map<F, fn(Response) -> Answer>>;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, mut req: http::Request<Body>) -> Self::Future {
+        if let Some(allow) = &self.allow {
+            req.extensions_mut()
+                .insert(super::AllowValue(allow.clone()));
+        }
         match req.extensions_mut().remove::<CarriedState<S>>() {
             Some(CarriedState(state)) => {
-                Either::Right(self.handler.clone().call(req, state).map(Ok as fn(_) -> _))
+                Either::Right((self.call)(req, state).map(Ok as fn(_) -> _))
             }
             // Only a group calls a carried handler, and it always passes the state.
             None => Either::Left(ready(Ok(ApiError::internal(
@@ -263,6 +282,39 @@ where
             .into_response()))),
         }
     }
+}
+
+/// A route module's carried build: its handler for every method.
+pub(super) fn carried_module<S, F>(call: CallWithState<S, F>) -> super::CarriedBuild<S>
+where
+    S: Clone + Send + Sync + 'static,
+    F: Future<Output = Response> + Send + 'static,
+{
+    Box::new(move || {
+        let handler = Carried::new(call.clone(), None);
+        (axum::routing::any_service(handler), None)
+    })
+}
+
+/// A function-form route's carried build: its method, and its path's automatic answers
+/// (with the `Allow` value travelling when `allow` is given).
+pub(super) fn carried_function<S, F>(
+    filter: axum::routing::MethodFilter,
+    call: CallWithState<S, F>,
+    allow: Option<HeaderValue>,
+) -> super::CarriedBuild<S>
+where
+    S: Clone + Send + Sync + 'static,
+    F: Future<Output = Response> + Send + 'static,
+{
+    Box::new(move || {
+        let main = Carried::new(call.clone(), None);
+        let automatic = Carried::new(call.clone(), allow.clone());
+        (
+            axum::routing::on_service(filter, main),
+            Some(axum::routing::any_service(automatic)),
+        )
+    })
 }
 
 #[cfg(test)]
