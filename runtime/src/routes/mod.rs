@@ -18,8 +18,8 @@ use http::HeaderValue;
 
 pub use automatic::{automatic_answer, method_not_allowed, not_found};
 pub(crate) use table::is_table_probe;
-use table::TableSlot;
 pub use table::{format_route_table, route_infos, route_table, RouteEntry};
+use table::{Row, TableSlot};
 
 use axum::routing::MethodRouter;
 use axum::Router;
@@ -318,30 +318,47 @@ impl<S> Default for RouteSet<S> {
 }
 
 /// A path with its parameter names blanked, so `/a/{id}` and `/a/{slug}` compare equal as
-/// axum's router would.
-fn shape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
+/// axum's router would; compared character by character, never built as a `String` (a
+/// router of 10,000 routes compares many keys).
+#[derive(Clone, Copy)]
+struct Shape(&'static str);
+
+impl Shape {
+    fn chars(self) -> impl Iterator<Item = char> {
+        let mut in_param = false;
+        self.0.chars().filter(move |&c| match c {
             '{' => {
                 in_param = true;
-                out.push('{');
+                true
             }
             '}' => {
                 in_param = false;
-                out.push('}');
+                true
             }
-            '*' if in_param => out.push('*'),
-            _ if in_param => {}
-            _ => out.push(c),
-        }
+            '*' if in_param => true,
+            _ => !in_param,
+        })
     }
-    out
 }
 
-fn location(info: &RouteInfo, line: u32) -> String {
-    format!("{}:{}", info.file, line)
+impl PartialEq for Shape {
+    fn eq(&self, other: &Self) -> bool {
+        self.chars().eq(other.chars())
+    }
+}
+
+impl Eq for Shape {}
+
+impl PartialOrd for Shape {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Shape {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.chars().cmp(other.chars())
+    }
 }
 
 impl<S> RouteSet<S>
@@ -375,18 +392,18 @@ where
     /// When two handlers answer the same method and path, or two routes claim one path,
     /// with a message naming both source locations (instead of axum's bare panic).
     pub fn build(self) -> Router<S> {
-        let mut owners: BTreeMap<String, (&'static RouteInfo, &'static str)> = BTreeMap::new();
+        let mut owners: BTreeMap<Shape, (&'static RouteInfo, &'static str)> = BTreeMap::new();
         let mut functions: BTreeMap<&'static str, Vec<RouteDef<S>>> = BTreeMap::new();
         let mut modules = Vec::new();
         let mut rows = Vec::new();
         // The patterns registering each axum shape: several are one endpoint that picks
         // the route by its prefix/suffix text (`shapes::Group`).
-        let mut by_shape: BTreeMap<String, BTreeSet<&'static str>> = BTreeMap::new();
+        let mut by_shape: BTreeMap<Shape, BTreeSet<&'static str>> = BTreeMap::new();
 
         for def in self.defs {
             for (&path, &pattern) in def.info.paths.iter().zip(def.info.patterns) {
                 check_owner(&mut owners, def.info, pattern);
-                by_shape.entry(shape(path)).or_default().insert(pattern);
+                by_shape.entry(Shape(path)).or_default().insert(pattern);
             }
             match def.info.kind {
                 RouteKind::Module => modules.push(def),
@@ -396,21 +413,21 @@ where
                 }
             }
         }
-        let shared = |path: &str| by_shape.get(&shape(path)).is_some_and(|p| p.len() > 1);
+        let shared = |path: &'static str| by_shape.get(&Shape(path)).is_some_and(|p| p.len() > 1);
 
         let policy = self.trailing_slash;
         let table = TableSlot::default();
         let mut infos = Vec::new();
         // Every (axum path, pattern, endpoint), grouped by axum shape in `routes!` order.
         let mut endpoints: Vec<Vec<shapes::Member<S>>> = Vec::new();
-        let mut slots: BTreeMap<String, usize> = BTreeMap::new();
+        let mut slots: BTreeMap<Shape, usize> = BTreeMap::new();
         let mut add = |path: &'static str, pattern: &'static str, router: MethodRouter<S>| {
             let member = shapes::Member {
                 path,
                 pattern,
                 router,
             };
-            let slot = *slots.entry(shape(path)).or_insert_with(|| {
+            let slot = *slots.entry(Shape(path)).or_insert_with(|| {
                 endpoints.push(Vec::new());
                 endpoints.len() - 1
             });
@@ -427,7 +444,11 @@ where
                 .then(|| wrap(built.outer.as_ref(), def.options, (built.carried)().0));
             let built = built.wrapped(&def);
             for (&path, &pattern) in def.info.paths.iter().zip(def.info.patterns) {
-                rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
+                rows.extend(def.info.methods.iter().map(|method| Row::Declared {
+                    info: def.info,
+                    path,
+                    method,
+                }));
                 let router = match (&carried, shared(path)) {
                     (Some(carried), true) => carried.clone(),
                     _ => built.main.clone(),
@@ -442,26 +463,13 @@ where
             let info = merged.info;
             for (&path, &pattern) in info.paths.iter().zip(info.patterns) {
                 for &method in &merged.auto {
-                    rows.push(RouteEntry {
-                        method,
-                        template: info.template,
-                        path,
-                        handler: "(automatic)".to_owned(),
-                        middleware: Vec::new(),
-                        location: location(info, info.line),
-                        automatic: true,
-                    });
+                    rows.push(Row::Automatic { info, path, method });
                 }
                 let router = match (&merged.carried, shared(path)) {
                     (Some(carried), true) => carried.clone(),
                     _ => merged.router.clone(),
                 };
                 add(path, pattern, router);
-            }
-        }
-        if !self.app_labels.is_empty() {
-            for row in &mut rows {
-                row.middleware.splice(0..0, self.app_labels.iter().copied());
             }
         }
         let mut router = Router::new();
@@ -485,7 +493,7 @@ where
             let endpoint = table.probe(path, slash_policy(path, endpoint, policy));
             router = router.route(path, endpoint);
         }
-        let table = table.fill(rows, infos);
+        let table = table.fill(rows, self.app_labels, infos);
         router.fallback(move |req: axum::extract::Request| async move {
             if let Some(answer) = table.answer_probe(&req) {
                 return answer;
@@ -515,31 +523,15 @@ where
     }
 }
 
-fn entry(info: &'static RouteInfo, path: &'static str, method: &MethodInfo) -> RouteEntry {
-    RouteEntry {
-        method: method.method,
-        template: info.template,
-        path,
-        handler: if method.automatic {
-            "(automatic)".to_owned()
-        } else {
-            method.handler.to_owned()
-        },
-        middleware: method.middleware.to_vec(),
-        location: location(info, method.line),
-        automatic: method.automatic,
-    }
-}
-
 /// Remembers which route owns each path shape and method, and refuses a second one. Keyed
 /// by the pattern (prefix/suffix text kept): `/files/{name}.txt` and `/files/{name}.json`
 /// are different paths on one axum shape.
 fn check_owner(
-    owners: &mut BTreeMap<String, (&'static RouteInfo, &'static str)>,
+    owners: &mut BTreeMap<Shape, (&'static RouteInfo, &'static str)>,
     info: &'static RouteInfo,
     path: &'static str,
 ) {
-    let key = shape(path);
+    let key = Shape(path);
     if let Some(&(other, other_path)) = owners.get(&key) {
         if other_path != path {
             panic!(
@@ -584,7 +576,7 @@ fn check_owner(
 ///
 /// When two functions of one path carry different middleware: the automatic answers
 /// could only run one of the two lists, and skipping middleware silently is not an option.
-fn merge_functions<S>(defs: Vec<RouteDef<S>>, rows: &mut Vec<RouteEntry>, carry: bool) -> Merged<S>
+fn merge_functions<S>(defs: Vec<RouteDef<S>>, rows: &mut Vec<Row>, carry: bool) -> Merged<S>
 where
     S: Clone + Send + Sync + 'static,
 {
@@ -625,7 +617,11 @@ where
     let mut carried = carry.then(|| (MethodRouter::new(), None));
     for def in defs {
         for &path in def.info.paths {
-            rows.extend(def.info.methods.iter().map(|m| entry(def.info, path, m)));
+            rows.extend(def.info.methods.iter().map(|method| Row::Declared {
+                info: def.info,
+                path,
+                method,
+            }));
         }
         let built = (def.build)(allow);
         let single = one && built.outer.is_some();
@@ -727,7 +723,7 @@ fn allow_value(mut methods: Vec<&'static str>) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::{format_route_table, shape, RouteEntry};
+    use super::{format_route_table, RouteEntry, Shape};
 
     fn row(method: &'static str, middleware: Vec<&'static str>, handler: &str) -> RouteEntry {
         RouteEntry {
@@ -770,7 +766,12 @@ mod tests {
 
     #[test]
     fn shape_blanks_parameter_names() {
-        assert_eq!(shape("/a/{id}/b/{*rest}"), "/a/{}/b/{*}");
-        assert_eq!(shape("/a/{id}"), shape("/a/{slug}"));
+        assert_eq!(
+            Shape("/a/{id}/b/{*rest}").chars().collect::<String>(),
+            "/a/{}/b/{*}"
+        );
+        assert!(Shape("/a/{id}") == Shape("/a/{slug}"));
+        assert!(Shape("/a/{id}") != Shape("/a/{id}.txt"));
+        assert!(Shape("/a/{id}") < Shape("/b/{id}"));
     }
 }

@@ -17,7 +17,7 @@ use axum::routing::MethodRouter;
 use axum::Router;
 use tower::ServiceExt;
 
-use super::RouteInfo;
+use super::{MethodInfo, RouteInfo};
 
 /// One row of the route table: a method of a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,10 +101,81 @@ pub fn format_route_table(rows: &[RouteEntry]) -> String {
     out
 }
 
+/// One row of the table as the router was built: turned into a [`RouteEntry`] (strings
+/// and all) only when the table is asked for, so building the router pays a copy of three
+/// references per row.
+#[derive(Clone, Copy)]
+pub(super) enum Row {
+    /// A method the route declares.
+    Declared {
+        info: &'static RouteInfo,
+        path: &'static str,
+        method: &'static MethodInfo,
+    },
+    /// An answer routekit adds to a function-form path (`OPTIONS`).
+    Automatic {
+        info: &'static RouteInfo,
+        path: &'static str,
+        method: &'static str,
+    },
+}
+
+impl Row {
+    fn entry(self, app_labels: &[&'static str]) -> RouteEntry {
+        let (info, path, method, handler, middleware, line, automatic) = match self {
+            Row::Declared { info, path, method } => (
+                info,
+                path,
+                method.method,
+                if method.automatic {
+                    "(automatic)"
+                } else {
+                    method.handler
+                },
+                method.middleware,
+                method.line,
+                method.automatic,
+            ),
+            Row::Automatic { info, path, method } => {
+                (info, path, method, "(automatic)", &[][..], info.line, true)
+            }
+        };
+        RouteEntry {
+            method,
+            template: info.template,
+            path,
+            handler: handler.to_owned(),
+            middleware: app_labels.iter().chain(middleware).copied().collect(),
+            location: format!("{}:{}", info.file, line),
+            automatic,
+        }
+    }
+}
+
 /// What one router was built from.
 struct Built {
-    rows: Vec<RouteEntry>,
+    rows: Vec<Row>,
+    /// The app-wide middleware, first in every row.
+    app_labels: &'static [&'static str],
     infos: Vec<&'static RouteInfo>,
+    /// The rows as [`route_table`] gives them, sorted by path then method.
+    entries: OnceLock<Vec<RouteEntry>>,
+}
+
+impl Built {
+    fn entries(&self) -> &[RouteEntry] {
+        self.entries.get_or_init(|| {
+            let mut entries: Vec<RouteEntry> = self
+                .rows
+                .iter()
+                .map(|row| row.entry(self.app_labels))
+                .collect();
+            entries.sort_by(|a, b| {
+                (a.path, method_rank(a.method)).cmp(&(b.path, method_rank(b.method)))
+            });
+            entries
+        })
+    }
 }
 
 /// The marker of the request [`route_table`] sends: a private type, so no client can.
@@ -141,11 +212,17 @@ impl TableSlot {
 
     pub(super) fn fill(
         self,
-        mut rows: Vec<RouteEntry>,
+        rows: Vec<Row>,
+        app_labels: &'static [&'static str],
         infos: Vec<&'static RouteInfo>,
     ) -> TableSlot {
-        rows.sort_by(|a, b| (a.path, method_rank(a.method)).cmp(&(b.path, method_rank(b.method))));
-        let _ = self.0.set(Arc::new(Built { rows, infos }));
+        let built = Built {
+            rows,
+            app_labels,
+            infos,
+            entries: OnceLock::new(),
+        };
+        let _ = self.0.set(Arc::new(built));
         self
     }
 
@@ -195,7 +272,9 @@ fn ask(app: &Router) -> Option<Arc<Built>> {
 /// assert_eq!(table[0].template, "/api/hello");
 /// ```
 pub fn route_table(app: &Router) -> Vec<RouteEntry> {
-    ask(app).map(|built| built.rows.clone()).unwrap_or_default()
+    ask(app)
+        .map(|built| built.entries().to_vec())
+        .unwrap_or_default()
 }
 
 /// The routes `app` was built from, as the macros described them (for the OpenAPI
