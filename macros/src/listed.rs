@@ -1,10 +1,11 @@
-//! The names generated code gives the `#[middleware]` functions of a list: one type alias
-//! per distinct path, `type __routekit_mw0 = <Listed<{ <auth as MiddlewareInfo>::LISTED }>
-//! as ListItem<(auth,)>>::Type;`, which is `auth` itself.
+//! The names generated code gives the `#[middleware]` functions of a list: per distinct
+//! path a constant, `const __ROUTEKIT_MW0: bool = <auth as MiddlewareInfo>::LISTED;`, and a
+//! type alias, `type __routekit_mw0 = <(auth,) as ListItem<__ROUTEKIT_MW0>>::Type;`, which
+//! is `auth` itself.
 //!
 //! Every bound, check and call of the route names the alias, never the path. An item that
 //! is not a `#[middleware]` function (`#[middleware(NotMiddleware)]`) then fails once, in
-//! the alias's constant, at the item, with `MiddlewareInfo`'s message; the alias is an
+//! the constant, at the item, with `MiddlewareInfo`'s message; the alias is an
 //! error type, so the bounds generic over the state that name it are left out by the
 //! compiler, rather than each failing again where `routes!` registers the route.
 
@@ -47,7 +48,7 @@ impl Listed {
         Ident::new(&format!("__routekit_mw{index}"), path.span())
     }
 
-    /// The `type` items.
+    /// The items: per path its constant and its alias.
     pub fn items(&self) -> TokenStream {
         self.paths
             .iter()
@@ -55,10 +56,15 @@ impl Listed {
             .map(|(index, (_, path))| {
                 let rk = crate::runtime_at(path.span());
                 let alias = Ident::new(&format!("__routekit_mw{index}"), path.span());
+                let listed = Ident::new(&format!("__ROUTEKIT_MW{index}"), path.span());
+                // The path stands only where a type is expected, never in generic arguments,
+                // so that a misspelt name is reported alike (once) in both items.
                 quote_spanned! {path.span()=>
                     #[doc(hidden)]
+                    const #listed: bool = <#path as #rk::MiddlewareInfo>::LISTED;
+                    #[doc(hidden)]
                     #[allow(non_camel_case_types)]
-                    type #alias = <#rk::Listed<{ <#path as #rk::MiddlewareInfo>::LISTED }> as #rk::ListItem<(#path,)>>::Type;
+                    type #alias = <(#path,) as #rk::ListItem<#listed>>::Type;
                 }
             })
             .collect()

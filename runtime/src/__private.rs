@@ -23,8 +23,8 @@ pub use crate::links::{
 pub use crate::middleware::{
     answer_errors, build_layer, layers, provide, provided, request, require_all, require_ctx,
     split, through_layer, CallWithArguments, Carry, Configured, ConfiguredService, LayerService,
-    Layers, LeadingFallible, LeadingInfallible, LeadingLayer, ListItem, Listed, Middleware,
-    MiddlewareInfo, ProvidedBy, SatisfiedBy, StepInfo, StepLayer,
+    Layers, LeadingFallible, LeadingInfallible, LeadingLayer, ListItem, Middleware, MiddlewareInfo,
+    ProvidedBy, SatisfiedBy, StepInfo, StepLayer,
 };
 pub use crate::params::{
     optional, path_params, required, rest, rest_or_empty, Affix, Affixed, Rest, Seg, Slot,

@@ -32,27 +32,27 @@ pub trait MiddlewareInfo {
     type Provides;
     /// The context values it takes, as a type-level list `(A, (B, ()))`.
     type Requires;
-    /// Always `true`. A `#[middleware(…)]` list names it for each item (see [`Listed`]),
+    /// Always `true`. A `#[middleware(…)]` list names it for each item (see [`ListItem`]),
     /// so that an item that is not a `#[middleware]` function fails there, once.
     #[doc(hidden)]
     const LISTED: bool = true;
 }
 
-/// How generated code names a `#[middleware]` function of a list: through the alias
-/// `type __routekit_mwN = <Listed<{ <auth as MiddlewareInfo>::LISTED }> as ListItem<(auth,)>>::Type;`,
-/// which is `auth` itself. For an item that is not a `#[middleware]` function the constant
-/// fails, at the item, with `MiddlewareInfo`'s message, and the alias is an error type:
-/// the route's state-generic bounds that name it are then left out, rather than failing a
-/// second time where `routes!` registers the route. (`(auth,)` is unambiguously a type, so
-/// a plain function named in the list is reported once, as not a type.)
-pub struct Listed<const OK: bool>;
-
-/// See [`Listed`].
-pub trait ListItem<T> {
+/// How generated code names a `#[middleware]` function of a list, `auth`: through a
+/// constant and an alias,
+/// `const __ROUTEKIT_MW0: bool = <auth as MiddlewareInfo>::LISTED;` and
+/// `type __routekit_mw0 = <(auth,) as ListItem<__ROUTEKIT_MW0>>::Type;`, which is `auth`
+/// itself. For an item that is not a `#[middleware]` function the constant fails, at the
+/// item, with `MiddlewareInfo`'s message, and the alias is an error type: the route's
+/// state-generic bounds that name it are then left out, rather than failing a second time
+/// where `routes!` registers the route. (The path stands where a type is expected and
+/// never in generic arguments, so a misspelt name or a plain function is reported the same
+/// way in both places, which the compiler shows once.)
+pub trait ListItem<const LISTED: bool> {
     type Type;
 }
 
-impl<T> ListItem<(T,)> for Listed<true> {
+impl<T> ListItem<true> for (T,) {
     type Type = T;
 }
 
