@@ -16,6 +16,7 @@ use syn::Ident;
 
 use crate::ast::{Handler, Role};
 use crate::attr::MiddlewareItem;
+use crate::listed::Listed;
 
 /// The generic parameter every check's list ends in: what the app-wide list provides.
 pub fn app_param() -> Ident {
@@ -24,7 +25,7 @@ pub fn app_param() -> Ident {
 
 /// The type-level list of what `items` provide, then the app's: `(P1, (P2, __RkA))`.
 /// Layers provide nothing and are left out.
-fn provided(items: &[&MiddlewareItem]) -> TokenStream {
+fn provided(items: &[&MiddlewareItem], listed: &Listed) -> TokenStream {
     let mut list = {
         let app = app_param();
         quote!(#app)
@@ -32,7 +33,8 @@ fn provided(items: &[&MiddlewareItem]) -> TokenStream {
     for item in items.iter().rev() {
         if let MiddlewareItem::Named(path) = item {
             let rk = crate::runtime_at(path.span());
-            list = quote_spanned!(path.span()=> (<#path as #rk::MiddlewareInfo>::Provides, #list));
+            let ty = listed.ty(path);
+            list = quote_spanned!(path.span()=> (<#ty as #rk::MiddlewareInfo>::Provides, #list));
         }
     }
     list
@@ -55,14 +57,15 @@ impl CtxChecks {
 
     /// The checks of the middleware `chain[from..]`: each takes only `Ctx` values provided
     /// before it.
-    pub fn middleware(&mut self, chain: &[&MiddlewareItem], from: usize) {
+    pub fn middleware(&mut self, chain: &[&MiddlewareItem], from: usize, listed: &Listed) {
         for index in from..chain.len() {
             if let MiddlewareItem::Named(path) = chain[index] {
-                let before = provided(&chain[..index]);
+                let before = provided(&chain[..index], listed);
                 let rk = crate::runtime_at(path.span());
+                let ty = listed.ty(path);
                 self.push(|i| {
                     quote_spanned! {path.span()=>
-                        <#path as #rk::MiddlewareInfo>::Requires: #rk::SatisfiedBy<#before, #i>
+                        <#ty as #rk::MiddlewareInfo>::Requires: #rk::SatisfiedBy<#before, #i>
                     }
                 });
             }
@@ -70,8 +73,8 @@ impl CtxChecks {
     }
 
     /// The checks of a handler's `Ctx` arguments against its whole chain.
-    pub fn handler(&mut self, handler: &Handler, chain: &[&MiddlewareItem]) {
-        let all = provided(chain);
+    pub fn handler(&mut self, handler: &Handler, chain: &[&MiddlewareItem], listed: &Listed) {
+        let all = provided(chain, listed);
         for arg in &handler.args {
             if let Role::Ctx { inner } = &arg.role {
                 let rk = crate::runtime_at(inner.span());

@@ -12,6 +12,7 @@ use syn::{Ident, LitStr};
 
 use crate::ast::{Binding, Handler, Role, Slot};
 use crate::attr::{MiddlewareItem, RouteArgs};
+use crate::listed::Listed;
 use crate::template::{Segment, Template};
 
 /// Everything codegen needs about one route.
@@ -99,13 +100,14 @@ impl Chain {
         inner: TokenStream,
         bounds: &[TokenStream],
         values: &Values,
+        listed: &Listed,
     ) -> TokenStream {
         let rk = private();
         let s = state_param();
         let mut code = inner;
         for item in items.iter().rev() {
             code = match item {
-                MiddlewareItem::Named(path) => call_named(path, &code),
+                MiddlewareItem::Named(path) => call_named(&listed.ty(path), &code),
                 item @ MiddlewareItem::Layer(expr) => {
                     let local = values.local(item);
                     let index = self.builds.len();
@@ -139,25 +141,29 @@ impl Chain {
 }
 
 /// A `#[middleware]` function's stage of a chain, `code` running inside it: the one
-/// expansion routes and the app-wide list share.
-pub fn call_named(path: &syn::Path, code: &TokenStream) -> TokenStream {
+/// expansion routes and the app-wide list share. `ty` is the function's alias
+/// ([`Listed`]).
+pub fn call_named(ty: &Ident, code: &TokenStream) -> TokenStream {
     let s = state_param();
-    let rk = crate::runtime_at(path.span());
-    quote_spanned! {path.span()=>
-    <#path as #rk::Middleware<#s>>::call(__rk_parts, __rk_body, __rk_state, move |mut __rk_parts: #rk::http::request::Parts, __rk_body: #rk::axum::body::Body, __rk_state: #s| async move {
+    let rk = crate::runtime_at(ty.span());
+    quote_spanned! {ty.span()=>
+    <#ty as #rk::Middleware<#s>>::call(__rk_parts, __rk_body, __rk_state, move |mut __rk_parts: #rk::http::request::Parts, __rk_body: #rk::axum::body::Body, __rk_state: #s| async move {
         #code
     }).await
     }
 }
 
-fn middleware_bounds(items: &[&MiddlewareItem]) -> Vec<TokenStream> {
+/// `auth: Middleware<__RkS>` for each `#[middleware]` function of `items`, through its
+/// alias ([`Listed`]).
+pub fn middleware_bounds(items: &[&MiddlewareItem], listed: &Listed) -> Vec<TokenStream> {
     let s = state_param();
     items
         .iter()
         .filter_map(|item| match item {
             MiddlewareItem::Named(path) => {
                 let rk = crate::runtime_at(path.span());
-                Some(quote_spanned!(path.span()=> #path: #rk::Middleware<#s>))
+                let ty = listed.ty(path);
+                Some(quote_spanned!(path.span()=> #ty: #rk::Middleware<#s>))
             }
             MiddlewareItem::Layer(_) => None,
         })
@@ -399,9 +405,17 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     // `#[middleware]` with arguments taking `Ctx`) where they are built.
     let checked_by_value = !values.0.is_empty();
     let template = route.args.template_lit.value();
-    bounds.extend(middleware_bounds(&route_level));
+    // Every list item is named through its alias, defined once per route.
+    let listed = Listed::new(
+        route_level
+            .iter()
+            .copied()
+            .chain(route.handlers.iter().flat_map(|h| &h.middleware)),
+    );
+    items.extend(listed.items());
+    bounds.extend(middleware_bounds(&route_level, &listed));
     let mut checks = crate::ctx_checks::CtxChecks::default();
-    checks.middleware(&route_level, 0);
+    checks.middleware(&route_level, 0, &listed);
     items.extend(affix_markers(&route.args.template));
 
     let mut branches = Vec::new();
@@ -414,7 +428,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         let (handler_bounds, inner) = endpoint(handler, cache);
         bounds.extend(handler_bounds);
         let handler_level: Vec<&MiddlewareItem> = handler.middleware.iter().collect();
-        bounds.extend(middleware_bounds(&handler_level));
+        bounds.extend(middleware_bounds(&handler_level, &listed));
         endpoints.push((handler, handler_level, inner));
 
         let chain_items: Vec<&MiddlewareItem> = route_level
@@ -422,8 +436,8 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             .copied()
             .chain(handler.middleware.iter())
             .collect();
-        checks.middleware(&chain_items, route_level.len());
-        checks.handler(handler, &chain_items);
+        checks.middleware(&chain_items, route_level.len(), &listed);
+        checks.handler(handler, &chain_items, &listed);
         let chain_labels = labels(&chain_items);
         let handler_name = format!("{handler_scope}{}", handler.ident);
         let line = line_of(&handler.ident);
@@ -435,7 +449,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     }
     let methods: Vec<&str> = route.handlers.iter().map(|h| h.method).collect();
     for (handler, handler_level, inner) in endpoints {
-        let code = chain.wrap(&handler_level, inner, &bounds, &values);
+        let code = chain.wrap(&handler_level, inner, &bounds, &values, &listed);
         let method = format_ident!("{}", handler.method);
         let also_head = handler.method == "GET" && !methods.contains(&"HEAD");
         let test = move |actual: TokenStream| {
@@ -524,7 +538,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             quote!(if #test { #code })
         });
         let dispatch = quote!(#(#branches else)* { #automatic });
-        let body = chain.wrap(&route_level[leading..], dispatch, &bounds, &values);
+        let body = chain.wrap(&route_level[leading..], dispatch, &bounds, &values, &listed);
         quote! {
             #rk::RouteFuture::pending(#template, async move {
                 let (mut __rk_parts, __rk_body) = __rk_request.into_parts();
@@ -533,7 +547,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         }
     };
     let value_checks = if checked_by_value {
-        value_checks(&route_level, route.handlers, &values)
+        value_checks(&route_level, route.handlers, &values, &listed)
     } else {
         TokenStream::new()
     };
@@ -732,11 +746,13 @@ fn value_checks(
     route_level: &[&MiddlewareItem],
     handlers: &[Handler],
     values: &Values,
+    listed: &Listed,
 ) -> TokenStream {
     let rk = private();
     let step = |item: &MiddlewareItem| match item {
         MiddlewareItem::Named(path) => {
-            let step = quote_spanned!(path.span()=> .named::<#path, _>());
+            let ty = listed.ty(path);
+            let step = quote_spanned!(path.span()=> .named::<#ty, _>());
             quote!(let __rk_list = __rk_list #step;)
         }
         MiddlewareItem::Layer(expr) => {

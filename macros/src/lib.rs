@@ -12,6 +12,7 @@ mod errors;
 mod expand;
 mod group;
 mod links;
+mod listed;
 mod method;
 mod middleware;
 mod openapi;

@@ -10,6 +10,7 @@ use syn::spanned::Spanned;
 use syn::{Ident, Path, Token};
 
 use crate::attr::{self, MiddlewareItem};
+use crate::listed::Listed;
 
 /// What comes before the list.
 #[derive(Default)]
@@ -152,16 +153,10 @@ fn app_chain(items: &[MiddlewareItem]) -> AppChain {
     let s = format_ident!("__RkS");
     let state =
         quote!(#s: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static);
-    let bounds: Vec<TokenStream> = items
-        .iter()
-        .filter_map(|item| match item {
-            MiddlewareItem::Named(path) => {
-                let rk = crate::runtime_at(path.span());
-                Some(quote_spanned!(path.span()=> #path: #rk::Middleware<#s>))
-            }
-            MiddlewareItem::Layer(_) => None,
-        })
-        .collect();
+    // Every list item is named through its alias (`listed.rs`).
+    let listed = Listed::new(items);
+    let aliases = listed.items();
+    let bounds = crate::expand::middleware_bounds(&items.iter().collect::<Vec<_>>(), &listed);
 
     let mut resumes = TokenStream::new();
     let mut builds = Vec::new();
@@ -173,7 +168,7 @@ fn app_chain(items: &[MiddlewareItem]) -> AppChain {
     let mut layer_index = layer_count;
     for item in items.iter().rev() {
         code = match item {
-            MiddlewareItem::Named(path) => crate::expand::call_named(path, &code),
+            MiddlewareItem::Named(path) => crate::expand::call_named(&listed.ty(path), &code),
             MiddlewareItem::Layer(expr) => {
                 layer_index -= 1;
                 let index = layer_index;
@@ -209,11 +204,12 @@ fn app_chain(items: &[MiddlewareItem]) -> AppChain {
     for item in items {
         if let MiddlewareItem::Named(path) = item {
             let rk_at = crate::runtime_at(path.span());
+            let ty = listed.ty(path);
             checks.push(quote_spanned! {path.span()=>
-                #rk_at::require_all::<<#path as #rk_at::MiddlewareInfo>::Requires, #before, _>();
+                #rk_at::require_all::<<#ty as #rk_at::MiddlewareInfo>::Requires, #before, _>();
             });
             provides_rev
-                .push(quote_spanned!(path.span()=> <#path as #rk_at::MiddlewareInfo>::Provides));
+                .push(quote_spanned!(path.span()=> <#ty as #rk_at::MiddlewareInfo>::Provides));
             let list = provides_rev
                 .iter()
                 .rev()
@@ -224,6 +220,8 @@ fn app_chain(items: &[MiddlewareItem]) -> AppChain {
     let provides = before;
 
     let items = quote! {
+        #aliases
+
         #[allow(non_camel_case_types)]
         struct __routekit_app;
 

@@ -23,7 +23,7 @@ pub use crate::links::{
 pub use crate::middleware::{
     answer_errors, build_layer, layers, provide, provided, request, require_all, require_ctx,
     split, through_layer, CallWithArguments, Carry, Configured, ConfiguredService, LayerService,
-    Layers, LeadingFallible, LeadingInfallible, LeadingLayer, Middleware, MiddlewareInfo,
+    Layers, LeadingFallible, LeadingInfallible, LeadingLayer, ListItem, Middleware, MiddlewareInfo,
     ProvidedBy, SatisfiedBy, StepInfo, StepLayer,
 };
 pub use crate::params::{

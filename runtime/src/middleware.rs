@@ -32,6 +32,28 @@ pub trait MiddlewareInfo {
     type Provides;
     /// The context values it takes, as a type-level list `(A, (B, ()))`.
     type Requires;
+    /// Always `true`. A `#[middleware(…)]` list names it for each item (see [`ListItem`]),
+    /// so that an item that is not a `#[middleware]` function fails there, once.
+    #[doc(hidden)]
+    const LISTED: bool = true;
+}
+
+/// How generated code names a `#[middleware]` function of a list, `auth`: through a
+/// constant and an alias,
+/// `const __ROUTEKIT_MW0: bool = <auth as MiddlewareInfo>::LISTED;` and
+/// `type __routekit_mw0 = <(auth,) as ListItem<__ROUTEKIT_MW0>>::Type;`, which is `auth`
+/// itself. For an item that is not a `#[middleware]` function the constant fails, at the
+/// item, with `MiddlewareInfo`'s message, and the alias is an error type: the route's
+/// state-generic bounds that name it are then left out, rather than failing a second time
+/// where `routes!` registers the route. (The path stands where a type is expected and
+/// never in generic arguments, so a misspelt name or a plain function is reported the same
+/// way in both places, which the compiler shows once.)
+pub trait ListItem<const LISTED: bool> {
+    type Type;
+}
+
+impl<T> ListItem<true> for (T,) {
+    type Type = T;
 }
 
 /// Running a `#[middleware]` function in front of `rest`, the remainder of the chain.
