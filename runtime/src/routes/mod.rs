@@ -345,9 +345,13 @@ fn shape(path: &str) -> String {
 /// up several times).
 #[derive(Default)]
 struct Shapes {
-    by_path: HashMap<&'static str, usize>,
-    ids: HashMap<String, usize>,
+    by_path: FastMap<&'static str, usize>,
+    ids: FastMap<String, usize>,
 }
+
+/// The maps of a router build: keyed by the app's own paths, never by a client's input, so
+/// a fast unkeyed hash (foldhash, already hashbrown's) replaces std's SipHash.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 impl Shapes {
     fn intern(&mut self, path: &'static str) -> usize {
@@ -398,13 +402,13 @@ where
     /// with a message naming both source locations (instead of axum's bare panic).
     pub fn build(self) -> Router<S> {
         let mut shapes = Shapes::default();
-        let mut owners: HashMap<usize, (&'static RouteInfo, &'static str)> = HashMap::new();
+        let mut owners: FastMap<usize, (&'static RouteInfo, &'static str)> = FastMap::default();
         let mut functions: BTreeMap<&'static str, Vec<RouteDef<S>>> = BTreeMap::new();
         let mut modules = Vec::new();
         let mut rows = Vec::new();
         // The patterns registering each axum shape: several are one endpoint that picks
         // the route by its prefix/suffix text (`shapes::Group`).
-        let mut by_shape: HashMap<usize, BTreeSet<&'static str>> = HashMap::new();
+        let mut by_shape: FastMap<usize, BTreeSet<&'static str>> = FastMap::default();
 
         for def in self.defs {
             for (&path, &pattern) in def.info.paths.iter().zip(def.info.patterns) {
@@ -430,7 +434,7 @@ where
         let mut infos = Vec::new();
         // Every (axum path, pattern, endpoint), grouped by axum shape in `routes!` order.
         let mut endpoints: Vec<Vec<shapes::Member<S>>> = Vec::new();
-        let mut slots: HashMap<usize, usize> = HashMap::new();
+        let mut slots: FastMap<usize, usize> = FastMap::default();
         let mut add = |path: &'static str, pattern: &'static str, router: MethodRouter<S>| {
             let member = shapes::Member {
                 path,
@@ -453,6 +457,7 @@ where
                 .any(|p| shared(p))
                 .then(|| wrap(built.outer.as_ref(), def.options, (built.carried)().0));
             let built = built.wrapped(&def);
+            let mut main = Reused::new(built.main, def.info.paths.len());
             for (&path, &pattern) in def.info.paths.iter().zip(def.info.patterns) {
                 rows.extend(def.info.methods.iter().map(|method| Row::Declared {
                     info: def.info,
@@ -461,7 +466,7 @@ where
                 }));
                 let router = match (&carried, shared(path)) {
                     (Some(carried), true) => carried.clone(),
-                    _ => built.main.clone(),
+                    _ => main.next(),
                 };
                 add(path, pattern, router);
             }
@@ -471,13 +476,14 @@ where
             let carry = defs[0].info.paths.iter().any(|p| shared(p));
             let merged = merge_functions(defs, &mut rows, carry);
             let info = merged.info;
+            let mut main = Reused::new(merged.router, info.paths.len());
             for (&path, &pattern) in info.paths.iter().zip(info.patterns) {
                 for &method in &merged.auto {
                     rows.push(Row::Automatic { info, path, method });
                 }
                 let router = match (&merged.carried, shared(path)) {
                     (Some(carried), true) => carried.clone(),
-                    _ => merged.router.clone(),
+                    _ => main.next(),
                 };
                 add(path, pattern, router);
             }
@@ -486,15 +492,17 @@ where
         for mut members in endpoints {
             let (path, endpoint) = if members.len() == 1 {
                 let member = members.pop().expect("one member");
-                let endpoint = if shapes::has_affixes(member.pattern) {
-                    member
-                        .router
-                        .layer(answer_first::AnswerFirstLayer(shapes::AffixCheck(
-                            shapes::Affixes::of(member.pattern),
-                        )))
-                } else {
-                    member.router
-                };
+                // A pattern equal to its axum path has no prefix/suffix text to check.
+                let endpoint =
+                    if member.pattern != member.path && shapes::has_affixes(member.pattern) {
+                        member
+                            .router
+                            .layer(answer_first::AnswerFirstLayer(shapes::AffixCheck(
+                                shapes::Affixes::of(member.pattern),
+                            )))
+                    } else {
+                        member.router
+                    };
                 (member.path, endpoint)
             } else {
                 let (path, group) = shapes::Group::new(members);
@@ -513,6 +521,31 @@ where
                 None => not_found().await,
             }
         })
+    }
+}
+
+/// A route's method router for each of its `uses` axum paths: cloned for all but the last,
+/// which gets the original (most routes have one path, and a clone of a method router
+/// allocates each of its endpoints anew).
+struct Reused<S> {
+    router: Option<MethodRouter<S>>,
+    left: usize,
+}
+
+impl<S: Clone> Reused<S> {
+    fn new(router: MethodRouter<S>, uses: usize) -> Self {
+        Self {
+            router: Some(router),
+            left: uses,
+        }
+    }
+
+    fn next(&mut self) -> MethodRouter<S> {
+        self.left = self.left.saturating_sub(1);
+        match self.left {
+            0 => self.router.take().unwrap_or_default(),
+            _ => self.router.clone().unwrap_or_default(),
+        }
     }
 }
 
@@ -537,7 +570,7 @@ where
 /// by the pattern (prefix/suffix text kept): `/files/{name}.txt` and `/files/{name}.json`
 /// are different paths on one axum shape.
 fn check_owner(
-    owners: &mut HashMap<usize, (&'static RouteInfo, &'static str)>,
+    owners: &mut FastMap<usize, (&'static RouteInfo, &'static str)>,
     key: usize,
     info: &'static RouteInfo,
     path: &'static str,
