@@ -130,7 +130,7 @@ impl Chain {
                         }
                     });
                     self.builds.push(quote_spanned! {expr.span()=>
-                        #rk::build_layer::<#s, _, _>(#local, #resume::<#s>)
+                        #rk::build_layer::<#rk::Carry<#s>, _, _>(#local, #resume::<#s>)
                     });
                     quote!(#rk::through_layer::<#s>(&__rk_layers, #index, __rk_parts, __rk_body, __rk_state).await)
                 }

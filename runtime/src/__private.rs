@@ -11,8 +11,7 @@ pub use crate::openapi;
 pub use crate::TrailingSlash;
 
 pub use crate::app::{
-    build_app_layer, enter, through_app_layer, AppCarry, AppChain, Direct, Inner, Mount, Register,
-    Routes, ViaApp,
+    enter, through_app_layer, AppCarry, AppChain, Direct, Inner, Mount, Register, Routes, ViaApp,
 };
 pub use crate::context::{Next, NextFuture};
 pub use crate::extract::{from_parts, from_request};

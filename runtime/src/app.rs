@@ -255,7 +255,7 @@ impl<S: Clone + Send + Sync + 'static, A> Routes<S, ViaApp, A> {
         B: axum::body::HttpBody<Data = Bytes> + Send + 'static,
         B::Error: Into<axum::BoxError>,
     {
-        build_app_layer(layer, rest)
+        crate::middleware::build_layer(layer, rest)
     }
 
     /// The app behind the app-wide chain `G`, whose layers were built once from the
@@ -298,25 +298,6 @@ pub trait Register<S, M: Mount<S>, A, I> {
 
 /// The rest of the app-wide chain after one of its layers.
 pub type AppResume<S> = crate::middleware::Resume<AppCarry<S>>;
-
-/// Builds one layer of the app-wide list around the generated rest of the chain: called
-/// once, when `routes!` builds the app.
-pub fn build_app_layer<S, L, B>(
-    layer: L,
-    rest: fn(Parts, Body, AppCarry<S>) -> NextFuture,
-) -> LayerService
-where
-    S: Clone + Send + Sync + 'static,
-    L: Layer<AppResume<S>>,
-    L::Service:
-        Service<http::Request<Body>, Response = http::Response<B>> + Clone + Send + Sync + 'static,
-    <L::Service as Service<http::Request<Body>>>::Error: std::fmt::Display,
-    <L::Service as Service<http::Request<Body>>>::Future: Send + 'static,
-    B: axum::body::HttpBody<Data = Bytes> + Send + 'static,
-    B::Error: Into<axum::BoxError>,
-{
-    crate::middleware::build_resumed(layer, rest)
-}
 
 /// Sends the request through layer `index` of the app-wide list; its inner `AppResume`
 /// continues the chain.

@@ -384,11 +384,8 @@ impl<C: Clone + Send + Sync + 'static> Service<http::Request<Body>> for Resume<C
 }
 
 /// Builds `layer` around `rest`, its errors answered as `500`s: once per layer, when the
-/// router (or the app-wide chain) is built.
-pub(crate) fn build_resumed<C, L, B>(
-    layer: L,
-    rest: fn(Parts, Body, C) -> NextFuture,
-) -> LayerService
+/// router is built (`C` is a route's `Carry<S>`) or the app-wide chain is (`AppCarry<S>`).
+pub fn build_layer<C, L, B>(layer: L, rest: fn(Parts, Body, C) -> NextFuture) -> LayerService
 where
     C: Clone + Send + Sync + 'static,
     L: Layer<Resume<C>>,
@@ -400,22 +397,6 @@ where
     B::Error: Into<axum::BoxError>,
 {
     BoxCloneSyncService::new(answering(layer.layer(Resume { rest })))
-}
-
-/// Builds one layer of a route around the generated rest of its chain: called once per
-/// route, when the router is built.
-pub fn build_layer<S, L, B>(layer: L, rest: fn(Parts, Body, Carry<S>) -> NextFuture) -> LayerService
-where
-    S: Clone + Send + Sync + 'static,
-    L: Layer<Resume<Carry<S>>>,
-    L::Service:
-        Service<http::Request<Body>, Response = http::Response<B>> + Clone + Send + Sync + 'static,
-    <L::Service as Service<http::Request<Body>>>::Error: std::fmt::Display,
-    <L::Service as Service<http::Request<Body>>>::Future: Send + 'static,
-    B: axum::body::HttpBody<Data = Bytes> + Send + 'static,
-    B::Error: Into<axum::BoxError>,
-{
-    build_resumed(layer, rest)
 }
 
 /// `inner` with its errors answered as `500`s.

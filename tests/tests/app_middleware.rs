@@ -7,27 +7,13 @@
 #![allow(non_snake_case)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use routekit::prelude::*;
 use routekit::test::TestClient;
+use routekit_tests::Trace;
 use tower::limit::ConcurrencyLimitLayer;
-
-/// The names of the middleware a request passed, in order.
-#[derive(Clone, Default)]
-struct Trace(Arc<Mutex<Vec<&'static str>>>);
-
-impl Trace {
-    fn push(&self, name: &'static str) {
-        self.0.lock().unwrap().push(name);
-    }
-
-    fn joined(&self) -> String {
-        self.0.lock().unwrap().join(" → ")
-    }
-}
 
 #[middleware]
 async fn trace() -> Trace {

@@ -4,23 +4,9 @@
 
 #![allow(non_snake_case)]
 
-use std::sync::{Arc, Mutex};
-
 use routekit::prelude::*;
 use routekit::test::TestClient;
-
-#[derive(Clone, Default)]
-struct Trace(Arc<Mutex<Vec<&'static str>>>);
-
-impl Trace {
-    fn push(&self, name: &'static str) {
-        self.0.lock().unwrap().push(name);
-    }
-
-    fn joined(&self) -> String {
-        self.0.lock().unwrap().join(" → ")
-    }
-}
+use routekit_tests::Trace;
 
 #[derive(Clone)]
 struct Admin {
