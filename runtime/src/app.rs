@@ -2,10 +2,13 @@
 //! every request the app answers, before routing, as TanStack Start's global request
 //! middleware does.
 //!
-//! The app a `routes!` with such a list builds is a router whose one endpoint, its
-//! fallback, runs the app-wide chain with the app's state and then hands the request to the
-//! router of the routes (matched routes, automatic `HEAD`/`OPTIONS`/`405`, trailing-slash
-//! answers, the JSON `404`). That inner router is built once, stateless, when `routes!`
+//! The app a `routes!` with such a list builds is a router with the routes' paths, each
+//! path's one endpoint running the app-wide chain with the app's state and then handing the
+//! request to that path's own method router (its methods, automatic `HEAD`/`OPTIONS`/`405`,
+//! its layers); the router's fallback runs the chain in front of the trailing-slash answers
+//! and the JSON `404`. So a request is matched once, as in a hand-written axum app with
+//! `Router::layer`, and the chain still runs before any route middleware and for every
+//! `404`. The method routers behind the chain are built once, stateless, when `routes!`
 //! runs: each route's handler is mounted in a [`FromApp`] that takes the state the chain
 //! leaves in the request, so the state is still given once, with axum's `with_state`.
 //!
@@ -20,10 +23,12 @@ use std::sync::Arc;
 use axum::body::{Body, Bytes};
 use axum::handler::Handler;
 use axum::response::{IntoResponse, Response};
+use axum::routing::future::InfallibleRouteFuture;
+use axum::routing::MethodRouter;
 use axum::Router;
 use futures_util::future::{Either, Ready};
 use http::request::Parts;
-use tower::{Layer, Service, ServiceExt};
+use tower::{Layer, Service};
 
 use crate::context::NextFuture;
 use crate::error::ApiError;
@@ -110,9 +115,10 @@ where
     }
 }
 
-/// The router of the routes, behind the app-wide chain.
+/// What the app-wide chain hands the request to: the matched path's method router (or the
+/// `404` answer), finalised, shared by every request of the path.
 #[derive(Clone)]
-pub struct Inner(Router);
+pub struct Inner(Arc<MethodRouter>);
 
 /// What the app-wide chain hands to the rest of itself through a layer.
 #[derive(Clone)]
@@ -142,17 +148,22 @@ where
     S: Clone + Send + Sync + 'static,
 {
     parts.extensions.insert(AppState(state));
-    match inner
-        .0
-        .oneshot(http::Request::from_parts(parts, body))
-        .await
-    {
-        Ok(response) => response,
-        Err(never) => match never {},
+    inner.call(http::Request::from_parts(parts, body)).await
+}
+
+impl Inner {
+    fn new(router: MethodRouter) -> Self {
+        Self(Arc::new(router))
+    }
+
+    /// The method router called with the request (axum clones an endpoint per call too).
+    #[inline]
+    fn call(self, req: http::Request<Body>) -> InfallibleRouteFuture {
+        Handler::call(MethodRouter::clone(&self.0), req, ())
     }
 }
 
-/// The app's one endpoint: the app-wide chain, then the routes.
+/// A path's endpoint (or the fallback): the app-wide chain, then the path's method router.
 struct AppHandler<G> {
     inner: Inner,
     layers: Layers,
@@ -180,12 +191,7 @@ where
         // `route_table(&app)` asks the routes' router directly: app-wide middleware (an
         // auth check answering 401) must not hide the table from `serve` or a test.
         if crate::routes::is_table_probe(&req) {
-            return RouteFuture::pending("(route table)", async move {
-                match self.inner.0.oneshot(req).await {
-                    Ok(response) => response,
-                    Err(never) => match never {},
-                }
-            });
+            return RouteFuture::pending("(route table)", self.inner.call(req));
         }
         let (parts, body) = req.into_parts();
         RouteFuture::pending(
@@ -266,18 +272,24 @@ impl<S: Clone + Send + Sync + 'static, A> Routes<S, ViaApp, A> {
         labels: &'static [&'static str],
     ) -> Router<S> {
         self.set.app_labels(labels);
-        let routes: Router = self.set.build().with_state(());
-        let inner = Inner(routes);
         let layers: Layers = if layers.is_empty() {
             None
         } else {
             Some(Arc::from(layers))
         };
-        Router::new().fallback(AppHandler::<G> {
-            inner,
-            layers,
+        let behind = |router: MethodRouter| AppHandler::<G> {
+            inner: Inner::new(router.with_state(())),
+            layers: layers.clone(),
             chain: PhantomData,
-        })
+        };
+        let mut app = Some(Router::new());
+        let unmatched = self.set.assemble(|path, endpoint| {
+            app = app
+                .take()
+                .map(|app| app.route(path, axum::routing::any(behind(endpoint))));
+        });
+        app.unwrap_or_default()
+            .fallback(behind(axum::routing::any(unmatched)))
     }
 }
 

@@ -401,6 +401,22 @@ where
     /// When two handlers answer the same method and path, or two routes claim one path,
     /// with a message naming both source locations (instead of axum's bare panic).
     pub fn build(self) -> Router<S> {
+        // An `Option` to move the router through each `route` call (a `mem::take` would
+        // build an empty router per route).
+        let mut router = Some(Router::new());
+        let fallback = self.assemble(|path, endpoint| {
+            router = router.take().map(|router| router.route(path, endpoint));
+        });
+        router.unwrap_or_default().fallback(fallback)
+    }
+
+    /// Builds every route's endpoint, hands each to `register` with its axum path, and
+    /// returns what answers a path none matches. [`build`](Self::build) puts them on one
+    /// router; the app behind app-wide middleware puts each behind the chain.
+    pub(crate) fn assemble(
+        self,
+        mut register: impl FnMut(&'static str, MethodRouter<S>),
+    ) -> Unmatched {
         let mut shapes = Shapes::default();
         let mut owners: FastMap<usize, (&'static RouteInfo, &'static str)> = FastMap::default();
         let mut functions: BTreeMap<&'static str, Vec<RouteDef<S>>> = BTreeMap::new();
@@ -488,7 +504,6 @@ where
                 add(path, pattern, router);
             }
         }
-        let mut router = Router::new();
         for mut members in endpoints {
             let (path, endpoint) = if members.len() == 1 {
                 let member = members.pop().expect("one member");
@@ -508,19 +523,33 @@ where
                 let (path, group) = shapes::Group::new(members);
                 (path, axum::routing::any(group))
             };
-            let endpoint = table.probe(path, slash_policy(path, endpoint, policy));
-            router = router.route(path, endpoint);
+            register(path, table.probe(path, slash_policy(path, endpoint, policy)));
         }
-        let table = table.fill(rows, self.app_labels, infos);
-        router.fallback(move |req: axum::extract::Request| async move {
-            if let Some(answer) = table.answer_probe(&req) {
-                return answer;
-            }
-            match policy.answer(req.uri()) {
-                Some(answer) => answer,
-                None => not_found().await,
-            }
-        })
+        Unmatched {
+            table: table.fill(rows, self.app_labels, infos),
+            policy,
+        }
+    }
+}
+
+/// What answers a path no route matches: the route-table look-up, the trailing-slash
+/// policy, else the JSON `404`.
+#[derive(Clone)]
+pub(crate) struct Unmatched {
+    table: TableSlot,
+    policy: crate::TrailingSlash,
+}
+
+impl<S> axum::handler::Handler<(), S> for Unmatched {
+    type Future = std::future::Ready<axum::response::Response>;
+
+    fn call(self, req: http::Request<axum::body::Body>, _state: S) -> Self::Future {
+        let answer = self
+            .table
+            .answer_probe(&req)
+            .or_else(|| self.policy.answer(req.uri()))
+            .unwrap_or_else(shapes::not_found);
+        std::future::ready(answer)
     }
 }
 

@@ -130,7 +130,7 @@ impl super::answer_first::AnswerFirst for AffixCheck {
     }
 }
 
-fn not_found() -> Response {
+pub(super) fn not_found() -> Response {
     ApiError::not_found("Not found").into_response()
 }
 
