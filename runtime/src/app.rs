@@ -118,7 +118,16 @@ where
 /// What the app-wide chain hands the request to: the matched path's method router (or the
 /// `404` answer), finalised, shared by every request of the path.
 #[derive(Clone)]
-pub struct Inner(Arc<MethodRouter>);
+pub struct Inner(Arc<PathEndpoint>);
+
+struct PathEndpoint {
+    router: MethodRouter,
+    /// Whether [`route_table`](crate::route_table)'s look-up (`//`) can reach it: the
+    /// fallback and a root catch-all, so no other path pays for the check. (Kept here
+    /// rather than beside `Inner` in [`AppHandler`], which axum allocates per request at
+    /// its present size.)
+    probe: bool,
+}
 
 /// What the app-wide chain hands to the rest of itself through a layer.
 #[derive(Clone)]
@@ -152,14 +161,14 @@ where
 }
 
 impl Inner {
-    fn new(router: MethodRouter) -> Self {
-        Self(Arc::new(router))
+    fn new(router: MethodRouter, probe: bool) -> Self {
+        Self(Arc::new(PathEndpoint { router, probe }))
     }
 
     /// The method router called with the request (axum clones an endpoint per call too).
     #[inline]
     fn call(self, req: http::Request<Body>) -> InfallibleRouteFuture {
-        Handler::call(MethodRouter::clone(&self.0), req, ())
+        Handler::call(self.0.router.clone(), req, ())
     }
 }
 
@@ -190,7 +199,7 @@ where
     fn call(self, req: http::Request<Body>, state: S) -> RouteFuture {
         // `route_table(&app)` asks the routes' router directly: app-wide middleware (an
         // auth check answering 401) must not hide the table from `serve` or a test.
-        if crate::routes::is_table_probe(&req) {
+        if self.inner.0.probe && crate::routes::is_table_probe(&req) {
             return RouteFuture::pending("(route table)", self.inner.call(req));
         }
         let (parts, body) = req.into_parts();
@@ -277,19 +286,20 @@ impl<S: Clone + Send + Sync + 'static, A> Routes<S, ViaApp, A> {
         } else {
             Some(Arc::from(layers))
         };
-        let behind = |router: MethodRouter| AppHandler::<G> {
-            inner: Inner::new(router.with_state(())),
+        let behind = |router: MethodRouter, probe: bool| AppHandler::<G> {
+            inner: Inner::new(router.with_state(()), probe),
             layers: layers.clone(),
             chain: PhantomData,
         };
         let mut app = Some(Router::new());
         let unmatched = self.set.assemble(|path, endpoint| {
+            let endpoint = behind(endpoint, path.starts_with("/{*"));
             app = app
                 .take()
-                .map(|app| app.route(path, axum::routing::any(behind(endpoint))));
+                .map(|app| app.route(path, axum::routing::any(endpoint)));
         });
         app.unwrap_or_default()
-            .fallback(behind(axum::routing::any(unmatched)))
+            .fallback(behind(axum::routing::any(unmatched), true))
     }
 }
 

@@ -222,6 +222,26 @@ async fn a_provider_answering_401_short_circuits_every_route_and_the_404() {
     assert!(table.iter().any(|row| row.template == "/open"), "{table:?}");
 }
 
+/// A root catch-all matches the route table's look-up itself; behind a provider answering
+/// `401` to everything it still gives the table, and still answers clients with `401`.
+#[tokio::test]
+async fn the_route_table_is_read_past_the_list_through_a_root_catch_all() {
+    #[route(GET, "/$")]
+    async fn everything(_splat: Vec<String>) -> &'static str {
+        "page"
+    }
+
+    let app: axum::Router =
+        routes![middleware(session); me, everything].with_state(Db { name: "db" });
+    let table = routekit::route_table(&app);
+    assert!(table.iter().any(|row| row.template == "/$"), "{table:?}");
+    assert!(table.iter().any(|row| row.template == "/me"), "{table:?}");
+    let client = TestClient::new(app);
+    for path in ["/", "/any/page", "/me"] {
+        assert_eq!(client.get(path).send().await.status(), 401, "{path}");
+    }
+}
+
 /// A layer counting how many times it is built, passing requests through.
 #[derive(Clone)]
 struct CountBuilds(&'static AtomicUsize);
