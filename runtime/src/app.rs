@@ -26,7 +26,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::future::InfallibleRouteFuture;
 use axum::routing::MethodRouter;
 use axum::Router;
-use futures_util::future::{Either, Ready};
+use futures_util::future::Either;
 use http::request::Parts;
 use tower::{Layer, Service};
 
@@ -45,7 +45,16 @@ pub trait Mount<S>: 'static {
     type Mounted<H: Handler<(), S>>: Handler<(), Self::State>;
     /// Mounts `handler`.
     fn mount<H: Handler<(), S>>(handler: H) -> Self::Mounted<H>;
+
+    /// The mounted handler as a plain call, for a path whose method router is nothing but
+    /// it: behind app-wide middleware the chain then calls it without a second dispatch.
+    fn direct<H: Handler<(), S>>(_handler: &Self::Mounted<H>) -> Option<DirectCall> {
+        None
+    }
 }
+
+/// A path's one handler, called by the end of the app-wide chain (see [`Mount::direct`]).
+pub type DirectCall = Arc<dyn Fn(http::Request<Body>) -> RouteFuture + Send + Sync + 'static>;
 
 /// A route on the app's own router, which gets the state from axum.
 pub struct Direct;
@@ -74,6 +83,11 @@ impl<S: Clone + Send + Sync + 'static> Mount<S> for ViaApp {
             state: PhantomData,
         }
     }
+
+    fn direct<H: Handler<(), S>>(handler: &FromApp<H, S>) -> Option<DirectCall> {
+        let handler = handler.clone();
+        Some(Arc::new(move |req| Handler::call(handler.clone(), req, ())))
+    }
 }
 
 /// The app's state, carried from the app-wide chain to the route's handler.
@@ -101,16 +115,23 @@ where
     H: Handler<(), S>,
     S: Clone + Send + Sync + 'static,
 {
-    type Future = Either<H::Future, Ready<Response>>;
+    /// A [`RouteFuture`] whatever `H`'s is (the handlers the macros write have that one, so
+    /// no box is added), so that a [`DirectCall`] has one type for every route.
+    type Future = RouteFuture;
 
     #[inline]
-    fn call(self, mut req: http::Request<Body>, _state: ()) -> Self::Future {
+    fn call(self, mut req: http::Request<Body>, _state: ()) -> RouteFuture {
         match req.extensions_mut().remove::<AppState<S>>() {
-            Some(AppState(state)) => Either::Left(self.handler.call(req, state)),
-            None => Either::Right(futures_util::future::ready(
-                ApiError::internal("a route behind app-wide middleware was reached without it")
+            Some(AppState(state)) => RouteFuture::from_future(self.handler.call(req, state)),
+            None => RouteFuture::pending(
+                "(app-wide middleware)",
+                futures_util::future::ready(
+                    ApiError::internal(
+                        "a route behind app-wide middleware was reached without it",
+                    )
                     .into_response(),
-            )),
+                ),
+            ),
         }
     }
 }
@@ -122,6 +143,8 @@ pub struct Inner(Arc<PathEndpoint>);
 
 struct PathEndpoint {
     router: MethodRouter,
+    /// The path's one handler, when the method router is nothing else.
+    direct: Option<DirectCall>,
     /// Whether [`route_table`](crate::route_table)'s look-up (`//`) can reach it: the
     /// fallback and a root catch-all, so no other path pays for the check. (Kept here
     /// rather than beside `Inner` in [`AppHandler`], which axum allocates per request at
@@ -161,14 +184,22 @@ where
 }
 
 impl Inner {
-    fn new(router: MethodRouter, probe: bool) -> Self {
-        Self(Arc::new(PathEndpoint { router, probe }))
+    fn new(router: MethodRouter, direct: Option<DirectCall>, probe: bool) -> Self {
+        Self(Arc::new(PathEndpoint {
+            router,
+            direct,
+            probe,
+        }))
     }
 
-    /// The method router called with the request (axum clones an endpoint per call too).
+    /// The path's handler called with the request, else its method router (axum clones an
+    /// endpoint per call too).
     #[inline]
-    fn call(self, req: http::Request<Body>) -> InfallibleRouteFuture {
-        Handler::call(self.0.router.clone(), req, ())
+    fn call(self, req: http::Request<Body>) -> Either<RouteFuture, InfallibleRouteFuture> {
+        match &self.0.direct {
+            Some(direct) => Either::Left(direct(req)),
+            None => Either::Right(Handler::call(self.0.router.clone(), req, ())),
+        }
     }
 }
 
@@ -286,20 +317,20 @@ impl<S: Clone + Send + Sync + 'static, A> Routes<S, ViaApp, A> {
         } else {
             Some(Arc::from(layers))
         };
-        let behind = |router: MethodRouter, probe: bool| AppHandler::<G> {
-            inner: Inner::new(router.with_state(()), probe),
+        let behind = |router: MethodRouter, direct, probe| AppHandler::<G> {
+            inner: Inner::new(router.with_state(()), direct, probe),
             layers: layers.clone(),
             chain: PhantomData,
         };
         let mut app = Some(Router::new());
-        let unmatched = self.set.assemble(|path, endpoint| {
-            let endpoint = behind(endpoint, path.starts_with("/{*"));
+        let unmatched = self.set.assemble(|path, endpoint, direct| {
+            let endpoint = behind(endpoint, direct, path.starts_with("/{*"));
             app = app
                 .take()
                 .map(|app| app.route(path, axum::routing::any(endpoint)));
         });
         app.unwrap_or_default()
-            .fallback(behind(axum::routing::any(unmatched), true))
+            .fallback(behind(axum::routing::any(unmatched), None, true))
     }
 }
 

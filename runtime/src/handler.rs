@@ -46,6 +46,24 @@ impl RouteFuture {
         }
     }
 
+    /// `future` as a route future: itself when it is one (decided at compile time, the
+    /// type being known), else boxed.
+    #[inline]
+    pub fn from_future<F>(future: F) -> Self
+    where
+        F: Future<Output = Response> + Send + 'static,
+    {
+        let mut slot = Some(future);
+        let any: &mut dyn std::any::Any = &mut slot;
+        match any.downcast_mut::<Option<RouteFuture>>() {
+            Some(route_future) => route_future.take().unwrap_or_default(),
+            None => match slot {
+                Some(future) => Self::pending("(route)", future),
+                None => Self::default(),
+            },
+        }
+    }
+
     /// The automatic answer to `method`: `OPTIONS` (unless the route has its own, then
     /// `handles_options`) answers `204` with `allow`, anything else `405`.
     #[inline]
@@ -55,6 +73,13 @@ impl RouteFuture {
             allow,
             handles_options,
         }))
+    }
+}
+
+/// A future already answered (an empty response), as a polled-again automatic one is.
+impl Default for RouteFuture {
+    fn default() -> Self {
+        RouteFuture::Automatic(None)
     }
 }
 

@@ -121,6 +121,10 @@ pub struct RouteOptions {
 }
 
 impl RouteOptions {
+    fn is_default(self) -> bool {
+        self.body_limit.is_none() && !self.etag && self.max_duration.is_none()
+    }
+
     fn apply<S>(self, router: MethodRouter<S>) -> MethodRouter<S>
     where
         S: Clone + Send + Sync + 'static,
@@ -150,6 +154,8 @@ pub struct RouteRouter<S> {
     /// Builds `main` and `automatic` again with handlers that take the state from the
     /// request, for a route that shares its axum path with others (`shapes::Group`).
     carried: CarriedBuild<S>,
+    /// The handler as one call, behind app-wide middleware (`Mount::direct`).
+    direct: Option<crate::app::DirectCall>,
 }
 
 type CarriedBuild<S> =
@@ -173,7 +179,15 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
             automatic: self.automatic.map(wrap),
             outer: None,
             carried: self.carried,
+            direct: self.direct,
         }
+    }
+
+    /// The direct call, when nothing around the handler needs the method router: no
+    /// leading layers, no route options.
+    fn direct(&self, options: RouteOptions) -> Option<crate::app::DirectCall> {
+        let bare = self.outer.is_none() && options.is_default();
+        self.direct.clone().filter(|_| bare)
     }
 }
 
@@ -191,6 +205,7 @@ where
         main: axum::routing::any(handler.clone()),
         automatic: None,
         outer: None,
+        direct: M::direct::<H>(&handler),
         carried: shapes::carried_module(shapes::erase(handler)),
     }
 }
@@ -232,11 +247,17 @@ where
         shapes::erase(handler.clone()),
         travelling.then(|| HeaderValue::from_static(allow)),
     );
+    // With its `Allow` value travelling, the automatic answers need the method router.
+    let direct = match travelling {
+        false => M::direct::<H>(&handler),
+        true => None,
+    };
     RouteRouter {
         main: axum::routing::on(filter, handler),
         automatic: Some(automatic),
         outer: None,
         carried,
+        direct,
     }
 }
 
@@ -404,7 +425,7 @@ where
         // An `Option` to move the router through each `route` call (a `mem::take` would
         // build an empty router per route).
         let mut router = Some(Router::new());
-        let fallback = self.assemble(|path, endpoint| {
+        let fallback = self.assemble(|path, endpoint, _direct| {
             router = router.take().map(|router| router.route(path, endpoint));
         });
         router.unwrap_or_default().fallback(fallback)
@@ -415,7 +436,7 @@ where
     /// router; the app behind app-wide middleware puts each behind the chain.
     pub(crate) fn assemble(
         self,
-        mut register: impl FnMut(&'static str, MethodRouter<S>),
+        mut register: impl FnMut(&'static str, MethodRouter<S>, Option<crate::app::DirectCall>),
     ) -> Unmatched {
         let mut shapes = Shapes::default();
         let mut owners: FastMap<usize, (&'static RouteInfo, &'static str)> = FastMap::default();
@@ -451,11 +472,15 @@ where
         // Every (axum path, pattern, endpoint), grouped by axum shape in `routes!` order.
         let mut endpoints: Vec<Vec<shapes::Member<S>>> = Vec::new();
         let mut slots: FastMap<usize, usize> = FastMap::default();
-        let mut add = |path: &'static str, pattern: &'static str, router: MethodRouter<S>| {
+        let mut add = |path: &'static str,
+                       pattern: &'static str,
+                       router: MethodRouter<S>,
+                       direct: Option<crate::app::DirectCall>| {
             let member = shapes::Member {
                 path,
                 pattern,
                 router,
+                direct,
             };
             let slot = *slots.entry(shapes.of(path)).or_insert_with(|| {
                 endpoints.push(Vec::new());
@@ -472,6 +497,7 @@ where
                 .iter()
                 .any(|p| shared(p))
                 .then(|| wrap(built.outer.as_ref(), def.options, (built.carried)().0));
+            let direct = built.direct(def.options);
             let built = built.wrapped(&def);
             let mut main = Reused::new(built.main, def.info.paths.len());
             for (&path, &pattern) in def.info.paths.iter().zip(def.info.patterns) {
@@ -484,7 +510,7 @@ where
                     (Some(carried), true) => carried.clone(),
                     _ => main.next(),
                 };
-                add(path, pattern, router);
+                add(path, pattern, router, direct.clone());
             }
         }
         for (_, defs) in functions {
@@ -501,29 +527,33 @@ where
                     (Some(carried), true) => carried.clone(),
                     _ => main.next(),
                 };
-                add(path, pattern, router);
+                add(path, pattern, router, merged.direct.clone());
             }
         }
         for mut members in endpoints {
-            let (path, endpoint) = if members.len() == 1 {
+            let (path, endpoint, direct) = if members.len() == 1 {
                 let member = members.pop().expect("one member");
                 // A pattern equal to its axum path has no prefix/suffix text to check.
-                let endpoint =
-                    if member.pattern != member.path && shapes::has_affixes(member.pattern) {
-                        member
-                            .router
-                            .layer(answer_first::AnswerFirstLayer(shapes::AffixCheck(
-                                shapes::Affixes::of(member.pattern),
-                            )))
-                    } else {
-                        member.router
-                    };
-                (member.path, endpoint)
+                if member.pattern != member.path && shapes::has_affixes(member.pattern) {
+                    let check = shapes::AffixCheck(shapes::Affixes::of(member.pattern));
+                    let endpoint = member
+                        .router
+                        .layer(answer_first::AnswerFirstLayer(check));
+                    (member.path, endpoint, None)
+                } else {
+                    (member.path, member.router, member.direct)
+                }
             } else {
                 let (path, group) = shapes::Group::new(members);
-                (path, axum::routing::any(group))
+                (path, axum::routing::any(group), None)
             };
-            register(path, table.probe(path, slash_policy(path, endpoint, policy)));
+            // A catch-all's trailing-slash policy and route-table answer sit in its router.
+            let direct = direct.filter(|_| !path.contains("{*"));
+            register(
+                path,
+                table.probe(path, slash_policy(path, endpoint, policy)),
+                direct,
+            );
         }
         Unmatched {
             table: table.fill(rows, self.app_labels, infos),
@@ -687,6 +717,7 @@ where
     let mut router = MethodRouter::new();
     let mut automatic = None;
     let mut carried = carry.then(|| (MethodRouter::new(), None));
+    let mut direct = None;
     for def in defs {
         for &path in def.info.paths {
             rows.extend(def.info.methods.iter().map(|method| Row::Declared {
@@ -696,6 +727,11 @@ where
             }));
         }
         let built = (def.build)(allow);
+        // One function alone on its path answers every method itself (its automatic
+        // answers too), so it can be called directly.
+        if one {
+            direct = built.direct(def.options);
+        }
         let single = one && built.outer.is_some();
         let outer = built.outer.as_ref();
         if let Some((router, automatic)) = &mut carried {
@@ -721,6 +757,7 @@ where
     Merged {
         router: finish(router, automatic),
         carried: carried.map(|(router, automatic)| finish(router, automatic)),
+        direct,
         info,
         auto,
     }
@@ -731,6 +768,8 @@ struct Merged<S> {
     router: MethodRouter<S>,
     /// The same built for a shape group (`shapes::Carried`), when one of its paths is shared.
     carried: Option<MethodRouter<S>>,
+    /// The one function's handler as a call, when it is alone and bare.
+    direct: Option<crate::app::DirectCall>,
     info: &'static RouteInfo,
     /// The methods added automatically.
     auto: Vec<&'static str>,

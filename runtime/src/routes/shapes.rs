@@ -140,6 +140,8 @@ pub(super) struct Member<S> {
     pub(super) path: &'static str,
     pub(super) pattern: &'static str,
     pub(super) router: MethodRouter<S>,
+    /// The route's handler as one call, behind app-wide middleware (`Mount::direct`).
+    pub(super) direct: Option<crate::app::DirectCall>,
 }
 
 /// Routes on one axum path, tried most specific first.
