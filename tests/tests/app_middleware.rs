@@ -242,6 +242,46 @@ async fn the_route_table_is_read_past_the_list_through_a_root_catch_all() {
     }
 }
 
+/// A path whose handler is all there is runs right after the chain, without a second
+/// method dispatch; its answers are the ones its method router gives. The function keeps
+/// the first app's `Allow` value; the app that puts it beside `POST` passes its own with
+/// the request, through the method router.
+#[tokio::test]
+async fn a_handler_called_after_the_chain_answers_as_its_method_router() {
+    #[route(GET, "/shared")]
+    async fn shared_get() -> &'static str {
+        "get"
+    }
+
+    #[route(POST, "/shared")]
+    async fn shared_post() -> &'static str {
+        "post"
+    }
+
+    let alone = TestClient::new(routes![middleware(trace, global); shared_get]);
+    let both = TestClient::new(routes![middleware(trace, global); shared_get, shared_post]);
+    for (client, allow) in [
+        (&alone, "GET, HEAD, OPTIONS"),
+        (&both, "GET, HEAD, OPTIONS, POST"),
+    ] {
+        let res = client.get("/shared").send().await;
+        assert_eq!((res.status().as_u16(), res.text()), (200, "get".into()));
+        let res = client.head("/shared").send().await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.header("content-length"), Some("3"));
+        assert!(res.bytes().is_empty());
+        let res = client.put("/shared").send().await;
+        assert_eq!(res.status(), 405);
+        assert_eq!(res.header("allow"), Some(allow));
+        let res = client.options("/shared").send().await;
+        assert_eq!(res.status(), 204);
+        assert_eq!(res.header("allow"), Some(allow));
+        assert_eq!(res.header("x-app"), Some("seen"));
+    }
+    let res = both.post("/shared").send().await;
+    assert_eq!(res.text(), "post");
+}
+
 /// A layer counting how many times it is built, passing requests through.
 #[derive(Clone)]
 struct CountBuilds(&'static AtomicUsize);
