@@ -471,16 +471,22 @@ where
 }
 
 impl IntoResponse for Response {
+    /// One path out for every response: the rare refused one is replaced in place, so the
+    /// 128-byte response is not copied into a second return slot on the common path.
     #[inline]
-    fn into_response(self) -> axum::response::Response {
-        let mut response = self.inner;
-        if response.extensions().is_empty() {
-            return response;
+    fn into_response(mut self) -> axum::response::Response {
+        if !self.inner.extensions().is_empty() {
+            refuse_if_invalid(&mut self.inner);
         }
-        match response.extensions_mut().remove::<Invalid>() {
-            None => response,
-            Some(Invalid(reason)) => refused(reason),
-        }
+        self.inner
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn refuse_if_invalid(response: &mut http::Response<Body>) {
+    if let Some(Invalid(reason)) = response.extensions_mut().remove::<Invalid>() {
+        *response = refused(reason);
     }
 }
 
