@@ -426,10 +426,18 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             _ => None,
         };
         let (handler_bounds, inner) = endpoint(handler, cache);
+        // A bare `async fn` without arguments: its own future is the work, its output
+        // turned into a response by `Respond` rather than by an `async` block around it.
+        let bare = handler.args.is_empty()
+            && handler.is_async
+            && cache.is_none()
+            && handler.middleware.is_empty();
+        let ident = &handler.ident;
+        let direct = bare.then(|| quote!(#rk::respond_to(#ident())));
         bounds.extend(handler_bounds);
         let handler_level: Vec<&MiddlewareItem> = handler.middleware.iter().collect();
         bounds.extend(middleware_bounds(&handler_level, &listed));
-        endpoints.push((handler, handler_level, inner));
+        endpoints.push((handler, handler_level, inner, direct));
 
         let chain_items: Vec<&MiddlewareItem> = route_level
             .iter()
@@ -448,7 +456,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         });
     }
     let methods: Vec<&str> = route.handlers.iter().map(|h| h.method).collect();
-    for (handler, handler_level, inner) in endpoints {
+    for (handler, handler_level, inner, direct) in endpoints {
         let code = chain.wrap(&handler_level, inner, &bounds, &values, &listed);
         let method = format_ident!("{}", handler.method);
         let also_head = handler.method == "GET" && !methods.contains(&"HEAD");
@@ -460,7 +468,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                 quote!(#actual == #rk::http::Method::#method)
             }
         };
-        branches.push((test, code));
+        branches.push((test, code, direct));
     }
     // A module knows its `Allow` value; a function-form route's depends on the other
     // functions of its path, and reaches its automatic answers with it (`allow_of`).
@@ -515,8 +523,15 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         // A branch whose code reads neither the parts nor the body (a handler without
         // arguments) leaves the request to be dropped here, as axum does, rather than
         // moving it into the boxed future.
-        let branches = branches.iter().map(|(test, code)| {
+        let branches = branches.iter().map(|(test, code, direct)| {
             let test = test(quote!(*__rk_request.method()));
+            if let Some(direct) = direct {
+                return quote! {
+                    if #test {
+                        return #rk::RouteFuture::pending(#template, #direct);
+                    }
+                };
+            }
             let split = mentions(code, &["__rk_parts", "__rk_body"])
                 .then(|| quote!(let (mut __rk_parts, __rk_body) = __rk_request.into_parts();));
             quote! {
@@ -533,7 +548,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             #rk::RouteFuture::automatic(__rk_parts.method, __rk_allow, #handles_options)
         }
     } else {
-        let branches = branches.iter().map(|(test, code)| {
+        let branches = branches.iter().map(|(test, code, _)| {
             let test = test(quote!(__rk_parts.method));
             quote!(if #test { #code })
         });

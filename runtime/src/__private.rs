@@ -15,7 +15,9 @@ pub use crate::app::{
 };
 pub use crate::context::{Next, NextFuture};
 pub use crate::extract::{from_parts, from_request};
-pub use crate::handler::{credentialed, respond, revalidate, HandlerFuture, RouteFuture};
+pub use crate::handler::{
+    credentialed, respond, respond_to, revalidate, HandlerFuture, RouteFuture,
+};
 pub use crate::links::{
     finish as finish_link, write_display, write_optional_str, write_rest, LinkOptional, LinkSegment,
 };

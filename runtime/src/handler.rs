@@ -173,6 +173,43 @@ pub fn respond<R: IntoResponse>(value: R) -> Response {
     value.into_response()
 }
 
+pin_project_lite::pin_project! {
+    /// A handler's own future, its output turned into a response as it completes: what
+    /// `async move { respond(handler().await) }` does for a handler without arguments,
+    /// without that block's state machine, whose `await` copies the 128-byte response
+    /// twice more on its way out.
+    pub struct Respond<F> {
+        #[pin]
+        future: F,
+    }
+}
+
+/// [`Respond`] around `future`.
+#[inline]
+pub fn respond_to<F>(future: F) -> Respond<F>
+where
+    F: Future,
+    F::Output: IntoResponse,
+{
+    Respond { future }
+}
+
+impl<F> Future for Respond<F>
+where
+    F: Future,
+    F::Output: IntoResponse,
+{
+    type Output = Response;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Response> {
+        match self.project().future.poll(cx) {
+            std::task::Poll::Ready(output) => std::task::Poll::Ready(output.into_response()),
+            std::task::Poll::Pending => std::task::Poll::Pending,
+        }
+    }
+}
+
 /// `revalidate = N`: `Cache-Control` on a successful answer the handler left uncached.
 /// The generated code builds `cache_control` in a `const` block, so its bytes are checked
 /// once at compile time rather than in every response.
