@@ -126,10 +126,8 @@ where
             None => RouteFuture::pending(
                 "(app-wide middleware)",
                 futures_util::future::ready(
-                    ApiError::internal(
-                        "a route behind app-wide middleware was reached without it",
-                    )
-                    .into_response(),
+                    ApiError::internal("a route behind app-wide middleware was reached without it")
+                        .into_response(),
                 ),
             ),
         }

@@ -536,9 +536,7 @@ where
                 // A pattern equal to its axum path has no prefix/suffix text to check.
                 if member.pattern != member.path && shapes::has_affixes(member.pattern) {
                     let check = shapes::AffixCheck(shapes::Affixes::of(member.pattern));
-                    let endpoint = member
-                        .router
-                        .layer(answer_first::AnswerFirstLayer(check));
+                    let endpoint = member.router.layer(answer_first::AnswerFirstLayer(check));
                     (member.path, endpoint, None)
                 } else {
                     (member.path, member.router, member.direct)
