@@ -282,6 +282,29 @@ async fn a_handler_called_after_the_chain_answers_as_its_method_router() {
     assert_eq!(res.text(), "post");
 }
 
+/// Tags the answer with the route template the request matched (`-` for none).
+#[middleware]
+async fn matched(path: Option<axum::extract::MatchedPath>, req: Request, next: Next) -> Response {
+    let path = path.map_or_else(|| "-".to_owned(), |p| p.as_str().to_owned());
+    next.run(req).await.header("x-matched", path)
+}
+
+/// The path is matched before the list runs, so its middleware can read `MatchedPath`; an
+/// unknown path has none.
+#[tokio::test]
+async fn app_wide_middleware_sees_the_matched_path() {
+    let client = TestClient::new(routes![middleware(trace, matched); api, hello, files]);
+    for (path, matched, status) in [
+        ("/hello", "/hello", 200),
+        ("/api/items/a/b", "/api/items/{*_splat}", 200),
+        ("/nowhere", "-", 404),
+    ] {
+        let res = client.get(path).send().await;
+        assert_eq!(res.status().as_u16(), status, "{path}");
+        assert_eq!(res.header("x-matched"), Some(matched), "{path}");
+    }
+}
+
 /// A layer counting how many times it is built, passing requests through.
 #[derive(Clone)]
 struct CountBuilds(&'static AtomicUsize);
