@@ -70,26 +70,51 @@ impl Affixes {
 
     /// Whether the request path's segments carry this text, with at least one character
     /// between (a parameter is never empty). The router already matched the path's shape;
-    /// the text is compared percent-decoded, borrowing the segment unless it holds an
-    /// escape.
+    /// the segments are found by a scan of the path's bytes, and only a segment holding an
+    /// escape is percent-decoded before its text is compared.
     pub(super) fn fit(&self, path: &str) -> bool {
-        let mut segments = path.split('/');
-        let mut next = 0;
+        let bytes = path.as_bytes();
+        // The start of segment `current` (segment 0 is the empty text before the first `/`).
+        let (mut start, mut current) = (0, 0);
         for &(index, prefix, suffix) in self.0.iter() {
-            let Some(segment) = segments.nth(index - next) else {
-                return false;
+            while current < index {
+                match bytes[start..].iter().position(|&b| b == b'/') {
+                    Some(slash) => start += slash + 1,
+                    None => return false,
+                }
+                current += 1;
+            }
+            let mut end = start;
+            let mut escaped = false;
+            while let Some(&b) = bytes.get(end) {
+                if b == b'/' {
+                    break;
+                }
+                escaped |= b == b'%';
+                end += 1;
+            }
+            let segment = &path[start..end];
+            let fits = if escaped {
+                text_fits(
+                    &percent_encoding::percent_decode_str(segment).decode_utf8_lossy(),
+                    prefix,
+                    suffix,
+                )
+            } else {
+                text_fits(segment, prefix, suffix)
             };
-            next = index + 1;
-            let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
-            if decoded.len() <= prefix.len() + suffix.len()
-                || !decoded.starts_with(prefix)
-                || !decoded.ends_with(suffix)
-            {
+            if !fits {
                 return false;
             }
         }
         true
     }
+}
+
+/// Whether `text` is `prefix`, at least one character, then `suffix`.
+#[inline]
+fn text_fits(text: &str, prefix: &str, suffix: &str) -> bool {
+    text.len() > prefix.len() + suffix.len() && text.starts_with(prefix) && text.ends_with(suffix)
 }
 
 /// [`Affixes::fit`] of `pattern`, read on the spot (tests).
@@ -332,6 +357,8 @@ mod tests {
         assert!(fits("/files/{name}", "/files/anything"));
         assert!(fits("/f/{a}.txt/{*rest}", "/f/x.txt/y/z.json"));
         assert!(!fits("/f/p-{a}/q-{b}", "/f/p-1/r-2"));
+        assert!(fits("/f/p-{a}/q-{b}", "/f/p-1/q-2"));
+        assert!(!fits("/f/p-{a}/q-{b}", "/f/p-1"));
         assert!(has_affixes("/f/{a}.txt"));
         assert!(!has_affixes("/f/{a}/{*rest}"));
     }
