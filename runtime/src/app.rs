@@ -19,14 +19,12 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::handler::Handler;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Router;
-use futures_util::future::{Either, Ready};
 use http::request::Parts;
 use tower::{Layer, Service, ServiceExt};
 
 use crate::context::NextFuture;
-use crate::error::ApiError;
 use crate::handler::RouteFuture;
 use crate::middleware::{LayerService, Layers};
 use crate::routes::RouteSet;
@@ -36,10 +34,15 @@ use crate::routes::RouteSet;
 pub trait Mount<S>: 'static {
     /// The state type of the router the route is added to.
     type State: Clone + Send + Sync + 'static;
-    /// The handler as mounted.
-    type Mounted<H: Handler<(), S>>: Handler<(), Self::State>;
+    /// The handler as mounted (a generated handler, whose future is a [`RouteFuture`], as
+    /// the mounted one's is).
+    type Mounted<H: Handler<(), S, Future = RouteFuture>>: Handler<
+        (),
+        Self::State,
+        Future = RouteFuture,
+    >;
     /// Mounts `handler`.
-    fn mount<H: Handler<(), S>>(handler: H) -> Self::Mounted<H>;
+    fn mount<H: Handler<(), S, Future = RouteFuture>>(handler: H) -> Self::Mounted<H>;
 }
 
 /// A route on the app's own router, which gets the state from axum.
@@ -47,10 +50,10 @@ pub struct Direct;
 
 impl<S: Clone + Send + Sync + 'static> Mount<S> for Direct {
     type State = S;
-    type Mounted<H: Handler<(), S>> = H;
+    type Mounted<H: Handler<(), S, Future = RouteFuture>> = H;
 
     #[inline]
-    fn mount<H: Handler<(), S>>(handler: H) -> H {
+    fn mount<H: Handler<(), S, Future = RouteFuture>>(handler: H) -> H {
         handler
     }
 }
@@ -60,10 +63,10 @@ pub struct ViaApp;
 
 impl<S: Clone + Send + Sync + 'static> Mount<S> for ViaApp {
     type State = ();
-    type Mounted<H: Handler<(), S>> = FromApp<H, S>;
+    type Mounted<H: Handler<(), S, Future = RouteFuture>> = FromApp<H, S>;
 
     #[inline]
-    fn mount<H: Handler<(), S>>(handler: H) -> FromApp<H, S> {
+    fn mount<H: Handler<(), S, Future = RouteFuture>>(handler: H) -> FromApp<H, S> {
         FromApp {
             handler,
             state: PhantomData,
@@ -93,19 +96,16 @@ impl<H: Clone, S> Clone for FromApp<H, S> {
 
 impl<H, S> Handler<(), ()> for FromApp<H, S>
 where
-    H: Handler<(), S>,
+    H: Handler<(), S, Future = RouteFuture>,
     S: Clone + Send + Sync + 'static,
 {
-    type Future = Either<H::Future, Ready<Response>>;
+    type Future = RouteFuture;
 
     #[inline]
     fn call(self, mut req: http::Request<Body>, _state: ()) -> Self::Future {
         match req.extensions_mut().remove::<AppState<S>>() {
-            Some(AppState(state)) => Either::Left(self.handler.call(req, state)),
-            None => Either::Right(futures_util::future::ready(
-                ApiError::internal("a route behind app-wide middleware was reached without it")
-                    .into_response(),
-            )),
+            Some(AppState(state)) => self.handler.call(req, state),
+            None => RouteFuture::without_state(true),
         }
     }
 }

@@ -17,6 +17,7 @@ use std::sync::{Mutex, OnceLock};
 use http::HeaderValue;
 
 pub use automatic::{automatic_answer, method_not_allowed, not_found};
+pub use shapes::{affixes_fit, AffixTable};
 pub(crate) use table::is_table_probe;
 pub use table::{format_route_table, route_infos, route_table, RouteEntry};
 use table::{Row, TableSlot};
@@ -121,6 +122,11 @@ pub struct RouteOptions {
 }
 
 impl RouteOptions {
+    /// Whether no option is set (nothing wraps the route).
+    fn is_none(self) -> bool {
+        self.body_limit.is_none() && !self.etag && self.max_duration.is_none()
+    }
+
     fn apply<S>(self, router: MethodRouter<S>) -> MethodRouter<S>
     where
         S: Clone + Send + Sync + 'static,
@@ -150,6 +156,11 @@ pub struct RouteRouter<S> {
     /// Builds `main` and `automatic` again with handlers that take the state from the
     /// request, for a route that shares its axum path with others (`shapes::Group`).
     carried: CarriedBuild<S>,
+    /// The route's handler, when it answers every method itself (a module's, or a
+    /// function's whose `Allow` value needs not travel): what a group calls directly.
+    direct: Option<shapes::CallWithState<S>>,
+    /// The prefix/suffix text the route's handler checks itself, answering the `404`.
+    affixes: Option<&'static AffixTable>,
 }
 
 type CarriedBuild<S> =
@@ -164,6 +175,19 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
         }
     }
 
+    /// The prefix/suffix text the route's handler checks before anything else.
+    pub fn with_affixes(self, table: &'static AffixTable) -> Self {
+        Self {
+            affixes: Some(table),
+            ..self
+        }
+    }
+
+    /// Whether nothing wraps the route's handler: no leading layers, no options.
+    fn plain(&self, def: &RouteDef<S>) -> bool {
+        self.outer.is_none() && def.options.is_none()
+    }
+
     /// The route's leading layers, then its options around them.
     fn wrapped(self, def: &RouteDef<S>) -> Self {
         let outer = self.outer.as_ref();
@@ -173,6 +197,8 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
             automatic: self.automatic.map(wrap),
             outer: None,
             carried: self.carried,
+            direct: self.direct,
+            affixes: self.affixes,
         }
     }
 }
@@ -182,16 +208,19 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
 #[doc(hidden)]
 pub fn module_router<S, M, H>(handler: H) -> RouteRouter<M::State>
 where
-    H: axum::handler::Handler<(), S>,
+    H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
     M: crate::app::Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
     let handler = M::mount(handler);
+    let call = shapes::erase(handler.clone());
     RouteRouter {
-        main: axum::routing::any(handler.clone()),
+        main: axum::routing::any(handler),
         automatic: None,
         outer: None,
-        carried: shapes::carried_module(shapes::erase(handler)),
+        carried: shapes::carried_module(call.clone()),
+        direct: Some(call),
+        affixes: None,
     }
 }
 
@@ -210,7 +239,7 @@ pub fn function_router<S, M, H>(
     slot: &'static AllowSlot,
 ) -> RouteRouter<M::State>
 where
-    H: axum::handler::Handler<(), S>,
+    H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
     M: crate::app::Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
@@ -227,9 +256,10 @@ where
             allow: HeaderValue::from_static(allow),
         }),
     };
+    let call = shapes::erase(handler.clone());
     let carried = shapes::carried_function(
         filter,
-        shapes::erase(handler.clone()),
+        call.clone(),
         travelling.then(|| HeaderValue::from_static(allow)),
     );
     RouteRouter {
@@ -237,6 +267,8 @@ where
         automatic: Some(automatic),
         outer: None,
         carried,
+        direct: (!travelling).then_some(call),
+        affixes: None,
     }
 }
 
@@ -435,11 +467,17 @@ where
         // Every (axum path, pattern, endpoint), grouped by axum shape in `routes!` order.
         let mut endpoints: Vec<Vec<shapes::Member<S>>> = Vec::new();
         let mut slots: FastMap<usize, usize> = FastMap::default();
-        let mut add = |path: &'static str, pattern: &'static str, router: MethodRouter<S>| {
+        let mut add = |path: &'static str,
+                       pattern: &'static str,
+                       router: MethodRouter<S>,
+                       direct: Option<shapes::CallWithState<S>>,
+                       checks: Option<&'static AffixTable>| {
             let member = shapes::Member {
                 path,
                 pattern,
                 router,
+                direct,
+                checks,
             };
             let slot = *slots.entry(shapes.of(path)).or_insert_with(|| {
                 endpoints.push(Vec::new());
@@ -450,11 +488,10 @@ where
         for def in modules {
             let built = (def.build)("");
             infos.push(def.info);
-            let carried = def
-                .info
-                .paths
-                .iter()
-                .any(|p| shared(p))
+            let plain = built.plain(&def);
+            let direct = built.direct.clone().filter(|_| plain);
+            let checks = built.affixes.filter(|_| plain);
+            let carried = (direct.is_none() && def.info.paths.iter().any(|p| shared(p)))
                 .then(|| wrap(built.outer.as_ref(), def.options, (built.carried)().0));
             let built = built.wrapped(&def);
             let mut main = Reused::new(built.main, def.info.paths.len());
@@ -468,7 +505,7 @@ where
                     (Some(carried), true) => carried.clone(),
                     _ => main.next(),
                 };
-                add(path, pattern, router);
+                add(path, pattern, router, direct.clone(), checks);
             }
         }
         for (_, defs) in functions {
@@ -485,16 +522,23 @@ where
                     (Some(carried), true) => carried.clone(),
                     _ => main.next(),
                 };
-                add(path, pattern, router);
+                add(path, pattern, router, merged.direct.clone(), merged.checks);
             }
         }
         let mut router = Router::new();
         for mut members in endpoints {
             let (path, endpoint) = if members.len() == 1 {
                 let member = members.pop().expect("one member");
-                // A pattern equal to its axum path has no prefix/suffix text to check.
-                let endpoint =
-                    if member.pattern != member.path && shapes::has_affixes(member.pattern) {
+                // A pattern equal to its axum path has no prefix/suffix text to check, and
+                // a route whose handler checks it, with nothing wrapped around, needs no
+                // layer for it.
+                let checked = |table: &AffixTable| {
+                    shapes::Affixes::of(member.pattern).checked_by(table)
+                };
+                let endpoint = if member.pattern != member.path
+                    && shapes::has_affixes(member.pattern)
+                    && !member.checks.is_some_and(checked)
+                {
                         member
                             .router
                             .layer(answer_first::AnswerFirstLayer(shapes::AffixCheck(
@@ -658,6 +702,11 @@ where
     let mut router = MethodRouter::new();
     let mut automatic = None;
     let mut carried = carry.then(|| (MethodRouter::new(), None));
+    // Each function's handler checks its prefix/suffix text (the same for all: one
+    // pattern), unless something wraps one of them.
+    let mut checks = None;
+    let mut plain = true;
+    let mut direct = None;
     for def in defs {
         for &path in def.info.paths {
             rows.extend(def.info.methods.iter().map(|method| Row::Declared {
@@ -667,6 +716,12 @@ where
             }));
         }
         let built = (def.build)(allow);
+        plain &= built.plain(&def);
+        checks = checks.or(built.affixes);
+        // One function answers every method of its path itself.
+        if one {
+            direct = built.direct.clone();
+        }
         let single = one && built.outer.is_some();
         let outer = built.outer.as_ref();
         if let Some((router, automatic)) = &mut carried {
@@ -692,6 +747,8 @@ where
     Merged {
         router: finish(router, automatic),
         carried: carried.map(|(router, automatic)| finish(router, automatic)),
+        direct: direct.filter(|_| plain),
+        checks: checks.filter(|_| plain),
         info,
         auto,
     }
@@ -702,6 +759,10 @@ struct Merged<S> {
     router: MethodRouter<S>,
     /// The same built for a shape group (`shapes::Carried`), when one of its paths is shared.
     carried: Option<MethodRouter<S>>,
+    /// The one function's handler, when it answers every method and nothing wraps it.
+    direct: Option<shapes::CallWithState<S>>,
+    /// The prefix/suffix text the functions' handlers check, when nothing wraps them.
+    checks: Option<&'static AffixTable>,
     info: &'static RouteInfo,
     /// The methods added automatically.
     auto: Vec<&'static str>,
