@@ -861,3 +861,34 @@ fn affix_table(patterns: &[String]) -> Option<(usize, Vec<(usize, String, String
     }
     table.filter(|(_, entries)| !entries.is_empty())
 }
+
+#[cfg(test)]
+mod affix_table_tests {
+    use super::affix_table;
+
+    fn table(patterns: &[&str]) -> Option<(usize, Vec<(usize, String, String)>)> {
+        affix_table(&patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn the_table_is_what_every_path_of_the_route_checks() {
+        assert_eq!(
+            table(&["/posts/post-{id}/{name}.txt"]),
+            Some((
+                4,
+                vec![
+                    (2, "post-".into(), "".into()),
+                    (3, "".into(), ".txt".into())
+                ]
+            ))
+        );
+        assert_eq!(table(&["/posts/{id}"]), None);
+        // A catch-all after the text: from the start, whichever path matched.
+        assert_eq!(
+            table(&["/v/v{major}/docs/{*page}", "/v/v{major}/docs"]),
+            Some((0, vec![(2, "v".into(), "".into())]))
+        );
+        // An optional segment before the text moves it: no table, the runtime checks.
+        assert_eq!(table(&["/o/p-{b}", "/o/{a}/p-{b}"]), None);
+    }
+}

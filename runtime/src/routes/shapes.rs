@@ -2,9 +2,12 @@
 //! path.
 //!
 //! axum's router (matchit 0.8.4) matches whole segments only, so `/files/{$name}.txt`
-//! registers `/files/{name}` and routekit checks the text around the parameter. A route
-//! alone on its axum path gets that check as a layer in front of it (no allocation: the
-//! segment is compared where it lies in the request path). Routes whose templates share one
+//! registers `/files/{name}` and routekit checks the text around the parameter, where it
+//! lies in the request path (a segment is decoded only when it holds an escape). A route
+//! alone on its axum path checks it in its handler, first thing ([`AffixTable`], written by
+//! `#[route]`); one that leading layers or options wrap, or whose optional segments move the
+//! text, gets the check as a layer in front of it instead, so that it still runs before any
+//! of the route's middleware. Routes whose templates share one
 //! axum path (`/files/{$name}.txt`, `/files/{$name}.json`, `/files/$id`) are one endpoint
 //! that picks the route by TanStack Start's specificity: the longest prefix/suffix text
 //! first, a bare parameter last (a static `/files/latest.json` beside them is matched
@@ -12,7 +15,9 @@
 //!
 //! Each route of such a group keeps its own method router (its methods, its automatic
 //! `HEAD`/`OPTIONS`/`405` answers, its layers, built once); since axum hands the state only
-//! to the endpoint it matched, the group passes it to the chosen route with the request.
+//! to the endpoint it matched, the group passes it to the chosen route with the request. A
+//! route whose handler answers every method itself, with nothing wrapped around it, is
+//! called directly instead, with the state as axum gave it.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -66,7 +71,14 @@ pub struct AffixTable {
 /// Whether `path` carries the text of `table`: what a route's handler checks first.
 #[doc(hidden)]
 pub fn affixes_fit(table: &AffixTable, path: &str) -> bool {
-    fit(table.segments, table.entries, path)
+    CHECKED.replace(false) || fit(table.segments, table.entries, path)
+}
+
+std::thread_local! {
+    /// Set by a [`Group`] right before it calls, synchronously, the handler of a member
+    /// whose text it has just checked (the same table the handler checks first thing), and
+    /// cleared right after: the handler's check then passes without a second scan.
+    static CHECKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// The prefix/suffix text of a pattern, read once when the router is built: see
@@ -188,10 +200,14 @@ fn segment_fits(segment: &str, escaped: bool, prefix: &str, suffix: &str) -> boo
     }
 }
 
-/// Whether `text` is `prefix`, at least one character, then `suffix`.
+/// Whether `text` is `prefix`, at least one character, then `suffix`. Compared byte by
+/// byte: the texts are a few bytes long, shorter than a call to `memcmp`.
 #[inline]
 fn text_fits(text: &str, prefix: &str, suffix: &str) -> bool {
-    text.len() > prefix.len() + suffix.len() && text.starts_with(prefix) && text.ends_with(suffix)
+    let (text, prefix, suffix) = (text.as_bytes(), prefix.as_bytes(), suffix.as_bytes());
+    text.len() > prefix.len() + suffix.len()
+        && text.iter().zip(prefix).all(|(a, b)| a == b)
+        && text.iter().rev().zip(suffix.iter().rev()).all(|(a, b)| a == b)
 }
 
 /// [`Affixes::fit`] of `pattern`, read on the spot (tests).
@@ -268,6 +284,8 @@ struct Choice<S> {
     /// The route's prefix/suffix text, checked against the request's path.
     affixes: Affixes,
     way: Way<S>,
+    /// Whether the route's handler checks the same text first (see [`CHECKED`]).
+    checked: bool,
     /// The route's own parameter names for those of the registered path, when they differ.
     aliases: Option<Arc<[(&'static str, &'static str)]>>,
 }
@@ -296,8 +314,13 @@ impl<S> Group<S> {
                         .collect::<Vec<_>>()
                         .into()
                 });
+                let affixes = Affixes::of(member.pattern);
+                let checked = member
+                    .checks
+                    .is_some_and(|table| affixes.checked_by(table));
                 Choice {
-                    affixes: Affixes::of(member.pattern),
+                    affixes,
+                    checked,
                     way: match member.direct {
                         Some(call) => Way::Direct(call),
                         None => Way::Router(member.router),
@@ -325,7 +348,12 @@ where
             req.extensions_mut().insert(ParamAliases(aliases.clone()));
         }
         match &choice.way {
-            Way::Direct(call) => Either::Left(call(req, state)),
+            Way::Direct(call) => {
+                CHECKED.set(choice.checked);
+                let future = call(req, state);
+                CHECKED.set(false);
+                Either::Left(future)
+            }
             Way::Router(router) => {
                 req.extensions_mut().insert(CarriedState(state.clone()));
                 Either::Right(Handler::call(router.clone(), req, state))
@@ -455,6 +483,49 @@ mod tests {
         assert!(!fits("/f/p-{a}/q-{b}", "/f/p-1"));
         assert!(has_affixes("/f/{a}.txt"));
         assert!(!has_affixes("/f/{a}/{*rest}"));
+    }
+
+    #[test]
+    fn segments_are_found_from_the_end_when_their_number_is_known() {
+        let table = Affixes::of("/a/p-{x}/b/{y}.txt");
+        assert_eq!(table.segments, 5);
+        assert!(table.fit("/a/p-1/b/2.txt"));
+        assert!(table.fit("/a/p-%31/b/%32.txt"));
+        assert!(!table.fit("/a/q-1/b/2.txt"));
+        assert!(!table.fit("/a/p-1/b/2.json"));
+        assert!(!table.fit("/a/p-1/b/.txt"));
+        // A catch-all leaves the number open: from the start.
+        let open = Affixes::of("/a/p-{x}/{*rest}");
+        assert_eq!(open.segments, 0);
+        assert!(open.fit("/a/p-1/b/c/d"));
+        assert!(!open.fit("/a/q-1/b"));
+    }
+
+    #[test]
+    fn a_handler_table_stands_for_the_check_only_when_it_is_the_same() {
+        static TABLE: AffixTable = AffixTable {
+            segments: 3,
+            entries: &[(2, "post-", "")],
+        };
+        static OPEN: AffixTable = AffixTable {
+            segments: 0,
+            entries: &[(2, "post-", "")],
+        };
+        static OTHER: AffixTable = AffixTable {
+            segments: 3,
+            entries: &[(2, "page-", "")],
+        };
+        let own = Affixes::of("/posts/post-{id}");
+        assert!(own.checked_by(&TABLE));
+        assert!(own.checked_by(&OPEN));
+        assert!(!own.checked_by(&OTHER));
+        assert!(!Affixes::of("/posts/post-{id}/{x}").checked_by(&TABLE));
+        assert!(affixes_fit(&TABLE, "/posts/post-1"));
+        assert!(!affixes_fit(&TABLE, "/posts/page-1"));
+        // A group's word that it checked holds for one call only.
+        CHECKED.set(true);
+        assert!(affixes_fit(&TABLE, "/posts/page-1"));
+        assert!(!affixes_fit(&TABLE, "/posts/page-1"));
     }
 
     #[test]
