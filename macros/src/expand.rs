@@ -815,6 +815,9 @@ fn line_of(tokens: &impl Spanned) -> TokenStream {
     quote_spanned!(span=> ::core::line!())
 }
 
+/// A route's segment count (`0`: open) and its (segment index, prefix, suffix) entries.
+type AffixTable = (usize, Vec<(usize, String, String)>);
+
 /// The prefix/suffix text every axum path of a route checks, as the runtime's `Affixes`
 /// reads it from a pattern: for each segment with text around its parameter (up to a
 /// catch-all), its index among the pattern's `/`-separated segments, the prefix and the
@@ -822,8 +825,7 @@ fn line_of(tokens: &impl Spanned) -> TokenStream {
 /// (`0` otherwise). `None` when there is no such text, or when the patterns (optional
 /// segments before one) put it at different indices: the runtime then checks it in a
 /// layer.
-#[allow(clippy::type_complexity)]
-fn affix_table(patterns: &[String]) -> Option<(usize, Vec<(usize, String, String)>)> {
+fn affix_table(patterns: &[String]) -> Option<AffixTable> {
     fn affix(segment: &str) -> Option<(&str, &str)> {
         let open = segment.find('{')?;
         let close = segment.rfind('}')?;
@@ -833,7 +835,7 @@ fn affix_table(patterns: &[String]) -> Option<(usize, Vec<(usize, String, String
         let (prefix, suffix) = (&segment[..open], &segment[close + 1..]);
         (!prefix.is_empty() || !suffix.is_empty()).then_some((prefix, suffix))
     }
-    let mut table: Option<(usize, Vec<(usize, String, String)>)> = None;
+    let mut table: Option<AffixTable> = None;
     for pattern in patterns {
         let mut entries = Vec::new();
         let mut segments = 0;
@@ -866,7 +868,7 @@ fn affix_table(patterns: &[String]) -> Option<(usize, Vec<(usize, String, String
 mod affix_table_tests {
     use super::affix_table;
 
-    fn table(patterns: &[&str]) -> Option<(usize, Vec<(usize, String, String)>)> {
+    fn table(patterns: &[&str]) -> Option<super::AffixTable> {
         affix_table(&patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>())
     }
 

@@ -119,10 +119,10 @@ impl Automatic {
             Answer::WithoutState => {
                 ApiError::internal("route called without its state").into_response()
             }
-            Answer::WithoutAppState => ApiError::internal(
-                "a route behind app-wide middleware was reached without it",
-            )
-            .into_response(),
+            Answer::WithoutAppState => {
+                ApiError::internal("a route behind app-wide middleware was reached without it")
+                    .into_response()
+            }
         }
     }
 }

@@ -35,7 +35,11 @@ async fn a_lone_route_checks_its_text_before_its_middleware() {
         assert_eq!(client.put(uri).send().await.status(), 404, "{uri}");
         assert_eq!(client.options(uri).send().await.status(), 404, "{uri}");
     }
-    assert_eq!(SEEN.load(Ordering::SeqCst), 0, "no middleware ran for a 404");
+    assert_eq!(
+        SEEN.load(Ordering::SeqCst),
+        0,
+        "no middleware ran for a 404"
+    );
     let res = client.get("/c/post-7").send().await;
     assert_eq!(res.json::<Value>(), json!({ "id": 7 }));
     // An escaped segment is compared decoded (`%2D` is `-`).
@@ -116,7 +120,11 @@ async fn a_group_calls_its_members_and_leaves_no_check_skipped_behind() {
     // next route's handler still checks its own (on the same thread).
     for member in ["/f/1.json", "/f/2.txt", "/f/3.md"] {
         client.get(member).send().await;
-        assert_eq!(client.get("/c/page-1").send().await.status(), 404, "{member}");
+        assert_eq!(
+            client.get("/c/page-1").send().await.status(),
+            404,
+            "{member}"
+        );
     }
 }
 

@@ -532,21 +532,20 @@ where
                 // A pattern equal to its axum path has no prefix/suffix text to check, and
                 // a route whose handler checks it, with nothing wrapped around, needs no
                 // layer for it.
-                let checked = |table: &AffixTable| {
-                    shapes::Affixes::of(member.pattern).checked_by(table)
-                };
+                let checked =
+                    |table: &AffixTable| shapes::Affixes::of(member.pattern).checked_by(table);
                 let endpoint = if member.pattern != member.path
                     && shapes::has_affixes(member.pattern)
                     && !member.checks.is_some_and(checked)
                 {
-                        member
-                            .router
-                            .layer(answer_first::AnswerFirstLayer(shapes::AffixCheck(
-                                shapes::Affixes::of(member.pattern),
-                            )))
-                    } else {
-                        member.router
-                    };
+                    member
+                        .router
+                        .layer(answer_first::AnswerFirstLayer(shapes::AffixCheck(
+                            shapes::Affixes::of(member.pattern),
+                        )))
+                } else {
+                    member.router
+                };
                 (member.path, endpoint)
             } else {
                 let (path, group) = shapes::Group::new(members);

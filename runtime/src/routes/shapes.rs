@@ -207,7 +207,11 @@ fn text_fits(text: &str, prefix: &str, suffix: &str) -> bool {
     let (text, prefix, suffix) = (text.as_bytes(), prefix.as_bytes(), suffix.as_bytes());
     text.len() > prefix.len() + suffix.len()
         && text.iter().zip(prefix).all(|(a, b)| a == b)
-        && text.iter().rev().zip(suffix.iter().rev()).all(|(a, b)| a == b)
+        && text
+            .iter()
+            .rev()
+            .zip(suffix.iter().rev())
+            .all(|(a, b)| a == b)
 }
 
 /// [`Affixes::fit`] of `pattern`, read on the spot (tests).
@@ -296,7 +300,7 @@ enum Way<S> {
     Direct(CallWithState<S>),
     /// Its method router, for a route with layers or options or several handlers: cloned
     /// per request as axum calls a handler, the state travelling in the request.
-    Router(MethodRouter<S>),
+    Router(Box<MethodRouter<S>>),
 }
 
 impl<S> Group<S> {
@@ -315,15 +319,13 @@ impl<S> Group<S> {
                         .into()
                 });
                 let affixes = Affixes::of(member.pattern);
-                let checked = member
-                    .checks
-                    .is_some_and(|table| affixes.checked_by(table));
+                let checked = member.checks.is_some_and(|table| affixes.checked_by(table));
                 Choice {
                     affixes,
                     checked,
                     way: match member.direct {
                         Some(call) => Way::Direct(call),
-                        None => Way::Router(member.router),
+                        None => Way::Router(Box::new(member.router)),
                     },
                     aliases,
                 }
@@ -356,7 +358,7 @@ where
             }
             Way::Router(router) => {
                 req.extensions_mut().insert(CarriedState(state.clone()));
-                Either::Right(Handler::call(router.clone(), req, state))
+                Either::Right(Handler::call(MethodRouter::clone(router), req, state))
             }
         }
     }
