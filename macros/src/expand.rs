@@ -592,6 +592,34 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
 
     let Chain { resumes, builds } = chain;
     items.extend(resumes);
+    // A prefix/suffix parameter's text is checked by the handler, first: a path without it
+    // is the JSON `404` whatever the method, before any middleware inside the handler runs
+    // (the runtime puts the same check as a layer in front of a route that leading layers
+    // or options wrap, or that shares its axum path with others).
+    let patterns = route.args.template.patterns();
+    let (affix_check, with_affixes) = match affix_table(&patterns) {
+        Some((segments, entries)) => {
+            let entries = entries
+                .iter()
+                .map(|(index, prefix, suffix)| quote!((#index, #prefix, #suffix)));
+            items.extend(quote! {
+                #[doc(hidden)]
+                static __ROUTEKIT_AFFIXES: #rk::AffixTable = #rk::AffixTable {
+                    segments: #segments,
+                    entries: &[#(#entries),*],
+                };
+            });
+            (
+                quote! {
+                    if !#rk::affixes_fit(&__ROUTEKIT_AFFIXES, __rk_request.uri().path()) {
+                        return #rk::RouteFuture::not_found();
+                    }
+                },
+                quote!(.with_affixes(&__ROUTEKIT_AFFIXES)),
+            )
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
     // Without layers the handler is a unit struct, as an axum handler `fn` is: axum clones
     // a route's boxed service per request, and a zero-sized one costs no allocation.
     let (fields, take_layers, make) = if builds.is_empty() {
@@ -618,6 +646,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
 
             #[allow(unused_mut, unused_variables, clippy::let_unit_value, clippy::needless_return)]
             fn call(self, __rk_request: #rk::http::Request<#rk::axum::body::Body>, __rk_state: #s) -> Self::Future {
+                #affix_check
                 #take_layers
                 #call_body
             }
@@ -625,7 +654,6 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     });
 
     let paths = route.args.template.axum_paths();
-    let patterns = route.args.template.patterns();
     let name = &route.name;
     let (kind, router) = if route.complete {
         (
@@ -649,12 +677,12 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         None => quote!(::core::option::Option::None),
     };
     let build = if values.0.is_empty() {
-        quote!(#router)
+        quote!(#router #with_affixes)
     } else {
         quote!({
             #bindings
             #value_checks
-            #router #outer
+            #router #outer #with_affixes
         })
     };
     let def = quote! {
@@ -800,4 +828,84 @@ fn value_checks(
 fn line_of(tokens: &impl Spanned) -> TokenStream {
     let span = tokens.span();
     quote_spanned!(span=> ::core::line!())
+}
+
+/// A route's segment count (`0`: open) and its (segment index, prefix, suffix) entries.
+type AffixTable = (usize, Vec<(usize, String, String)>);
+
+/// The prefix/suffix text every axum path of a route checks, as the runtime's `Affixes`
+/// reads it from a pattern: for each segment with text around its parameter (up to a
+/// catch-all), its index among the pattern's `/`-separated segments, the prefix and the
+/// suffix; and the number of segments when all patterns have the same and no catch-all
+/// (`0` otherwise). `None` when there is no such text, or when the patterns (optional
+/// segments before one) put it at different indices: the runtime then checks it in a
+/// layer.
+fn affix_table(patterns: &[String]) -> Option<AffixTable> {
+    fn affix(segment: &str) -> Option<(&str, &str)> {
+        let open = segment.find('{')?;
+        let close = segment.rfind('}')?;
+        if segment[open..].starts_with("{*") {
+            return None;
+        }
+        let (prefix, suffix) = (&segment[..open], &segment[close + 1..]);
+        (!prefix.is_empty() || !suffix.is_empty()).then_some((prefix, suffix))
+    }
+    let mut table: Option<AffixTable> = None;
+    for pattern in patterns {
+        let mut entries = Vec::new();
+        let mut segments = 0;
+        for (index, segment) in pattern.split('/').enumerate() {
+            if segment.contains("{*") {
+                segments = 0;
+                break;
+            }
+            segments = index + 1;
+            if let Some((prefix, suffix)) = affix(segment) {
+                entries.push((index, prefix.to_owned(), suffix.to_owned()));
+            }
+        }
+        match &mut table {
+            None => table = Some((segments, entries)),
+            Some((known, seen)) => {
+                if *seen != entries {
+                    return None;
+                }
+                if *known != segments {
+                    *known = 0;
+                }
+            }
+        }
+    }
+    table.filter(|(_, entries)| !entries.is_empty())
+}
+
+#[cfg(test)]
+mod affix_table_tests {
+    use super::affix_table;
+
+    fn table(patterns: &[&str]) -> Option<super::AffixTable> {
+        affix_table(&patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn the_table_is_what_every_path_of_the_route_checks() {
+        assert_eq!(
+            table(&["/posts/post-{id}/{name}.txt"]),
+            Some((
+                4,
+                vec![
+                    (2, "post-".into(), "".into()),
+                    (3, "".into(), ".txt".into())
+                ]
+            ))
+        );
+        assert_eq!(table(&["/posts/{id}"]), None);
+        // A catch-all after the text: from the start, whichever path matched.
+        assert_eq!(
+            table(&["/v/v{major}/docs/{*page}", "/v/v{major}/docs"]),
+            Some((0, vec![(2, "v".into(), "".into())]))
+        );
+        // An optional segment before the text moves it: no table, the runtime checks.
+        assert_eq!(table(&["/o/p-{b}", "/o/{a}/p-{b}"]), None);
+    }
 }

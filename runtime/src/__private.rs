@@ -31,7 +31,8 @@ pub use crate::params::{
     optional, path_params, required, rest, rest_or_empty, Affix, Affixed, Rest, Seg, Slot,
 };
 pub use crate::routes::{
-    allow_of, automatic_answer, function_router, method_not_allowed, module_router, AllowSlot,
-    MethodInfo, RouteDef, RouteInfo, RouteKind, RouteOptions, RouteRouter, RouteSet,
+    affixes_fit, allow_of, automatic_answer, function_router, method_not_allowed, module_router,
+    AffixTable, AllowSlot, MethodInfo, RouteDef, RouteInfo, RouteKind, RouteOptions, RouteRouter,
+    RouteSet,
 };
 pub use tower::Layer;

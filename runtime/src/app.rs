@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::handler::Handler;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::future::InfallibleRouteFuture;
 use axum::routing::MethodRouter;
 use axum::Router;
@@ -31,40 +31,35 @@ use http::request::Parts;
 use tower::{Layer, Service};
 
 use crate::context::NextFuture;
-use crate::error::ApiError;
 use crate::handler::RouteFuture;
 use crate::middleware::{LayerService, Layers};
-use crate::routes::RouteSet;
+use crate::routes::{CallWithState, RouteSet};
 
 /// How a route's handler is put on the router `routes!` builds: as it is ([`Direct`]), or
 /// behind app-wide middleware ([`ViaApp`]).
 pub trait Mount<S>: 'static {
     /// The state type of the router the route is added to.
     type State: Clone + Send + Sync + 'static;
-    /// The handler as mounted.
-    type Mounted<H: Handler<(), S>>: Handler<(), Self::State>;
+    /// The handler as mounted (a generated handler, whose future is a [`RouteFuture`], as
+    /// the mounted one's is).
+    type Mounted<H: Handler<(), S, Future = RouteFuture>>: Handler<
+        (),
+        Self::State,
+        Future = RouteFuture,
+    >;
     /// Mounts `handler`.
-    fn mount<H: Handler<(), S>>(handler: H) -> Self::Mounted<H>;
-
-    /// The mounted handler as a plain call, for a path whose method router is nothing but
-    /// it: behind app-wide middleware the chain then calls it without a second dispatch.
-    fn direct<H: Handler<(), S>>(_handler: &Self::Mounted<H>) -> Option<DirectCall> {
-        None
-    }
+    fn mount<H: Handler<(), S, Future = RouteFuture>>(handler: H) -> Self::Mounted<H>;
 }
-
-/// A path's one handler, called by the end of the app-wide chain (see [`Mount::direct`]).
-pub type DirectCall = Arc<dyn Fn(http::Request<Body>) -> RouteFuture + Send + Sync + 'static>;
 
 /// A route on the app's own router, which gets the state from axum.
 pub struct Direct;
 
 impl<S: Clone + Send + Sync + 'static> Mount<S> for Direct {
     type State = S;
-    type Mounted<H: Handler<(), S>> = H;
+    type Mounted<H: Handler<(), S, Future = RouteFuture>> = H;
 
     #[inline]
-    fn mount<H: Handler<(), S>>(handler: H) -> H {
+    fn mount<H: Handler<(), S, Future = RouteFuture>>(handler: H) -> H {
         handler
     }
 }
@@ -74,19 +69,14 @@ pub struct ViaApp;
 
 impl<S: Clone + Send + Sync + 'static> Mount<S> for ViaApp {
     type State = ();
-    type Mounted<H: Handler<(), S>> = FromApp<H, S>;
+    type Mounted<H: Handler<(), S, Future = RouteFuture>> = FromApp<H, S>;
 
     #[inline]
-    fn mount<H: Handler<(), S>>(handler: H) -> FromApp<H, S> {
+    fn mount<H: Handler<(), S, Future = RouteFuture>>(handler: H) -> FromApp<H, S> {
         FromApp {
             handler,
             state: PhantomData,
         }
-    }
-
-    fn direct<H: Handler<(), S>>(handler: &FromApp<H, S>) -> Option<DirectCall> {
-        let handler = handler.clone();
-        Some(Arc::new(move |req| Handler::call(handler.clone(), req, ())))
     }
 }
 
@@ -112,24 +102,16 @@ impl<H: Clone, S> Clone for FromApp<H, S> {
 
 impl<H, S> Handler<(), ()> for FromApp<H, S>
 where
-    H: Handler<(), S>,
+    H: Handler<(), S, Future = RouteFuture>,
     S: Clone + Send + Sync + 'static,
 {
-    /// A [`RouteFuture`] whatever `H`'s is (the handlers the macros write have that one, so
-    /// no box is added), so that a [`DirectCall`] has one type for every route.
     type Future = RouteFuture;
 
     #[inline]
     fn call(self, mut req: http::Request<Body>, _state: ()) -> RouteFuture {
         match req.extensions_mut().remove::<AppState<S>>() {
-            Some(AppState(state)) => RouteFuture::from_future(self.handler.call(req, state)),
-            None => RouteFuture::pending(
-                "(app-wide middleware)",
-                futures_util::future::ready(
-                    ApiError::internal("a route behind app-wide middleware was reached without it")
-                        .into_response(),
-                ),
-            ),
+            Some(AppState(state)) => self.handler.call(req, state),
+            None => RouteFuture::without_state(true),
         }
     }
 }
@@ -141,8 +123,9 @@ pub struct Inner(Arc<PathEndpoint>);
 
 struct PathEndpoint {
     router: MethodRouter,
-    /// The path's one handler, when the method router is nothing else.
-    direct: Option<DirectCall>,
+    /// The path's one handler, when the method router is nothing else: a module's or a
+    /// lone function's, no leading layers or options around it.
+    direct: Option<CallWithState<()>>,
     /// Whether [`route_table`](crate::route_table)'s look-up (`//`) can reach it: the
     /// fallback and a root catch-all, so no other path pays for the check. (Kept here
     /// rather than beside `Inner` in [`AppHandler`], which axum allocates per request at
@@ -182,7 +165,7 @@ where
 }
 
 impl Inner {
-    fn new(router: MethodRouter, direct: Option<DirectCall>, probe: bool) -> Self {
+    fn new(router: MethodRouter, direct: Option<CallWithState<()>>, probe: bool) -> Self {
         Self(Arc::new(PathEndpoint {
             router,
             direct,
@@ -195,7 +178,7 @@ impl Inner {
     #[inline]
     fn call(self, req: http::Request<Body>) -> Either<RouteFuture, InfallibleRouteFuture> {
         match &self.0.direct {
-            Some(direct) => Either::Left(direct(req)),
+            Some(direct) => Either::Left(direct(req, ())),
             None => Either::Right(Handler::call(self.0.router.clone(), req, ())),
         }
     }

@@ -23,8 +23,9 @@ pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
 /// middleware) becomes a `500` that leaks nothing, and an `internal` error's cause is
 /// logged with the route's template.
 pub enum RouteFuture {
-    /// A method the route has no handler for, answered when polled (kept small: the
-    /// future is moved into axum's box on every request). `None` once answered.
+    /// A method the route has no handler for, or another answer given without running
+    /// anything, answered when polled (kept small and of two variants: the future is moved
+    /// into axum's box on every request, and read on every poll). `None` once answered.
     Automatic(Option<Automatic>),
     /// The handler's work and the route it serves.
     Pending {
@@ -46,22 +47,29 @@ impl RouteFuture {
         }
     }
 
-    /// `future` as a route future: itself when it is one (decided at compile time, the
-    /// type being known), else boxed.
+    /// The `404` of a path the route's prefix/suffix text does not fit: the JSON `404`
+    /// an unknown path gets.
     #[inline]
-    pub fn from_future<F>(future: F) -> Self
-    where
-        F: Future<Output = Response> + Send + 'static,
-    {
-        let mut slot = Some(future);
-        let any: &mut dyn std::any::Any = &mut slot;
-        match any.downcast_mut::<Option<RouteFuture>>() {
-            Some(route_future) => route_future.take().unwrap_or_default(),
-            None => match slot {
-                Some(future) => Self::pending("(route)", future),
-                None => Self::default(),
-            },
-        }
+    pub fn not_found() -> Self {
+        Self::answer(Answer::NotFound)
+    }
+
+    /// The `500` of a route reached without the state the router passes it.
+    #[inline]
+    pub(crate) fn without_state(behind_app: bool) -> Self {
+        Self::answer(match behind_app {
+            true => Answer::WithoutAppState,
+            false => Answer::WithoutState,
+        })
+    }
+
+    #[inline]
+    fn answer(kind: Answer) -> Self {
+        RouteFuture::Automatic(Some(Automatic {
+            method: http::Method::GET,
+            allow: HeaderValue::from_static(""),
+            kind,
+        }))
     }
 
     /// The automatic answer to `method`: `OPTIONS` (unless the route has its own, then
@@ -71,15 +79,11 @@ impl RouteFuture {
         RouteFuture::Automatic(Some(Automatic {
             method,
             allow,
-            handles_options,
+            kind: match handles_options {
+                true => Answer::NotAllowed,
+                false => Answer::Automatic,
+            },
         }))
-    }
-}
-
-/// A future already answered (an empty response), as a polled-again automatic one is.
-impl Default for RouteFuture {
-    fn default() -> Self {
-        RouteFuture::Automatic(None)
     }
 }
 
@@ -88,16 +92,37 @@ impl Default for RouteFuture {
 pub struct Automatic {
     method: http::Method,
     allow: HeaderValue,
-    handles_options: bool,
+    kind: Answer,
+}
+
+/// Which answer an [`Automatic`] gives.
+enum Answer {
+    /// `OPTIONS` with `allow`, `405` for any other method.
+    Automatic,
+    /// `405` with `allow` (the route has its own `OPTIONS`).
+    NotAllowed,
+    /// The JSON `404` of a path the route's prefix/suffix text does not fit.
+    NotFound,
+    /// A route reached without the state a group passes it.
+    WithoutState,
+    /// A route behind app-wide middleware reached without the state the chain passes it.
+    WithoutAppState,
 }
 
 impl Automatic {
     #[cold]
     fn answer(self) -> Response {
-        if self.handles_options {
-            crate::routes::method_not_allowed(&self.method, self.allow)
-        } else {
-            crate::routes::automatic_answer(&self.method, self.allow)
+        match self.kind {
+            Answer::Automatic => crate::routes::automatic_answer(&self.method, self.allow),
+            Answer::NotAllowed => crate::routes::method_not_allowed(&self.method, self.allow),
+            Answer::NotFound => ApiError::not_found("Not found").into_response(),
+            Answer::WithoutState => {
+                ApiError::internal("route called without its state").into_response()
+            }
+            Answer::WithoutAppState => {
+                ApiError::internal("a route behind app-wide middleware was reached without it")
+                    .into_response()
+            }
         }
     }
 }

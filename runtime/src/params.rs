@@ -428,6 +428,10 @@ where
 /// A `%` not followed by two hex digits: axum would pass it through undecoded.
 fn has_bad_escape(path: &str) -> bool {
     let bytes = path.as_bytes();
+    // Most paths hold no escape at all: one `memchr` instead of a look at every byte.
+    if !bytes.contains(&b'%') {
+        return false;
+    }
     bytes.iter().enumerate().any(|(i, &b)| {
         b == b'%'
             && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)

@@ -13,7 +13,9 @@ use crate::error::ApiError;
 #[doc(hidden)]
 pub fn automatic_answer(method: &http::Method, allow: HeaderValue) -> Response {
     if method == http::Method::OPTIONS {
-        (StatusCode::NO_CONTENT, [(ALLOW, allow)]).into_response()
+        let mut response = StatusCode::NO_CONTENT.into_response();
+        response.headers_mut().insert(ALLOW, allow);
+        response
     } else {
         method_not_allowed(method, allow)
     }

@@ -17,6 +17,8 @@ use std::sync::{Mutex, OnceLock};
 use http::HeaderValue;
 
 pub use automatic::{automatic_answer, method_not_allowed, not_found};
+pub(crate) use shapes::CallWithState;
+pub use shapes::{affixes_fit, AffixTable};
 pub(crate) use table::is_table_probe;
 pub use table::{format_route_table, route_infos, route_table, RouteEntry};
 use table::{Row, TableSlot};
@@ -121,7 +123,8 @@ pub struct RouteOptions {
 }
 
 impl RouteOptions {
-    fn is_default(self) -> bool {
+    /// Whether no option is set (nothing wraps the route).
+    fn is_none(self) -> bool {
         self.body_limit.is_none() && !self.etag && self.max_duration.is_none()
     }
 
@@ -154,8 +157,11 @@ pub struct RouteRouter<S> {
     /// Builds `main` and `automatic` again with handlers that take the state from the
     /// request, for a route that shares its axum path with others (`shapes::Group`).
     carried: CarriedBuild<S>,
-    /// The handler as one call, behind app-wide middleware (`Mount::direct`).
-    direct: Option<crate::app::DirectCall>,
+    /// The route's handler, when it answers every method itself (a module's, or a
+    /// function's whose `Allow` value needs not travel): what a group calls directly.
+    direct: Option<shapes::CallWithState<S>>,
+    /// The prefix/suffix text the route's handler checks itself, answering the `404`.
+    affixes: Option<&'static AffixTable>,
 }
 
 type CarriedBuild<S> =
@@ -170,6 +176,19 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
         }
     }
 
+    /// The prefix/suffix text the route's handler checks before anything else.
+    pub fn with_affixes(self, table: &'static AffixTable) -> Self {
+        Self {
+            affixes: Some(table),
+            ..self
+        }
+    }
+
+    /// Whether nothing wraps the route's handler: no leading layers, no options.
+    fn plain(&self, def: &RouteDef<S>) -> bool {
+        self.outer.is_none() && def.options.is_none()
+    }
+
     /// The route's leading layers, then its options around them.
     fn wrapped(self, def: &RouteDef<S>) -> Self {
         let outer = self.outer.as_ref();
@@ -180,14 +199,8 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
             outer: None,
             carried: self.carried,
             direct: self.direct,
+            affixes: self.affixes,
         }
-    }
-
-    /// The direct call, when nothing around the handler needs the method router: no
-    /// leading layers, no route options.
-    fn direct(&self, options: RouteOptions) -> Option<crate::app::DirectCall> {
-        let bare = self.outer.is_none() && options.is_default();
-        self.direct.clone().filter(|_| bare)
     }
 }
 
@@ -196,17 +209,19 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
 #[doc(hidden)]
 pub fn module_router<S, M, H>(handler: H) -> RouteRouter<M::State>
 where
-    H: axum::handler::Handler<(), S>,
+    H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
     M: crate::app::Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
     let handler = M::mount(handler);
+    let call = shapes::erase(handler.clone());
     RouteRouter {
-        main: axum::routing::any(handler.clone()),
+        main: axum::routing::any(handler),
         automatic: None,
         outer: None,
-        direct: M::direct::<H>(&handler),
-        carried: shapes::carried_module(shapes::erase(handler)),
+        carried: shapes::carried_module(call.clone()),
+        direct: Some(call),
+        affixes: None,
     }
 }
 
@@ -225,7 +240,7 @@ pub fn function_router<S, M, H>(
     slot: &'static AllowSlot,
 ) -> RouteRouter<M::State>
 where
-    H: axum::handler::Handler<(), S>,
+    H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
     M: crate::app::Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
@@ -242,22 +257,20 @@ where
             allow: HeaderValue::from_static(allow),
         }),
     };
+    let call = shapes::erase(handler.clone());
     let carried = shapes::carried_function(
         filter,
-        shapes::erase(handler.clone()),
+        call.clone(),
         travelling.then(|| HeaderValue::from_static(allow)),
     );
-    // With its `Allow` value travelling, the automatic answers need the method router.
-    let direct = match travelling {
-        false => M::direct::<H>(&handler),
-        true => None,
-    };
     RouteRouter {
         main: axum::routing::on(filter, handler),
         automatic: Some(automatic),
         outer: None,
         carried,
-        direct,
+        // With its `Allow` value travelling, the automatic answers need the method router.
+        direct: (!travelling).then_some(call),
+        affixes: None,
     }
 }
 
@@ -436,7 +449,7 @@ where
     /// router; the app behind app-wide middleware puts each behind the chain.
     pub(crate) fn assemble(
         self,
-        mut register: impl FnMut(&'static str, MethodRouter<S>, Option<crate::app::DirectCall>),
+        mut register: impl FnMut(&'static str, MethodRouter<S>, Option<CallWithState<S>>),
     ) -> Unmatched {
         let mut shapes = Shapes::default();
         let mut owners: FastMap<usize, (&'static RouteInfo, &'static str)> = FastMap::default();
@@ -475,12 +488,14 @@ where
         let mut add = |path: &'static str,
                        pattern: &'static str,
                        router: MethodRouter<S>,
-                       direct: Option<crate::app::DirectCall>| {
+                       direct: Option<shapes::CallWithState<S>>,
+                       checks: Option<&'static AffixTable>| {
             let member = shapes::Member {
                 path,
                 pattern,
                 router,
                 direct,
+                checks,
             };
             let slot = *slots.entry(shapes.of(path)).or_insert_with(|| {
                 endpoints.push(Vec::new());
@@ -491,13 +506,11 @@ where
         for def in modules {
             let built = (def.build)("");
             infos.push(def.info);
-            let carried = def
-                .info
-                .paths
-                .iter()
-                .any(|p| shared(p))
+            let plain = built.plain(&def);
+            let direct = built.direct.clone().filter(|_| plain);
+            let checks = built.affixes.filter(|_| plain);
+            let carried = (direct.is_none() && def.info.paths.iter().any(|p| shared(p)))
                 .then(|| wrap(built.outer.as_ref(), def.options, (built.carried)().0));
-            let direct = built.direct(def.options);
             let built = built.wrapped(&def);
             let mut main = Reused::new(built.main, def.info.paths.len());
             for (&path, &pattern) in def.info.paths.iter().zip(def.info.patterns) {
@@ -510,7 +523,7 @@ where
                     (Some(carried), true) => carried.clone(),
                     _ => main.next(),
                 };
-                add(path, pattern, router, direct.clone());
+                add(path, pattern, router, direct.clone(), checks);
             }
         }
         for (_, defs) in functions {
@@ -527,14 +540,21 @@ where
                     (Some(carried), true) => carried.clone(),
                     _ => main.next(),
                 };
-                add(path, pattern, router, merged.direct.clone());
+                add(path, pattern, router, merged.direct.clone(), merged.checks);
             }
         }
         for mut members in endpoints {
             let (path, endpoint, direct) = if members.len() == 1 {
                 let member = members.pop().expect("one member");
-                // A pattern equal to its axum path has no prefix/suffix text to check.
-                if member.pattern != member.path && shapes::has_affixes(member.pattern) {
+                // A pattern equal to its axum path has no prefix/suffix text to check, and
+                // a route whose handler checks it, with nothing wrapped around, needs no
+                // layer for it.
+                let checked =
+                    |table: &AffixTable| shapes::Affixes::of(member.pattern).checked_by(table);
+                if member.pattern != member.path
+                    && shapes::has_affixes(member.pattern)
+                    && !member.checks.is_some_and(checked)
+                {
                     let check = shapes::AffixCheck(shapes::Affixes::of(member.pattern));
                     let endpoint = member.router.layer(answer_first::AnswerFirstLayer(check));
                     (member.path, endpoint, None)
@@ -715,6 +735,10 @@ where
     let mut router = MethodRouter::new();
     let mut automatic = None;
     let mut carried = carry.then(|| (MethodRouter::new(), None));
+    // Each function's handler checks its prefix/suffix text (the same for all: one
+    // pattern), unless something wraps one of them.
+    let mut checks = None;
+    let mut plain = true;
     let mut direct = None;
     for def in defs {
         for &path in def.info.paths {
@@ -725,10 +749,11 @@ where
             }));
         }
         let built = (def.build)(allow);
-        // One function alone on its path answers every method itself (its automatic
-        // answers too), so it can be called directly.
+        plain &= built.plain(&def);
+        checks = checks.or(built.affixes);
+        // One function answers every method of its path itself.
         if one {
-            direct = built.direct(def.options);
+            direct = built.direct.clone();
         }
         let single = one && built.outer.is_some();
         let outer = built.outer.as_ref();
@@ -755,7 +780,8 @@ where
     Merged {
         router: finish(router, automatic),
         carried: carried.map(|(router, automatic)| finish(router, automatic)),
-        direct,
+        direct: direct.filter(|_| plain),
+        checks: checks.filter(|_| plain),
         info,
         auto,
     }
@@ -766,8 +792,10 @@ struct Merged<S> {
     router: MethodRouter<S>,
     /// The same built for a shape group (`shapes::Carried`), when one of its paths is shared.
     carried: Option<MethodRouter<S>>,
-    /// The one function's handler as a call, when it is alone and bare.
-    direct: Option<crate::app::DirectCall>,
+    /// The one function's handler, when it answers every method and nothing wraps it.
+    direct: Option<shapes::CallWithState<S>>,
+    /// The prefix/suffix text the functions' handlers check, when nothing wraps them.
+    checks: Option<&'static AffixTable>,
     info: &'static RouteInfo,
     /// The methods added automatically.
     auto: Vec<&'static str>,

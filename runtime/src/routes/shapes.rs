@@ -2,9 +2,12 @@
 //! path.
 //!
 //! axum's router (matchit 0.8.4) matches whole segments only, so `/files/{$name}.txt`
-//! registers `/files/{name}` and routekit checks the text around the parameter. A route
-//! alone on its axum path gets that check as a layer in front of it (no allocation: the
-//! segment is compared where it lies in the request path). Routes whose templates share one
+//! registers `/files/{name}` and routekit checks the text around the parameter, where it
+//! lies in the request path (a segment is decoded only when it holds an escape). A route
+//! alone on its axum path checks it in its handler, first thing ([`AffixTable`], written by
+//! `#[route]`); one that leading layers or options wrap, or whose optional segments move the
+//! text, gets the check as a layer in front of it instead, so that it still runs before any
+//! of the route's middleware. Routes whose templates share one
 //! axum path (`/files/{$name}.txt`, `/files/{$name}.json`, `/files/$id`) are one endpoint
 //! that picks the route by TanStack Start's specificity: the longest prefix/suffix text
 //! first, a bare parameter last (a static `/files/latest.json` beside them is matched
@@ -12,10 +15,11 @@
 //!
 //! Each route of such a group keeps its own method router (its methods, its automatic
 //! `HEAD`/`OPTIONS`/`405` answers, its layers, built once); since axum hands the state only
-//! to the endpoint it matched, the group passes it to the chosen route with the request.
+//! to the endpoint it matched, the group passes it to the chosen route with the request. A
+//! route whose handler answers every method itself, with nothing wrapped around it, is
+//! called directly instead, with the state as axum gave it.
 
 use std::convert::Infallible;
-use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -24,12 +28,13 @@ use axum::handler::Handler;
 use axum::response::{IntoResponse, Response};
 use axum::routing::future::InfallibleRouteFuture;
 use axum::routing::MethodRouter;
-use futures_util::future::{ready, Either, Map, Ready};
+use futures_util::future::{Either, Map};
 use futures_util::FutureExt;
 use http::HeaderValue;
 use tower::Service;
 
 use crate::error::ApiError;
+use crate::handler::RouteFuture;
 use crate::params::ParamAliases;
 
 /// The prefix and suffix text of a pattern segment (`post-{id}` → `("post-", "")`), `None`
@@ -49,47 +54,164 @@ pub(super) fn has_affixes(pattern: &str) -> bool {
     pattern.split('/').any(|segment| affix(segment).is_some())
 }
 
-/// The prefix/suffix text of a pattern, read once when the router is built: for each
-/// segment with some, its index and the text before and after the parameter.
+/// The prefix/suffix text of a route's pattern as `#[route]` writes it into the route's
+/// handler, which answers the `404` itself when the request path lacks it (so a route alone
+/// on its axum path needs no layer for it).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AffixTable {
+    /// How many segments the pattern has (the empty text before its first `/` counted), `0`
+    /// when a catch-all leaves that open. When known, the segments are found from the end
+    /// of the path, where prefix/suffix parameters usually are.
+    pub segments: usize,
+    /// For each segment with text around its parameter: its index, the prefix, the suffix.
+    pub entries: &'static [(usize, &'static str, &'static str)],
+}
+
+/// Whether `path` carries the text of `table`: what a route's handler checks first.
+#[doc(hidden)]
+pub fn affixes_fit(table: &AffixTable, path: &str) -> bool {
+    CHECKED.replace(false) || fit(table.segments, table.entries, path)
+}
+
+std::thread_local! {
+    /// Set by a [`Group`] right before it calls, synchronously, the handler of a member
+    /// whose text it has just checked (the same table the handler checks first thing), and
+    /// cleared right after: the handler's check then passes without a second scan.
+    static CHECKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The prefix/suffix text of a pattern, read once when the router is built: see
+/// [`AffixTable`].
 #[derive(Clone)]
-pub(super) struct Affixes(Arc<[(usize, &'static str, &'static str)]>);
+pub(super) struct Affixes {
+    segments: usize,
+    entries: Arc<[(usize, &'static str, &'static str)]>,
+}
 
 impl Affixes {
     pub(super) fn of(pattern: &'static str) -> Self {
-        let mut found = Vec::new();
+        let mut entries = Vec::new();
+        let mut segments = 0;
         for (index, segment) in pattern.split('/').enumerate() {
             if segment.contains("{*") {
+                segments = 0;
                 break;
             }
+            segments = index + 1;
             if let Some((prefix, suffix)) = affix(segment) {
-                found.push((index, prefix, suffix));
+                entries.push((index, prefix, suffix));
             }
         }
-        Self(found.into())
+        Self {
+            segments,
+            entries: entries.into(),
+        }
     }
 
-    /// Whether the request path's segments carry this text, with at least one character
-    /// between (a parameter is never empty). The router already matched the path's shape;
-    /// the text is compared percent-decoded, borrowing the segment unless it holds an
-    /// escape.
+    /// Whether the request path's segments carry this text.
     pub(super) fn fit(&self, path: &str) -> bool {
-        let mut segments = path.split('/');
-        let mut next = 0;
-        for &(index, prefix, suffix) in self.0.iter() {
-            let Some(segment) = segments.nth(index - next) else {
-                return false;
-            };
-            next = index + 1;
-            let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
-            if decoded.len() <= prefix.len() + suffix.len()
-                || !decoded.starts_with(prefix)
-                || !decoded.ends_with(suffix)
-            {
+        fit(self.segments, &self.entries, path)
+    }
+
+    /// Whether a handler checking `table` answers every request path of this pattern as
+    /// [`fit`](Self::fit) would.
+    pub(super) fn checked_by(&self, table: &AffixTable) -> bool {
+        !table.entries.is_empty()
+            && *self.entries == *table.entries
+            && (table.segments == 0 || table.segments == self.segments)
+    }
+}
+
+/// Whether the path's segments carry the text of `entries`, with at least one character
+/// between (a parameter is never empty). The router already matched the path's shape; the
+/// segments are found by a scan of the path's bytes (from its end when the pattern has a
+/// known number of `segments`), and only a segment holding an escape is percent-decoded
+/// before its text is compared.
+fn fit(segments: usize, entries: &[(usize, &str, &str)], path: &str) -> bool {
+    let bytes = path.as_bytes();
+    if segments == 0 {
+        // The start of segment `current` (segment 0 is the empty text before the first `/`).
+        let (mut start, mut current) = (0, 0);
+        for &(index, prefix, suffix) in entries {
+            while current < index {
+                match bytes[start..].iter().position(|&b| b == b'/') {
+                    Some(slash) => start += slash + 1,
+                    None => return false,
+                }
+                current += 1;
+            }
+            let mut end = start;
+            let mut escaped = false;
+            while let Some(&b) = bytes.get(end) {
+                if b == b'/' {
+                    break;
+                }
+                escaped |= b == b'%';
+                end += 1;
+            }
+            if !segment_fits(&path[start..end], escaped, prefix, suffix) {
                 return false;
             }
         }
-        true
+    } else {
+        // The end of segment `current`, counted from the last (`0`).
+        let (mut end, mut current) = (bytes.len(), 0);
+        for &(index, prefix, suffix) in entries.iter().rev() {
+            let Some(wanted) = (segments - 1).checked_sub(index) else {
+                return false;
+            };
+            while current < wanted {
+                match bytes[..end].iter().rposition(|&b| b == b'/') {
+                    Some(slash) => end = slash,
+                    None => return false,
+                }
+                current += 1;
+            }
+            let mut start = end;
+            let mut escaped = false;
+            while let Some(&b) = start.checked_sub(1).and_then(|at| bytes.get(at)) {
+                if b == b'/' {
+                    break;
+                }
+                escaped |= b == b'%';
+                start -= 1;
+            }
+            if !segment_fits(&path[start..end], escaped, prefix, suffix) {
+                return false;
+            }
+        }
     }
+    true
+}
+
+/// Whether one segment of the path is `prefix`, at least one character, then `suffix`,
+/// percent-decoded first when it holds an escape.
+#[inline]
+fn segment_fits(segment: &str, escaped: bool, prefix: &str, suffix: &str) -> bool {
+    if escaped {
+        text_fits(
+            &percent_encoding::percent_decode_str(segment).decode_utf8_lossy(),
+            prefix,
+            suffix,
+        )
+    } else {
+        text_fits(segment, prefix, suffix)
+    }
+}
+
+/// Whether `text` is `prefix`, at least one character, then `suffix`. Compared byte by
+/// byte: the texts are a few bytes long, shorter than a call to `memcmp`.
+#[inline]
+fn text_fits(text: &str, prefix: &str, suffix: &str) -> bool {
+    let (text, prefix, suffix) = (text.as_bytes(), prefix.as_bytes(), suffix.as_bytes());
+    text.len() > prefix.len() + suffix.len()
+        && text.iter().zip(prefix).all(|(a, b)| a == b)
+        && text
+            .iter()
+            .rev()
+            .zip(suffix.iter().rev())
+            .all(|(a, b)| a == b)
 }
 
 /// [`Affixes::fit`] of `pattern`, read on the spot (tests).
@@ -134,14 +256,19 @@ pub(super) fn not_found() -> Response {
     ApiError::not_found("Not found").into_response()
 }
 
-/// One route of a group: its pattern and its method router (built with [`Carried`]
-/// handlers, so it holds no handler waiting for a state).
+/// One route of a group: its pattern, its method router (built with [`Carried`] handlers,
+/// so it holds no handler waiting for a state), and its handler itself when the method
+/// router adds nothing to it.
 pub(super) struct Member<S> {
     pub(super) path: &'static str,
     pub(super) pattern: &'static str,
     pub(super) router: MethodRouter<S>,
-    /// The route's handler as one call, behind app-wide middleware (`Mount::direct`).
-    pub(super) direct: Option<crate::app::DirectCall>,
+    /// The route's handler, when it answers every method itself (its automatic `HEAD`,
+    /// `OPTIONS` and `405` included) and no layer or option wraps it: the group then calls
+    /// it directly, with the state axum gave the group.
+    pub(super) direct: Option<CallWithState<S>>,
+    /// The prefix/suffix text the route's handler checks itself, when nothing wraps it.
+    pub(super) checks: Option<&'static AffixTable>,
 }
 
 /// Routes on one axum path, tried most specific first.
@@ -160,9 +287,20 @@ impl<S> Clone for Group<S> {
 struct Choice<S> {
     /// The route's prefix/suffix text, checked against the request's path.
     affixes: Affixes,
-    router: MethodRouter<S>,
+    way: Way<S>,
+    /// Whether the route's handler checks the same text first (see [`CHECKED`]).
+    checked: bool,
     /// The route's own parameter names for those of the registered path, when they differ.
     aliases: Option<Arc<[(&'static str, &'static str)]>>,
+}
+
+/// How a group reaches one of its routes.
+enum Way<S> {
+    /// Its handler, called in place (nothing cloned, the state passed as it is).
+    Direct(CallWithState<S>),
+    /// Its method router, for a route with layers or options or several handlers: cloned
+    /// per request as axum calls a handler, the state travelling in the request.
+    Router(Box<MethodRouter<S>>),
 }
 
 impl<S> Group<S> {
@@ -180,9 +318,15 @@ impl<S> Group<S> {
                         .collect::<Vec<_>>()
                         .into()
                 });
+                let affixes = Affixes::of(member.pattern);
+                let checked = member.checks.is_some_and(|table| affixes.checked_by(table));
                 Choice {
-                    affixes: Affixes::of(member.pattern),
-                    router: member.router,
+                    affixes,
+                    checked,
+                    way: match member.direct {
+                        Some(call) => Way::Direct(call),
+                        None => Way::Router(Box::new(member.router)),
+                    },
                     aliases,
                 }
             })
@@ -195,18 +339,28 @@ impl<S> Handler<(), S> for Group<S>
 where
     S: Clone + Send + Sync + 'static,
 {
-    type Future = Either<Ready<Response>, InfallibleRouteFuture>;
+    type Future = Either<RouteFuture, InfallibleRouteFuture>;
 
     fn call(self, mut req: http::Request<Body>, state: S) -> Self::Future {
         let path = req.uri().path();
         let Some(choice) = self.members.iter().find(|m| m.affixes.fit(path)) else {
-            return Either::Left(ready(not_found()));
+            return Either::Left(RouteFuture::not_found());
         };
         if let Some(aliases) = &choice.aliases {
             req.extensions_mut().insert(ParamAliases(aliases.clone()));
         }
-        req.extensions_mut().insert(CarriedState(state.clone()));
-        Either::Right(Handler::call(choice.router.clone(), req, state))
+        match &choice.way {
+            Way::Direct(call) => {
+                CHECKED.set(choice.checked);
+                let future = call(req, state);
+                CHECKED.set(false);
+                Either::Left(future)
+            }
+            Way::Router(router) => {
+                req.extensions_mut().insert(CarriedState(state.clone()));
+                Either::Right(Handler::call(MethodRouter::clone(router), req, state))
+            }
+        }
     }
 }
 
@@ -217,14 +371,14 @@ struct CarriedState<S>(S);
 /// A route's handler called with the state given per call, behind one `dyn`: what a
 /// [`Group`] member is built from. Erased so that a route pays for the chance of sharing a
 /// path one small closure, not a second set of axum's service machinery (the services and
-/// method routers below are built once per state and future type, not once per route).
-pub(super) type CallWithState<S, F> =
-    Arc<dyn Fn(http::Request<Body>, S) -> F + Send + Sync + 'static>;
+/// method routers below are built once per state type, not once per route).
+pub(crate) type CallWithState<S> =
+    Arc<dyn Fn(http::Request<Body>, S) -> RouteFuture + Send + Sync + 'static>;
 
 /// `handler` as a [`CallWithState`].
-pub(super) fn erase<H, S>(handler: H) -> CallWithState<S, H::Future>
+pub(super) fn erase<H, S>(handler: H) -> CallWithState<S>
 where
-    H: Handler<(), S>,
+    H: Handler<(), S, Future = RouteFuture>,
     S: Clone + Send + Sync + 'static,
 {
     Arc::new(move |req, state| handler.clone().call(req, state))
@@ -232,13 +386,13 @@ where
 
 /// A route's handler as a service that takes the state from the request, so the route's
 /// layers are built once around it, with the router.
-pub(super) struct Carried<S, F> {
-    call: CallWithState<S, F>,
+pub(super) struct Carried<S> {
+    call: CallWithState<S>,
     /// A function-form route's `Allow` value, when it travels with the request.
     allow: Option<HeaderValue>,
 }
 
-impl<S, F> Clone for Carried<S, F> {
+impl<S> Clone for Carried<S> {
     fn clone(&self) -> Self {
         Self {
             call: self.call.clone(),
@@ -247,22 +401,21 @@ impl<S, F> Clone for Carried<S, F> {
     }
 }
 
-impl<S, F> Carried<S, F> {
-    pub(super) fn new(call: CallWithState<S, F>, allow: Option<HeaderValue>) -> Self {
+impl<S> Carried<S> {
+    pub(super) fn new(call: CallWithState<S>, allow: Option<HeaderValue>) -> Self {
         Self { call, allow }
     }
 }
 
 type Answer = Result<Response, Infallible>;
 
-impl<S, F> Service<http::Request<Body>> for Carried<S, F>
+impl<S> Service<http::Request<Body>> for Carried<S>
 where
     S: Clone + Send + Sync + 'static,
-    F: Future<Output = Response>,
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = Either<Ready<Answer>, Map<F, fn(Response) -> Answer>>;
+    type Future = Map<RouteFuture, fn(Response) -> Answer>;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         Poll::Ready(Ok(()))
@@ -273,24 +426,19 @@ where
             req.extensions_mut()
                 .insert(super::AllowValue(allow.clone()));
         }
-        match req.extensions_mut().remove::<CarriedState<S>>() {
-            Some(CarriedState(state)) => {
-                Either::Right((self.call)(req, state).map(Ok as fn(_) -> _))
-            }
+        let future = match req.extensions_mut().remove::<CarriedState<S>>() {
+            Some(CarriedState(state)) => (self.call)(req, state),
             // Only a group calls a carried handler, and it always passes the state.
-            None => Either::Left(ready(Ok(ApiError::internal(
-                "route called without its state",
-            )
-            .into_response()))),
-        }
+            None => RouteFuture::without_state(false),
+        };
+        future.map(Ok as fn(_) -> _)
     }
 }
 
 /// A route module's carried build: its handler for every method.
-pub(super) fn carried_module<S, F>(call: CallWithState<S, F>) -> super::CarriedBuild<S>
+pub(super) fn carried_module<S>(call: CallWithState<S>) -> super::CarriedBuild<S>
 where
     S: Clone + Send + Sync + 'static,
-    F: Future<Output = Response> + Send + 'static,
 {
     Box::new(move || {
         let handler = Carried::new(call.clone(), None);
@@ -300,14 +448,13 @@ where
 
 /// A function-form route's carried build: its method, and its path's automatic answers
 /// (with the `Allow` value travelling when `allow` is given).
-pub(super) fn carried_function<S, F>(
+pub(super) fn carried_function<S>(
     filter: axum::routing::MethodFilter,
-    call: CallWithState<S, F>,
+    call: CallWithState<S>,
     allow: Option<HeaderValue>,
 ) -> super::CarriedBuild<S>
 where
     S: Clone + Send + Sync + 'static,
-    F: Future<Output = Response> + Send + 'static,
 {
     Box::new(move || {
         let main = Carried::new(call.clone(), None);
@@ -334,8 +481,53 @@ mod tests {
         assert!(fits("/files/{name}", "/files/anything"));
         assert!(fits("/f/{a}.txt/{*rest}", "/f/x.txt/y/z.json"));
         assert!(!fits("/f/p-{a}/q-{b}", "/f/p-1/r-2"));
+        assert!(fits("/f/p-{a}/q-{b}", "/f/p-1/q-2"));
+        assert!(!fits("/f/p-{a}/q-{b}", "/f/p-1"));
         assert!(has_affixes("/f/{a}.txt"));
         assert!(!has_affixes("/f/{a}/{*rest}"));
+    }
+
+    #[test]
+    fn segments_are_found_from_the_end_when_their_number_is_known() {
+        let table = Affixes::of("/a/p-{x}/b/{y}.txt");
+        assert_eq!(table.segments, 5);
+        assert!(table.fit("/a/p-1/b/2.txt"));
+        assert!(table.fit("/a/p-%31/b/%32.txt"));
+        assert!(!table.fit("/a/q-1/b/2.txt"));
+        assert!(!table.fit("/a/p-1/b/2.json"));
+        assert!(!table.fit("/a/p-1/b/.txt"));
+        // A catch-all leaves the number open: from the start.
+        let open = Affixes::of("/a/p-{x}/{*rest}");
+        assert_eq!(open.segments, 0);
+        assert!(open.fit("/a/p-1/b/c/d"));
+        assert!(!open.fit("/a/q-1/b"));
+    }
+
+    #[test]
+    fn a_handler_table_stands_for_the_check_only_when_it_is_the_same() {
+        static TABLE: AffixTable = AffixTable {
+            segments: 3,
+            entries: &[(2, "post-", "")],
+        };
+        static OPEN: AffixTable = AffixTable {
+            segments: 0,
+            entries: &[(2, "post-", "")],
+        };
+        static OTHER: AffixTable = AffixTable {
+            segments: 3,
+            entries: &[(2, "page-", "")],
+        };
+        let own = Affixes::of("/posts/post-{id}");
+        assert!(own.checked_by(&TABLE));
+        assert!(own.checked_by(&OPEN));
+        assert!(!own.checked_by(&OTHER));
+        assert!(!Affixes::of("/posts/post-{id}/{x}").checked_by(&TABLE));
+        assert!(affixes_fit(&TABLE, "/posts/post-1"));
+        assert!(!affixes_fit(&TABLE, "/posts/page-1"));
+        // A group's word that it checked holds for one call only.
+        CHECKED.set(true);
+        assert!(affixes_fit(&TABLE, "/posts/page-1"));
+        assert!(!affixes_fit(&TABLE, "/posts/page-1"));
     }
 
     #[test]
