@@ -209,7 +209,7 @@ pin_project_lite::pin_project! {
     }
 }
 
-/// [`Respond`] around `future`.
+/// `Respond` around `future`.
 #[inline]
 pub fn respond_to<F>(future: F) -> Respond<F>
 where
