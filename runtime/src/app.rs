@@ -1,6 +1,6 @@
 //! App-wide middleware, `routes![middleware(session, logger); …]`: a chain that runs for
-//! every request the app answers, before routing, as TanStack Start's global request
-//! middleware does.
+//! every request the app answers, before anything of the route it matched (or the `404`),
+//! as TanStack Start's global request middleware does.
 //!
 //! The app a `routes!` with such a list builds is a router with the routes' paths, each
 //! path's one endpoint running the app-wide chain with the app's state and then handing the
