@@ -10,8 +10,6 @@ use axum::response::{IntoResponse, Response};
 use http::header::LOCATION;
 use http::{HeaderValue, StatusCode, Uri};
 
-use crate::error::ApiError;
-
 /// What a request for `/api/hello/` (or `/docs/a//b`) gets.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum TrailingSlash {
@@ -36,7 +34,7 @@ impl TrailingSlash {
                 response.headers_mut().insert(LOCATION, target);
                 response
             }
-            _ => ApiError::not_found("Not found").into_response(),
+            _ => crate::routes::not_found(),
         })
     }
 }

@@ -34,8 +34,8 @@ pub fn method_not_allowed(method: &http::Method, allow: HeaderValue) -> Response
     response
 }
 
-/// A path nothing matches: `404` with a JSON body.
-#[doc(hidden)]
-pub async fn not_found() -> Response {
+/// A path nothing matches (or whose prefix/suffix text does not fit): `404` with a JSON
+/// body.
+pub(crate) fn not_found() -> Response {
     ApiError::not_found("Not found").into_response()
 }

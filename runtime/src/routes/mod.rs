@@ -16,7 +16,8 @@ use std::sync::{Mutex, OnceLock};
 
 use http::HeaderValue;
 
-pub use automatic::{automatic_answer, method_not_allowed, not_found};
+pub(crate) use automatic::not_found;
+pub use automatic::{automatic_answer, method_not_allowed};
 pub(crate) use shapes::CallWithState;
 pub use shapes::{affixes_fit, AffixTable};
 pub(crate) use table::is_table_probe;
@@ -596,7 +597,7 @@ impl<S> axum::handler::Handler<(), S> for Unmatched {
             .table
             .answer_probe(&req)
             .or_else(|| self.policy.answer(req.uri()))
-            .unwrap_or_else(shapes::not_found);
+            .unwrap_or_else(not_found);
         std::future::ready(answer)
     }
 }

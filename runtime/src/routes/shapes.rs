@@ -25,7 +25,7 @@ use std::task::{Context, Poll};
 
 use axum::body::Body;
 use axum::handler::Handler;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::future::InfallibleRouteFuture;
 use axum::routing::MethodRouter;
 use futures_util::future::{Either, Map};
@@ -33,7 +33,6 @@ use futures_util::FutureExt;
 use http::HeaderValue;
 use tower::Service;
 
-use crate::error::ApiError;
 use crate::handler::RouteFuture;
 use crate::params::ParamAliases;
 
@@ -248,12 +247,8 @@ pub(super) struct AffixCheck(pub(super) Affixes);
 
 impl super::answer_first::AnswerFirst for AffixCheck {
     fn answer(&self, req: &http::Request<Body>) -> Option<Response> {
-        (!self.0.fit(req.uri().path())).then(not_found)
+        (!self.0.fit(req.uri().path())).then(super::not_found)
     }
-}
-
-pub(super) fn not_found() -> Response {
-    ApiError::not_found("Not found").into_response()
 }
 
 /// One route of a group: its pattern, its method router (built with [`Carried`] handlers,
