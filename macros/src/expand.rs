@@ -655,16 +655,24 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
 
     let paths = route.args.template.axum_paths();
     let name = &route.name;
+    // A handler whose impl bounds nothing by the state type, and whose chain builds no
+    // layer service for one (`Carry<S>`), answers alike whatever state it is called with:
+    // on the app's router it is a plain tower service (`routes/state_free.rs`).
+    let endpoint = if bounds.is_empty() && builds.is_empty() {
+        quote!(#rk::state_free::<#s, __RkM, _>)
+    } else {
+        quote!(#rk::stateful::<#s, __RkM, _>)
+    };
     let (kind, router) = if route.complete {
         (
             quote!(Module),
-            quote!(#rk::module_router::<#s, __RkM, _>(#make)),
+            quote!(#rk::module_router::<#s, __RkM, _>(#make, #endpoint)),
         )
     } else {
         let filter = method_filter(route.handlers[0].method);
         (
             quote!(Function),
-            quote!(#rk::function_router::<#s, __RkM, _>(#filter, #make, __rk_allow, &__ROUTEKIT_ALLOW)),
+            quote!(#rk::function_router::<#s, __RkM, _>(#filter, #make, __rk_allow, &__ROUTEKIT_ALLOW, #endpoint)),
         )
     };
     let body_limit = match route.args.body_limit {

@@ -24,7 +24,7 @@ use axum::body::{Body, Bytes};
 use axum::handler::Handler;
 use axum::response::Response;
 use axum::routing::future::InfallibleRouteFuture;
-use axum::routing::MethodRouter;
+use axum::routing::{MethodFilter, MethodRouter};
 use axum::Router;
 use futures_util::future::Either;
 use http::request::Parts;
@@ -49,6 +49,25 @@ pub trait Mount<S>: 'static {
     >;
     /// Mounts `handler`.
     fn mount<H: Handler<(), S, Future = RouteFuture>>(handler: H) -> Self::Mounted<H>;
+    /// The endpoint of a handler that reads nothing from the state: `on(filter, handler)`,
+    /// `any(handler)` without a filter.
+    fn state_free<H>(filter: Option<MethodFilter>, handler: H) -> MethodRouter<Self::State>
+    where
+        H: Handler<(), S, Future = RouteFuture> + Handler<(), (), Future = RouteFuture>;
+}
+
+/// The endpoint of a handler mounted by `M`: `on(filter, handler)`, `any(handler)` without
+/// a filter.
+pub(crate) fn stateful<S, M, H>(filter: Option<MethodFilter>, handler: H) -> MethodRouter<M::State>
+where
+    M: Mount<S>,
+    H: Handler<(), S, Future = RouteFuture>,
+{
+    let handler = M::mount(handler);
+    match filter {
+        Some(filter) => axum::routing::on(filter, handler),
+        None => axum::routing::any(handler),
+    }
 }
 
 /// A route on the app's own router, which gets the state from axum.
@@ -61,6 +80,14 @@ impl<S: Clone + Send + Sync + 'static> Mount<S> for Direct {
     #[inline]
     fn mount<H: Handler<(), S, Future = RouteFuture>>(handler: H) -> H {
         handler
+    }
+
+    /// A plain tower service: axum has no state to give it.
+    fn state_free<H>(filter: Option<MethodFilter>, handler: H) -> MethodRouter<S>
+    where
+        H: Handler<(), S, Future = RouteFuture> + Handler<(), (), Future = RouteFuture>,
+    {
+        crate::routes::state_free_endpoint(filter, handler)
     }
 }
 
@@ -77,6 +104,14 @@ impl<S: Clone + Send + Sync + 'static> Mount<S> for ViaApp {
             handler,
             state: PhantomData,
         }
+    }
+
+    /// As any other: the chain in front passes the request on with the state.
+    fn state_free<H>(filter: Option<MethodFilter>, handler: H) -> MethodRouter
+    where
+        H: Handler<(), S, Future = RouteFuture> + Handler<(), (), Future = RouteFuture>,
+    {
+        stateful::<S, Self, H>(filter, handler)
     }
 }
 

@@ -8,6 +8,7 @@
 pub(crate) mod answer_first;
 mod automatic;
 mod shapes;
+mod state_free;
 mod table;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -20,6 +21,7 @@ pub(crate) use automatic::not_found;
 pub use automatic::{automatic_answer, method_not_allowed};
 pub(crate) use shapes::CallWithState;
 pub use shapes::{affixes_fit, AffixTable};
+pub(crate) use state_free::endpoint as state_free_endpoint;
 pub(crate) use table::is_table_probe;
 pub use table::{format_route_table, route_infos, route_table, RouteEntry};
 use table::{Row, TableSlot};
@@ -205,19 +207,54 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
     }
 }
 
-/// A route module: one handler for every method of its path, mounted as `M` says
-/// (directly, or behind app-wide middleware).
+/// How a route's handler becomes an endpoint of its method router: [`stateful`], or
+/// [`state_free`] for a handler that reads nothing from the state (the macro passes it when
+/// the handler's impl has no bound on the state type).
+pub type Endpoint<S, M, H> =
+    fn(Option<axum::routing::MethodFilter>, H) -> MethodRouter<<M as crate::app::Mount<S>>::State>;
+
+/// `on(filter, handler)` (`any` without a filter), the handler mounted as `M` says.
 #[doc(hidden)]
-pub fn module_router<S, M, H>(handler: H) -> RouteRouter<M::State>
+pub fn stateful<S, M, H>(
+    filter: Option<axum::routing::MethodFilter>,
+    handler: H,
+) -> MethodRouter<M::State>
 where
     H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
     M: crate::app::Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
-    let handler = M::mount(handler);
-    let call = shapes::erase(handler.clone());
+    crate::app::stateful::<S, M, H>(filter, handler)
+}
+
+/// [`stateful`] for a handler that needs no state: on the app's own router, a plain tower
+/// service (`routes/state_free.rs`).
+#[doc(hidden)]
+pub fn state_free<S, M, H>(
+    filter: Option<axum::routing::MethodFilter>,
+    handler: H,
+) -> MethodRouter<M::State>
+where
+    H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>
+        + axum::handler::Handler<(), (), Future = crate::handler::RouteFuture>,
+    M: crate::app::Mount<S>,
+    S: Clone + Send + Sync + 'static,
+{
+    M::state_free(filter, handler)
+}
+
+/// A route module: one handler for every method of its path, mounted as `M` says
+/// (directly, or behind app-wide middleware).
+#[doc(hidden)]
+pub fn module_router<S, M, H>(handler: H, endpoint: Endpoint<S, M, H>) -> RouteRouter<M::State>
+where
+    H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
+    M: crate::app::Mount<S>,
+    S: Clone + Send + Sync + 'static,
+{
+    let call = shapes::erase(M::mount(handler.clone()));
     RouteRouter {
-        main: axum::routing::any(handler),
+        main: endpoint(None, handler),
         automatic: None,
         outer: None,
         carried: shapes::carried_module(call.clone()),
@@ -239,33 +276,34 @@ pub fn function_router<S, M, H>(
     handler: H,
     allow: &'static str,
     slot: &'static AllowSlot,
+    endpoint: Endpoint<S, M, H>,
 ) -> RouteRouter<M::State>
 where
     H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
     M: crate::app::Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
-    let handler = M::mount(handler);
+    let mounted = M::mount(handler.clone());
     let kept = slot.value.get_or_init(|| HeaderValue::from_static(allow));
     let travelling = kept.as_bytes() != allow.as_bytes();
     if travelling {
         slot.shared.store(true, Ordering::Relaxed);
     }
     let automatic = match travelling {
-        false => axum::routing::any(handler.clone()),
+        false => endpoint(None, handler.clone()),
         true => axum::routing::any(Automatic {
-            handler: handler.clone(),
+            handler: mounted.clone(),
             allow: HeaderValue::from_static(allow),
         }),
     };
-    let call = shapes::erase(handler.clone());
+    let call = shapes::erase(mounted);
     let carried = shapes::carried_function(
         filter,
         call.clone(),
         travelling.then(|| HeaderValue::from_static(allow)),
     );
     RouteRouter {
-        main: axum::routing::on(filter, handler),
+        main: endpoint(Some(filter), handler),
         automatic: Some(automatic),
         outer: None,
         carried,
