@@ -658,10 +658,45 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     // A handler whose impl bounds nothing by the state type, and whose chain builds no
     // layer service for one (`Carry<S>`), answers alike whatever state it is called with:
     // on the app's router it is a plain tower service (`routes/state_free.rs`).
-    let endpoint = if bounds.is_empty() && builds.is_empty() {
+    let state_free = bounds.is_empty() && builds.is_empty();
+    let endpoint = if state_free {
         quote!(#rk::state_free::<#s, __RkM, _>)
     } else {
         quote!(#rk::stateful::<#s, __RkM, _>)
+    };
+    // A state-free route's leading layers are also built, once, straight around its
+    // handler's service, which then answers every method (`whole_route`): what the
+    // runtime uses where the route is its path's one endpoint. The layer values are
+    // cloned for it before `with_outer` takes them.
+    let whole = if state_free && leading > 0 {
+        let clones = route_level[..leading].iter().map(|item| {
+            let local = values.local(item);
+            quote!(let #local = ::core::clone::Clone::clone(&#local);)
+        });
+        let layered = route_level[..leading].iter().rev().map(|item| {
+            let local = values.local(item);
+            let expr = match item {
+                MiddlewareItem::Layer(expr) => expr,
+                MiddlewareItem::Named(_) => unreachable!("leading items are layers"),
+            };
+            quote_spanned!(expr.span()=>
+                let __rk_service = #rk::Layer::layer(&{
+                    #[allow(unused_imports)]
+                    use #rk::{LeadingFallible as _, LeadingInfallible as _};
+                    (&#rk::LeadingLayer(::core::clone::Clone::clone(&#local))).leading()
+                }, __rk_service);
+            )
+        });
+        quote!(.with_whole({
+            #(#clones)*
+            move || {
+                let __rk_service = #rk::StateFree(#make);
+                #(#layered)*
+                #rk::whole_route(__rk_service)
+            }
+        }))
+    } else {
+        TokenStream::new()
     };
     let (kind, router) = if route.complete {
         (
@@ -690,7 +725,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         quote!({
             #bindings
             #value_checks
-            #router #outer #with_affixes
+            #router #whole #outer #with_affixes
         })
     };
     let def = quote! {

@@ -23,6 +23,20 @@ fn function_form_hello() {
 }
 
 #[test]
+fn state_free_function_with_a_leading_layer() {
+    let out = crate::route::expand(
+        quote!(GET, "/api/limited"),
+        quote! {
+            #[middleware(ConcurrencyLimitLayer::new(64))]
+            async fn limited() -> &'static str {
+                "limited"
+            }
+        },
+    );
+    insta::assert_snapshot!(pretty(out));
+}
+
+#[test]
 fn module_form_with_params_and_middleware() {
     let out = crate::route::expand(
         quote!("/api/posts/$id"),

@@ -22,6 +22,7 @@ pub use automatic::{automatic_answer, method_not_allowed};
 pub(crate) use shapes::CallWithState;
 pub use shapes::{affixes_fit, AffixTable};
 pub(crate) use state_free::endpoint as state_free_endpoint;
+pub use state_free::{whole_route, Answered, StateFree};
 pub(crate) use table::is_table_probe;
 pub use table::{format_route_table, route_infos, route_table, RouteEntry};
 use table::{Row, TableSlot};
@@ -165,7 +166,13 @@ pub struct RouteRouter<S> {
     direct: Option<shapes::CallWithState<S>>,
     /// The prefix/suffix text the route's handler checks itself, answering the `404`.
     affixes: Option<&'static AffixTable>,
+    /// For a state-free route whose list starts with layers: the route on every method,
+    /// inside those layers ([`whole_route`]), used where the route is its path's one
+    /// endpoint. Built only then, so the layers are still built once.
+    whole: Option<WholeBuild<S>>,
 }
+
+type WholeBuild<S> = Box<dyn FnOnce() -> MethodRouter<S>>;
 
 type CarriedBuild<S> =
     Box<dyn Fn() -> (MethodRouter<S>, Option<MethodRouter<S>>) + Send + Sync + 'static>;
@@ -175,6 +182,14 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
     pub fn with_outer(self, outer: impl Fn(MethodRouter<S>) -> MethodRouter<S> + 'static) -> Self {
         Self {
             outer: Some(Box::new(outer)),
+            ..self
+        }
+    }
+
+    /// The route on every method inside its leading layers, for a state-free route.
+    pub fn with_whole(self, whole: impl FnOnce() -> MethodRouter<S> + 'static) -> Self {
+        Self {
+            whole: Some(Box::new(whole)),
             ..self
         }
     }
@@ -196,8 +211,13 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
     fn wrapped(self, def: &RouteDef<S>) -> Self {
         let outer = self.outer.as_ref();
         let wrap = |router| wrap(outer, def.options, router);
+        let main = match self.whole {
+            Some(whole) => def.options.apply(whole()),
+            None => wrap(self.main),
+        };
         Self {
-            main: wrap(self.main),
+            whole: None,
+            main,
             automatic: self.automatic.map(wrap),
             outer: None,
             carried: self.carried,
@@ -260,6 +280,7 @@ where
         carried: shapes::carried_module(call.clone()),
         direct: Some(call),
         affixes: None,
+        whole: None,
     }
 }
 
@@ -310,6 +331,7 @@ where
         // With its `Allow` value travelling, the automatic answers need the method router.
         direct: (!travelling).then_some(call),
         affixes: None,
+        whole: None,
     }
 }
 
@@ -800,15 +822,18 @@ where
             let (main, auto) = (built.carried)();
             merge_one(outer, def.options, router, automatic, main, auto, single);
         }
-        merge_one(
-            outer,
-            def.options,
-            &mut router,
-            &mut automatic,
-            built.main,
-            built.automatic,
-            single,
-        );
+        match built.whole.filter(|_| single) {
+            Some(whole) => router = def.options.apply(whole()),
+            None => merge_one(
+                outer,
+                def.options,
+                &mut router,
+                &mut automatic,
+                built.main,
+                built.automatic,
+                single,
+            ),
+        }
     }
     let finish = |mut router: MethodRouter<S>, automatic: Option<MethodRouter<S>>| {
         if let Some(automatic) = automatic {

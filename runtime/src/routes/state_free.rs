@@ -22,8 +22,9 @@ use axum::routing::{MethodFilter, MethodRouter};
 use crate::handler::RouteFuture;
 
 /// A generated handler that needs no state, as a tower service.
+#[doc(hidden)]
 #[derive(Clone)]
-pub(crate) struct StateFree<H>(pub(crate) H);
+pub struct StateFree<H>(pub H);
 
 impl<H> tower::Service<http::Request<Body>> for StateFree<H>
 where
@@ -45,7 +46,8 @@ where
 }
 
 /// A [`RouteFuture`] as a service's future, which cannot fail.
-pub(crate) struct Answered(RouteFuture);
+#[doc(hidden)]
+pub struct Answered(RouteFuture);
 
 impl Future for Answered {
     type Output = Result<Response, Infallible>;
@@ -68,4 +70,31 @@ where
         Some(filter) => MethodRouter::new().on_service(filter, service),
         None => axum::routing::any_service(service),
     }
+}
+
+/// A state-free route's handler inside the layers its list starts with, built once, as
+/// the endpoint of every method: the one layered service answers the route's methods and
+/// its automatic `OPTIONS` and `405`, as one instance (the once-per-route rule), through
+/// axum's method match rather than a fallback, and without `MethodRouter::layer`'s
+/// error and response mapping (the layers' errors are already answered: `LeadingLayer`).
+#[doc(hidden)]
+pub fn whole_route<S, T>(service: T) -> MethodRouter<S>
+where
+    T: tower::Service<http::Request<Body>, Error = Infallible> + Clone + Send + Sync + 'static,
+    T::Response: axum::response::IntoResponse + 'static,
+    T::Future: Send + 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    const EVERY: MethodFilter = MethodFilter::GET
+        .or(MethodFilter::HEAD)
+        .or(MethodFilter::POST)
+        .or(MethodFilter::PUT)
+        .or(MethodFilter::DELETE)
+        .or(MethodFilter::PATCH)
+        .or(MethodFilter::OPTIONS)
+        .or(MethodFilter::TRACE)
+        .or(MethodFilter::CONNECT);
+    MethodRouter::new()
+        .on_service(EVERY, service.clone())
+        .fallback_service(service)
 }
