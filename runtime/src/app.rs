@@ -56,20 +56,6 @@ pub trait Mount<S>: 'static {
         H: Handler<(), S, Future = RouteFuture> + Handler<(), (), Future = RouteFuture>;
 }
 
-/// The endpoint of a handler mounted by `M`: `on(filter, handler)`, `any(handler)` without
-/// a filter.
-pub(crate) fn stateful<S, M, H>(filter: Option<MethodFilter>, handler: H) -> MethodRouter<M::State>
-where
-    M: Mount<S>,
-    H: Handler<(), S, Future = RouteFuture>,
-{
-    let handler = M::mount(handler);
-    match filter {
-        Some(filter) => axum::routing::on(filter, handler),
-        None => axum::routing::any(handler),
-    }
-}
-
 /// A route on the app's own router, which gets the state from axum.
 pub struct Direct;
 
@@ -111,7 +97,7 @@ impl<S: Clone + Send + Sync + 'static> Mount<S> for ViaApp {
     where
         H: Handler<(), S, Future = RouteFuture> + Handler<(), (), Future = RouteFuture>,
     {
-        stateful::<S, Self, H>(filter, handler)
+        crate::routes::stateful::<S, Self, H>(filter, handler)
     }
 }
 

@@ -492,7 +492,8 @@ impl<L: Layer<S>, S> Layer<S> for AnswerErrors<L> {
     }
 }
 
-/// A route's leading layer on its way into `MethodRouter::layer`: as written when its
+/// A route's leading layer on its way into `MethodRouter::layer` (or around a state-free
+/// route's handler, `routes::whole_route`): as written when its
 /// service already answers every request (`Error = Infallible`, the case of
 /// `ConcurrencyLimitLayer`, `CorsLayer` and most), or through `AnswerErrors` when it can
 /// fail (`TimeoutLayer`, load shedding). Chosen by the type of the layer at compile time

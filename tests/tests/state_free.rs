@@ -252,3 +252,51 @@ async fn a_failing_leading_layer_on_a_state_free_route_answers_500() {
         .await;
     assert_eq!(res.status(), 500);
 }
+
+static SHARED_BUILDS: AtomicUsize = AtomicUsize::new(0);
+
+/// A layer that only counts its builds.
+#[derive(Clone)]
+struct CountBuilds;
+
+impl<S> tower::Layer<S> for CountBuilds {
+    type Service = S;
+    fn layer(&self, inner: S) -> S {
+        SHARED_BUILDS.fetch_add(1, Ordering::SeqCst);
+        inner
+    }
+}
+
+fn count_builds() -> CountBuilds {
+    CountBuilds
+}
+
+#[tokio::test]
+async fn a_layered_state_free_route_sharing_its_segment_is_built_once() {
+    #[route(GET, "/files/{$id}.json")]
+    #[middleware(count_builds())]
+    async fn json_file(id: u32) -> Response {
+        Response::text(format!("json {id}"))
+    }
+
+    #[route("/files/{$id}.txt")]
+    #[middleware(count_builds())]
+    mod text_file {
+        use super::*;
+
+        pub async fn GET(id: u32) -> Response {
+            Response::text(format!("txt {id}"))
+        }
+    }
+
+    let client = TestClient::new(routes![json_file, text_file].with_state(()));
+    assert_eq!(SHARED_BUILDS.load(Ordering::SeqCst), 2, "one per route");
+    assert_eq!(client.get("/files/1.json").send().await.text(), "json 1");
+    assert_eq!(client.get("/files/2.txt").send().await.text(), "txt 2");
+    assert_eq!(client.get("/files/2.csv").send().await.status(), 404);
+    assert_eq!(
+        SHARED_BUILDS.load(Ordering::SeqCst),
+        2,
+        "rebuilt per request"
+    );
+}

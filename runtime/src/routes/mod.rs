@@ -244,7 +244,11 @@ where
     M: crate::app::Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
-    crate::app::stateful::<S, M, H>(filter, handler)
+    let handler = M::mount(handler);
+    match filter {
+        Some(filter) => axum::routing::on(filter, handler),
+        None => axum::routing::any(handler),
+    }
 }
 
 /// [`stateful`] for a handler that needs no state: on the app's own router, a plain tower
@@ -572,8 +576,12 @@ where
             let checks = built.affixes.filter(|_| plain);
             let carried = (direct.is_none() && def.info.paths.iter().any(|p| shared(p)))
                 .then(|| wrap(built.outer.as_ref(), def.options, (built.carried)().0));
-            let built = built.wrapped(&def);
-            let mut main = Reused::new(built.main, def.info.paths.len());
+            // Wrapped only when a path uses it: a state-free route's layers are built here.
+            let main = match carried.is_none() || def.info.paths.iter().any(|p| !shared(p)) {
+                true => built.wrapped(&def).main,
+                false => MethodRouter::new(),
+            };
+            let mut main = Reused::new(main, def.info.paths.len());
             for (&path, &pattern) in def.info.paths.iter().zip(def.info.patterns) {
                 rows.extend(def.info.methods.iter().map(|method| Row::Declared {
                     info: def.info,
@@ -589,8 +597,10 @@ where
         }
         for (_, defs) in functions {
             infos.extend(defs.iter().map(|def| def.info));
-            let carry = defs[0].info.paths.iter().any(|p| shared(p));
-            let merged = merge_functions(defs, &mut rows, carry);
+            let paths = defs[0].info.paths;
+            let carry = paths.iter().any(|p| shared(p));
+            let main = paths.iter().any(|p| !shared(p));
+            let merged = merge_functions(defs, &mut rows, carry, main);
             let info = merged.info;
             let mut main = Reused::new(merged.router, info.paths.len());
             for (&path, &pattern) in info.paths.iter().zip(info.patterns) {
@@ -757,7 +767,15 @@ fn check_owner(
 ///
 /// When two functions of one path carry different middleware: the automatic answers
 /// could only run one of the two lists, and skipping middleware silently is not an option.
-fn merge_functions<S>(defs: Vec<RouteDef<S>>, rows: &mut Vec<Row>, carry: bool) -> Merged<S>
+///
+/// `carry`: some path of the route is shared (`Merged::carried` is built); `main`: some is
+/// not (`Merged::router` is built, and with it a state-free route's layers).
+fn merge_functions<S>(
+    defs: Vec<RouteDef<S>>,
+    rows: &mut Vec<Row>,
+    carry: bool,
+    main: bool,
+) -> Merged<S>
 where
     S: Clone + Send + Sync + 'static,
 {
@@ -789,7 +807,8 @@ where
     }
     let allow = allow_value(methods);
     // A path of one function whose list starts with layers is one endpoint, so those layers
-    // are built once for the path and its automatic answers share them. Otherwise each
+    // are built once for the path and its automatic answers share them (around the
+    // handler itself, on every method, when it needs no state: `whole_route`). Otherwise each
     // function answers its own method (axum matches it before any fallback, the faster
     // path), and the first answers the rest.
     let one = defs.len() == 1;
@@ -823,6 +842,7 @@ where
             merge_one(outer, def.options, router, automatic, main, auto, single);
         }
         match built.whole.filter(|_| single) {
+            _ if !main => {}
             Some(whole) => router = def.options.apply(whole()),
             None => merge_one(
                 outer,
