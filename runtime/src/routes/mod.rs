@@ -227,9 +227,10 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
     }
 }
 
-/// How a route's handler becomes an endpoint of its method router: [`stateful`], or
-/// [`state_free`] for a handler that reads nothing from the state (the macro passes it when
+/// How a route's handler becomes an endpoint of its method router: `stateful`, or
+/// `state_free` for a handler that reads nothing from the state (the macro passes it when
 /// the handler's impl has no bound on the state type).
+#[doc(hidden)]
 pub type Endpoint<S, M, H> =
     fn(Option<axum::routing::MethodFilter>, H) -> MethodRouter<<M as crate::app::Mount<S>>::State>;
 
@@ -251,7 +252,7 @@ where
     }
 }
 
-/// [`stateful`] for a handler that needs no state: on the app's own router, a plain tower
+/// `stateful` for a handler that needs no state: on the app's own router, a plain tower
 /// service (`routes/state_free.rs`).
 #[doc(hidden)]
 pub fn state_free<S, M, H>(
