@@ -813,9 +813,9 @@ where
     // function answers its own method (axum matches it before any fallback, the faster
     // path), and the first answers the rest.
     let one = defs.len() == 1;
-    let mut router = MethodRouter::new();
+    let mut router = None;
     let mut automatic = None;
-    let mut carried = carry.then(|| (MethodRouter::new(), None));
+    let mut carried = carry.then(|| (None, None));
     // Each function's handler checks its prefix/suffix text (the same for all: one
     // pattern), unless something wraps one of them.
     let mut checks = None;
@@ -844,7 +844,7 @@ where
         }
         match built.whole.filter(|_| single) {
             _ if !main => {}
-            Some(whole) => router = def.options.apply(whole()),
+            Some(whole) => router = Some(def.options.apply(whole())),
             None => merge_one(
                 outer,
                 def.options,
@@ -856,11 +856,9 @@ where
             ),
         }
     }
-    let finish = |mut router: MethodRouter<S>, automatic: Option<MethodRouter<S>>| {
-        if let Some(automatic) = automatic {
-            router = router.merge(automatic);
-        }
-        router
+    let finish = |router, automatic| match (router, automatic) {
+        (Some(router), Some(automatic)) => MethodRouter::merge(router, automatic),
+        (router, automatic) => router.or(automatic).unwrap_or_default(),
     };
     Merged {
         router: finish(router, automatic),
@@ -890,7 +888,7 @@ struct Merged<S> {
 fn merge_one<S>(
     outer: Option<&Outer<S>>,
     options: RouteOptions,
-    router: &mut MethodRouter<S>,
+    router: &mut Option<MethodRouter<S>>,
     automatic: &mut Option<MethodRouter<S>>,
     main: MethodRouter<S>,
     auto: Option<MethodRouter<S>>,
@@ -899,9 +897,15 @@ fn merge_one<S>(
     S: Clone + Send + Sync + 'static,
 {
     if single {
-        *router = wrap(outer, options, auto.unwrap_or(main));
+        *router = Some(wrap(outer, options, auto.unwrap_or(main)));
     } else {
-        *router = std::mem::take(router).merge(wrap(outer, options, main));
+        // The first function's router is the path's (merging it into an empty one would
+        // move every endpoint for nothing).
+        let main = wrap(outer, options, main);
+        *router = Some(match router.take() {
+            Some(router) => router.merge(main),
+            None => main,
+        });
         if automatic.is_none() {
             *automatic = auto.map(|auto| wrap(outer, options, auto));
         }
