@@ -698,16 +698,22 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     } else {
         TokenStream::new()
     };
+    // Its body is then compiled for `()` only, whatever the app's state type.
+    let handler = if state_free {
+        quote!(#rk::IgnoreState(#make))
+    } else {
+        make.clone()
+    };
     let (kind, router) = if route.complete {
         (
             quote!(Module),
-            quote!(#rk::module_router::<#s, __RkM, _>(#make, #endpoint)),
+            quote!(#rk::module_router::<#s, __RkM, _>(#handler, #endpoint)),
         )
     } else {
         let filter = method_filter(route.handlers[0].method);
         (
             quote!(Function),
-            quote!(#rk::function_router::<#s, __RkM, _>(#filter, #make, __rk_allow, &__ROUTEKIT_ALLOW, #endpoint)),
+            quote!(#rk::function_router::<#s, __RkM, _>(#filter, #handler, __rk_allow, &__ROUTEKIT_ALLOW, #endpoint)),
         )
     };
     let body_limit = match route.args.body_limit {

@@ -32,7 +32,7 @@ pub use crate::params::{
 };
 pub use crate::routes::{
     affixes_fit, allow_of, automatic_answer, function_router, method_not_allowed, module_router,
-    state_free, stateful, whole_route, AffixTable, AllowSlot, Answered, Endpoint, MethodInfo,
-    RouteDef, RouteInfo, RouteKind, RouteOptions, RouteRouter, RouteSet, StateFree,
+    state_free, stateful, whole_route, AffixTable, AllowSlot, Answered, Endpoint, IgnoreState,
+    MethodInfo, RouteDef, RouteInfo, RouteKind, RouteOptions, RouteRouter, RouteSet, StateFree,
 };
 pub use tower::Layer;

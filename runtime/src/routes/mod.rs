@@ -22,7 +22,7 @@ pub use automatic::{automatic_answer, method_not_allowed};
 pub(crate) use shapes::CallWithState;
 pub use shapes::{affixes_fit, AffixTable};
 pub(crate) use state_free::endpoint as state_free_endpoint;
-pub use state_free::{whole_route, Answered, StateFree};
+pub use state_free::{whole_route, Answered, IgnoreState, StateFree};
 pub(crate) use table::is_table_probe;
 pub use table::{format_route_table, route_infos, route_table, RouteEntry};
 use table::{Row, TableSlot};

@@ -21,6 +21,27 @@ use axum::routing::{MethodFilter, MethodRouter};
 
 use crate::handler::RouteFuture;
 
+/// A generated handler that needs no state, as a handler of any state: called with `()`,
+/// so its body is compiled once, for `()`, whatever the app's state type, and every other
+/// use of the route's handler (groups, app-wide mounting, the travelling `Allow` answers)
+/// shares that one instance.
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct IgnoreState<H>(pub H);
+
+impl<H, S> Handler<(), S> for IgnoreState<H>
+where
+    H: Handler<(), (), Future = RouteFuture>,
+    S: Clone + Send + Sync + 'static,
+{
+    type Future = RouteFuture;
+
+    #[inline]
+    fn call(self, request: http::Request<Body>, _state: S) -> RouteFuture {
+        self.0.call(request, ())
+    }
+}
+
 /// A generated handler that needs no state, as a tower service.
 #[doc(hidden)]
 #[derive(Clone)]
