@@ -325,6 +325,18 @@ fn endpoint(handler: &Handler, revalidate: Option<&str>) -> (Vec<TokenStream>, T
     (bounds, code)
 }
 
+/// A clone of leading layer `local` (written as `expr`), as it wraps the route: as written
+/// when its service cannot fail, in `AnswerErrors` otherwise (`LeadingLayer`'s autoref
+/// specialization).
+fn leading_layer(expr: &syn::Expr, local: &Ident) -> TokenStream {
+    let rk = private();
+    quote_spanned!(expr.span()=> {
+        #[allow(unused_imports)]
+        use #rk::{LeadingFallible as _, LeadingInfallible as _};
+        (&#rk::LeadingLayer(::core::clone::Clone::clone(&#local))).leading()
+    })
+}
+
 /// The marker type holding a prefix/suffix parameter's text (`post-{$id}`).
 fn affix_marker(name: &str) -> Ident {
     format_ident!("__routekit_affix_{}", name)
@@ -501,12 +513,8 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         .rev()
         .map(|item| match item {
             MiddlewareItem::Layer(expr) => {
-                let local = values.local(item);
-                quote_spanned!(expr.span()=> .layer({
-                    #[allow(unused_imports)]
-                    use #rk::{LeadingFallible as _, LeadingInfallible as _};
-                    (&#rk::LeadingLayer(::core::clone::Clone::clone(&#local))).leading()
-                }))
+                let layer = leading_layer(expr, values.local(item));
+                quote_spanned!(expr.span()=> .layer(#layer))
             }
             MiddlewareItem::Named(_) => unreachable!("leading items are layers"),
         })
@@ -674,17 +682,13 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             quote!(let #local = ::core::clone::Clone::clone(&#local);)
         });
         let layered = route_level[..leading].iter().rev().map(|item| {
-            let local = values.local(item);
             let expr = match item {
                 MiddlewareItem::Layer(expr) => expr,
                 MiddlewareItem::Named(_) => unreachable!("leading items are layers"),
             };
+            let layer = leading_layer(expr, values.local(item));
             quote_spanned!(expr.span()=>
-                let __rk_service = #rk::Layer::layer(&{
-                    #[allow(unused_imports)]
-                    use #rk::{LeadingFallible as _, LeadingInfallible as _};
-                    (&#rk::LeadingLayer(::core::clone::Clone::clone(&#local))).leading()
-                }, __rk_service);
+                let __rk_service = #rk::Layer::layer(&#layer, __rk_service);
             )
         });
         quote!(.with_whole({

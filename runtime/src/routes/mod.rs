@@ -842,8 +842,10 @@ where
             let (main, auto) = (built.carried)();
             merge_one(outer, def.options, router, automatic, main, auto, single);
         }
+        if !main {
+            continue;
+        }
         match built.whole.filter(|_| single) {
-            _ if !main => {}
             Some(whole) => router = Some(def.options.apply(whole())),
             None => merge_one(
                 outer,
