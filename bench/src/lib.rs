@@ -20,4 +20,4 @@ pub mod apps;
 pub mod model;
 pub mod scenario;
 
-pub use scenario::{Impl, Scenario, TowerScenario};
+pub use scenario::{Impl, Scenario, TowerScenario, SERVERS};

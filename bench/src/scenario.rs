@@ -41,6 +41,17 @@ impl FromStr for Impl {
     }
 }
 
+/// The servers of the load measure (`serve <server> <scenario> <port>`): the app and the
+/// server that runs it, hand-written axum on `axum::serve` first (the baseline).
+pub const SERVERS: [&str; 6] = [
+    "axum",
+    "routekit-axum",
+    "routekit-serve",
+    "routekit-serve-log",
+    "actix",
+    "rocket",
+];
+
 /// A scenario of the issue; 6 is split in its two requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scenario {

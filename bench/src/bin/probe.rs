@@ -3,7 +3,15 @@
 //! ```text
 //! probe instr <routekit|axum|none> <scenario key | tower-only scenario key | routes:N> <requests>
 //! probe build-time <routekit|axum> <routes> <repetitions>
+//! probe wire <axum|routekit-axum|routekit-serve> <scenario key> <requests>
 //! ```
+//!
+//! `wire` serves the scenario's app on a loopback socket from the same single-threaded
+//! runtime (`axum::serve` or `routekit::serve` with every default on) and sends `requests`
+//! requests over one kept-alive connection from a raw client in the same loop, inside
+//! `routekit_bench_measure`: the server's whole cost per request (hyper, the server's
+//! layers, the app) plus a client and the kernel's loopback that are the same for every
+//! server, so differences between servers are the servers'.
 //!
 //! `instr` builds the app, sends 100 warm-up requests, then `requests` more inside
 //! `routekit_bench_measure`, the one function callgrind collects (`--collect-atstart=no
@@ -129,6 +137,92 @@ fn instr(imp: &str, target: &str, requests: usize) {
     black_box(bytes);
 }
 
+/// One request written as bytes (keep-alive), and its answer read to the end of its body.
+async fn wire_request(stream: &mut tokio::net::TcpStream, raw: &[u8], buf: &mut Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(raw).await.unwrap();
+    buf.clear();
+    loop {
+        let mut chunk = [0u8; 4096];
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "the server closed the connection");
+        buf.extend_from_slice(&chunk[..n]);
+        let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = std::str::from_utf8(&buf[..end])
+            .unwrap()
+            .to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .map_or(0, |v| v.trim().parse().unwrap());
+        if buf.len() >= end + 4 + length {
+            assert!(!head.starts_with("http/1.1 5"), "{head}");
+            return;
+        }
+    }
+}
+
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn routekit_bench_measure_wire(
+    runtime: &tokio::runtime::Runtime,
+    stream: &mut tokio::net::TcpStream,
+    raw: &[u8],
+    requests: usize,
+) {
+    runtime.block_on(async {
+        let mut buf = Vec::with_capacity(4096);
+        for _ in 0..requests {
+            wire_request(stream, raw, &mut buf).await;
+        }
+    })
+}
+
+fn wire(server: &str, scenario: &str, requests: usize) {
+    let scenario: Scenario = scenario.parse().unwrap();
+    let spec = scenario.request();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut stream = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        match server {
+            "axum" => {
+                tokio::spawn(async move { axum::serve(listener, apps::axum::app(scenario)).await });
+            }
+            "routekit-axum" => {
+                tokio::spawn(
+                    async move { axum::serve(listener, apps::routekit::app(scenario)).await },
+                );
+            }
+            "routekit-serve" => {
+                tokio::spawn(routekit::serve_on(apps::routekit::app(scenario), listener));
+            }
+            other => panic!("unknown server {other}"),
+        }
+        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        stream
+    });
+    let mut raw = format!(
+        "{} {} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: {}\r\n",
+        spec.method,
+        spec.path,
+        spec.body.len()
+    );
+    for (name, value) in spec.headers {
+        raw.push_str(&format!("{name}: {value}\r\n"));
+    }
+    raw.push_str("\r\n");
+    raw.push_str(spec.body);
+    routekit_bench_measure_wire(&runtime, &mut stream, raw.as_bytes(), 100);
+    routekit_bench_measure_wire(&runtime, &mut stream, raw.as_bytes(), requests);
+}
+
 fn build_time(imp: &str, routes: usize, repetitions: usize) {
     let target = format!("routes:{routes}");
     let mut times = Vec::with_capacity(repetitions);
@@ -149,12 +243,13 @@ fn main() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["instr", imp, target, requests] => instr(imp, target, requests.parse().unwrap()),
+        ["wire", server, scenario, requests] => wire(server, scenario, requests.parse().unwrap()),
         ["build-time", imp, routes, repetitions] => {
             build_time(imp, routes.parse().unwrap(), repetitions.parse().unwrap())
         }
         _ => {
             eprintln!(
-                "usage: probe instr <routekit|axum|none> <scenario|routes:N> <requests>\n       probe build-time <routekit|axum> <routes> <repetitions>"
+                "usage: probe instr <routekit|axum|none> <scenario|routes:N> <requests>\n       probe build-time <routekit|axum> <routes> <repetitions>\n       probe wire <axum|routekit-axum|routekit-serve> <scenario> <requests>"
             );
             std::process::exit(2);
         }

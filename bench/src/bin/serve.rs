@@ -1,42 +1,71 @@
-//! One implementation's app for one scenario on `127.0.0.1:<port>`, with one worker thread:
+//! One server for one scenario on `127.0.0.1:<port>`, with one worker thread:
 //!
 //! ```text
-//! serve <routekit|axum|actix|rocket> <scenario> <port>
+//! serve <server> <scenario> <port>
 //! ```
 //!
-//! routekit and axum: `axum::serve` on a current-thread tokio runtime. actix-web:
-//! `HttpServer` with `workers(1)`. Rocket: `launch` on a tokio runtime of one worker. The
-//! suite pins the process to one core (`taskset -c 0`) and the load generator to the other.
+//! where `<server>` is one of `routekit_bench::SERVERS`:
+//!
+//! - `axum`: hand-written axum on `axum::serve`;
+//! - `routekit-axum`: the routekit app on plain `axum::serve`;
+//! - `routekit-serve`: the routekit app on `routekit::serve` with every default on and no
+//!   `tracing` subscriber installed;
+//! - `routekit-serve-log`: the same with a `tracing_subscriber::fmt` subscriber writing every
+//!   request event (and anything else at `INFO`) to a buffered file under the system's temp
+//!   directory, as a team logging to a file would;
+//! - `actix`: actix-web's `HttpServer` with `workers(1)`;
+//! - `rocket`: Rocket's `launch` on a tokio runtime of one worker.
+//!
+//! axum and routekit run on a current-thread tokio runtime. The suite pins the process to
+//! one core (`taskset -c 0`) and the load generator to the other.
 
-use routekit_bench::{apps, Impl, Scenario};
+use std::sync::Mutex;
+
+use routekit_bench::{apps, Scenario, SERVERS};
+
+fn current_thread(future: impl std::future::Future<Output = ()>) {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future);
+}
+
+async fn bind(port: u16) -> tokio::net::TcpListener {
+    tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap()
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [imp, scenario, port] = args.as_slice() else {
-        eprintln!("usage: serve <routekit|axum|actix|rocket> <scenario> <port>");
+    let [server, scenario, port] = args.as_slice() else {
+        eprintln!("usage: serve <{}> <scenario> <port>", SERVERS.join("|"));
         std::process::exit(2);
     };
-    let imp: Impl = imp.parse().unwrap();
     let scenario: Scenario = scenario.parse().unwrap();
     let port: u16 = port.parse().unwrap();
-    match imp {
-        Impl::Routekit | Impl::Axum => {
-            let app = match imp {
-                Impl::Routekit => apps::routekit::app(scenario),
-                _ => apps::axum::app(scenario),
+    match server.as_str() {
+        "axum" | "routekit-axum" => {
+            let app = match server.as_str() {
+                "axum" => apps::axum::app(scenario),
+                _ => apps::routekit::app(scenario),
             };
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(async move {
-                    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-                        .await
-                        .unwrap();
-                    axum::serve(listener, app).await.unwrap();
-                });
+            current_thread(async move { axum::serve(bind(port).await, app).await.unwrap() });
         }
-        Impl::Actix => {
+        "routekit-serve" | "routekit-serve-log" => {
+            if server == "routekit-serve-log" {
+                let path = std::env::temp_dir().join(format!("routekit-bench-{port}.log"));
+                let file = std::fs::File::create(&path).unwrap();
+                tracing_subscriber::fmt()
+                    .with_writer(Mutex::new(std::io::BufWriter::new(file)))
+                    .with_ansi(false)
+                    .init();
+            }
+            let app = apps::routekit::app(scenario);
+            current_thread(async move { routekit::serve_on(app, bind(port).await).await.unwrap() });
+        }
+        "actix" => {
             let configure = apps::actix::configure(scenario);
             actix_web::rt::System::new()
                 .block_on(async move {
@@ -50,7 +79,7 @@ fn main() {
                 })
                 .unwrap();
         }
-        Impl::Rocket => {
+        "rocket" => {
             let app = apps::rocket::rocket(scenario);
             let figment = app
                 .figment()
@@ -66,6 +95,10 @@ fn main() {
                 .block_on(async move {
                     let _ = app.configure(figment).launch().await.unwrap();
                 });
+        }
+        other => {
+            eprintln!("unknown server `{other}` ({})", SERVERS.join(", "));
+            std::process::exit(2);
         }
     }
 }

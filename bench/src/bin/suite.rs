@@ -18,7 +18,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use routekit_bench::scenario::RequestSpec;
-use routekit_bench::{Impl, Scenario, TowerScenario};
+use routekit_bench::{Scenario, TowerScenario, SERVERS};
 
 /// Requests per callgrind measure (the difference of a run with this many and one with none).
 const CALLGRIND_REQUESTS: usize = 2000;
@@ -325,11 +325,11 @@ impl Drop for Server {
     }
 }
 
-fn start_server(options: &Options, imp: Impl, scenario: Scenario, port: u16) -> Server {
+fn start_server(options: &Options, name: &str, scenario: Scenario, port: u16) -> Server {
     let child = Command::new("taskset")
         .args(["-c", "0"])
         .arg(options.bin_dir.join("serve"))
-        .args([imp.name(), scenario.key(), &port.to_string()])
+        .args([name, scenario.key(), &port.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -339,7 +339,7 @@ fn start_server(options: &Options, imp: Impl, scenario: Scenario, port: u16) -> 
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
             Instant::now() < deadline,
-            "{imp} did not listen on {port} in time"
+            "{name} did not listen on {port} in time"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -449,16 +449,17 @@ fn wrk(script: &Path, port: u16, path: &str, seconds: u64) -> (f64, f64, f64) {
 }
 
 fn load(options: &Options) -> String {
-    let (rounds, seconds) = if options.quick { (1, 2) } else { (3, 4) };
+    // At least 5 rounds: a median of fewer moves with one noisy round.
+    let (rounds, seconds) = if options.quick { (1, 2) } else { (5, 4) };
     let mut results: BTreeMap<(usize, usize), Load> = BTreeMap::new();
     for (s, scenario) in Scenario::ALL.into_iter().enumerate() {
         eprintln!("  {}", scenario.label());
         let script = lua_script(options, scenario);
         let spec = scenario.request();
-        let servers: Vec<Server> = Impl::ALL
+        let servers: Vec<Server> = SERVERS
             .iter()
             .enumerate()
-            .map(|(i, &imp)| start_server(options, imp, scenario, 18080 + i as u16))
+            .map(|(i, name)| start_server(options, name, scenario, 18080 + i as u16))
             .collect();
         for (i, server) in servers.iter().enumerate() {
             let status = status_over_http(server.port, &spec);
@@ -466,7 +467,7 @@ fn load(options: &Options) -> String {
                 status,
                 expected_status(scenario),
                 "{} over HTTP on {}",
-                Impl::ALL[i],
+                SERVERS[i],
                 scenario.label()
             );
             wrk(&script, server.port, spec.path, 1);
@@ -477,8 +478,8 @@ fn load(options: &Options) -> String {
                 let i = (k + round) % servers.len();
                 let (rps, p50, p99) = wrk(&script, servers[i].port, spec.path, seconds);
                 eprintln!(
-                    "    {:<8} {rps:>10.0} req/s  p50 {p50:>7.0} us  p99 {p99:>7.0} us",
-                    Impl::ALL[i]
+                    "    {:<18} {rps:>10.0} req/s  p50 {p50:>7.0} us  p99 {p99:>7.0} us",
+                    SERVERS[i]
                 );
                 let entry = results.entry((s, i)).or_default();
                 entry.rps.push(rps);
@@ -487,23 +488,29 @@ fn load(options: &Options) -> String {
             }
         }
     }
+    let header: String = SERVERS[1..]
+        .iter()
+        .map(|name| format!(" {name} |"))
+        .collect();
+    let align: String = SERVERS[1..].iter().map(|_| "---:|").collect();
     let mut out = String::new();
     writeln!(
         out,
         "## Throughput and latency over loopback (wrk)\n\n\
          Each server on one worker thread pinned to core 0 (`taskset -c 0`), wrk with one thread\n\
          pinned to core 1, {CONNECTIONS} connections, {rounds} alternating rounds of {seconds} s per\n\
-         implementation and scenario (after a 1 s warm-up each); medians of the rounds. Ratios are\n\
-         to hand-written axum (throughput: higher is better; latency: lower is better).\n\n\
-         | scenario | axum req/s | routekit | actix-web | Rocket |\n|---|---:|---:|---:|---:|"
+         server and scenario (after a 1 s warm-up each); medians of the rounds. Ratios are to\n\
+         hand-written axum on `axum::serve` (throughput: higher is better; latency: lower is\n\
+         better). `routekit-axum` is the routekit app on plain `axum::serve`; `routekit-serve` is\n\
+         `routekit::serve` with every default on and no `tracing` subscriber; `routekit-serve-log`\n\
+         adds a `tracing_subscriber::fmt` subscriber writing every request event to a buffered file.\n\n\
+         | scenario | axum req/s |{header}\n|---|---:|{align}"
     )
     .unwrap();
-    let axum = Impl::ALL.iter().position(|&i| i == Impl::Axum).unwrap();
     for (s, scenario) in Scenario::ALL.into_iter().enumerate() {
-        let base = median(&results[&(s, axum)].rps);
+        let base = median(&results[&(s, 0)].rps);
         let mut row = format!("| {} | {base:.0} |", scenario.label());
-        for imp in [Impl::Routekit, Impl::Actix, Impl::Rocket] {
-            let i = Impl::ALL.iter().position(|&x| x == imp).unwrap();
+        for i in 1..SERVERS.len() {
             let rps = median(&results[&(s, i)].rps);
             write!(row, " {:.3} ({rps:.0}) |", rps / base).unwrap();
         }
@@ -512,15 +519,14 @@ fn load(options: &Options) -> String {
     writeln!(
         out,
         "\nLatency p50 / p99 in µs (ratio to axum):\n\n\
-         | scenario | axum | routekit | actix-web | Rocket |\n|---|---:|---:|---:|---:|"
+         | scenario | axum |{header}\n|---|---:|{align}"
     )
     .unwrap();
     for (s, scenario) in Scenario::ALL.into_iter().enumerate() {
-        let a = &results[&(s, axum)];
+        let a = &results[&(s, 0)];
         let (b50, b99) = (median(&a.p50), median(&a.p99));
         let mut row = format!("| {} | {b50:.0} / {b99:.0} |", scenario.label());
-        for imp in [Impl::Routekit, Impl::Actix, Impl::Rocket] {
-            let i = Impl::ALL.iter().position(|&x| x == imp).unwrap();
+        for i in 1..SERVERS.len() {
             let r = &results[&(s, i)];
             let (p50, p99) = (median(&r.p50), median(&r.p99));
             write!(

@@ -3,11 +3,11 @@
 //! answered `408 {"error": "Request body timeout"}` (whatever the handler made of the failed
 //! read), with `Connection: close` on HTTP/1.1.
 //!
-//! The body is wrapped before routing ([`TimedBody`]), and [`Answer408`] (outside the request
-//! id layer, so it can keep the id, and inside compression) swaps the handler's answer. They meet
-//! through the connection's [`ConnShared`], which exists once per connection: a request
-//! without a body (no `Content-Length`, or `0`) carries nothing, one with a body carries a
-//! reference to it and a sequence number, and nothing is allocated per request.
+//! The body is wrapped before routing ([`TimedBody`]), and the connection's service
+//! ([`super::conn`]) swaps the handler's answer for [`timeout_response`]. They meet through
+//! the connection's [`ConnShared`], which exists once per connection: a request without a
+//! body (no `Content-Length`, or `0`) carries nothing, one with a body carries a reference
+//! to it and a sequence number, and nothing is allocated per request.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -18,14 +18,16 @@ use std::sync::{Arc, Mutex};
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
+use super::deadline::HeaderDeadline;
+use super::request_id::IdBlock;
+
 use axum::response::IntoResponse;
 use bytes::Bytes;
 use http::header::CONNECTION;
-use http::{HeaderValue, Request, Response, StatusCode, Version};
+use http::{HeaderValue, Response, StatusCode, Version};
 use hyper::body::{Body, Frame, SizeHint};
 use pin_project_lite::pin_project;
 use tokio::time::{Instant, Sleep};
-use tower::Service;
 
 use super::request_id::X_REQUEST_ID;
 use crate::after::Tracker;
@@ -36,6 +38,11 @@ use crate::error::ApiError;
 pub(crate) struct ConnShared {
     /// Where `after` work is tracked (the server's, shared by every connection).
     pub(crate) tracker: Arc<Tracker>,
+    /// Where this connection's request ids are cut from.
+    pub(crate) ids: IdBlock,
+    /// The header-read deadline, cleared by each request and re-armed by each HTTP/1.1
+    /// response.
+    pub(crate) header: Arc<HeaderDeadline>,
     body_timeout: Duration,
     next_seq: AtomicU64,
     /// How many entries `timed_out` has: read without the lock on every answer.
@@ -45,9 +52,15 @@ pub(crate) struct ConnShared {
 }
 
 impl ConnShared {
-    pub(crate) fn new(tracker: Arc<Tracker>, body_timeout: Duration) -> Self {
+    pub(crate) fn new(
+        tracker: Arc<Tracker>,
+        header: Arc<HeaderDeadline>,
+        body_timeout: Duration,
+    ) -> Self {
         Self {
             tracker,
+            ids: IdBlock::default(),
+            header,
             body_timeout,
             next_seq: AtomicU64::new(0),
             timed_out_len: AtomicUsize::new(0),
@@ -62,7 +75,7 @@ impl ConnShared {
     }
 
     /// Whether request `seq`'s body timed out; forgets it.
-    fn take_timed_out(&self, seq: u64) -> bool {
+    pub(crate) fn take_timed_out(&self, seq: u64) -> bool {
         if self.timed_out_len.load(Ordering::Acquire) == 0 {
             return false;
         }
@@ -120,6 +133,14 @@ impl<B: Body> TimedBody<B> {
     }
 }
 
+impl<B> TimedBody<B> {
+    /// The sequence number of a watched body (one that had bytes to come), to ask
+    /// [`ConnShared::take_timed_out`] once the handler has answered.
+    pub(crate) fn watched(&self) -> Option<u64> {
+        self.watch.as_ref().map(|watch| watch.seq)
+    }
+}
+
 impl<B> Body for TimedBody<B>
 where
     B: Body<Data = Bytes>,
@@ -165,72 +186,10 @@ where
     }
 }
 
-/// Swaps the answer of a request whose body timed out for the `408`.
-#[derive(Clone, Debug)]
-pub(crate) struct Answer408<S> {
-    inner: S,
-}
-
-impl<S> Answer408<S> {
-    pub(crate) fn new(inner: S) -> Self {
-        Self { inner }
-    }
-}
-
-impl<S, B> Service<Request<TimedBody<B>>> for Answer408<S>
-where
-    S: Service<Request<TimedBody<B>>, Response = axum::response::Response>,
-{
-    type Response = axum::response::Response;
-    type Error = S::Error;
-    type Future = Answer408Future<S::Future>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: Request<TimedBody<B>>) -> Self::Future {
-        let watched = req
-            .body()
-            .watch
-            .as_ref()
-            .map(|watch| (watch.conn.clone(), watch.seq, req.version()));
-        Answer408Future {
-            inner: self.inner.call(req),
-            watched,
-        }
-    }
-}
-
-pin_project! {
-    pub(crate) struct Answer408Future<F> {
-        #[pin]
-        inner: F,
-        watched: Option<(Arc<ConnShared>, u64, Version)>,
-    }
-}
-
-impl<F, E> Future for Answer408Future<F>
-where
-    F: Future<Output = Result<axum::response::Response, E>>,
-{
-    type Output = F::Output;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        let res = ready!(this.inner.poll(cx))?;
-        match this.watched.take() {
-            Some((conn, seq, version)) if conn.take_timed_out(seq) => {
-                Poll::Ready(Ok(timeout_response(res, version)))
-            }
-            _ => Poll::Ready(Ok(res)),
-        }
-    }
-}
-
+/// The `408` that replaces the handler's answer to a request whose body timed out.
 #[cold]
 #[inline(never)]
-fn timeout_response(
+pub(crate) fn timeout_response(
     handler_answer: Response<axum::body::Body>,
     version: Version,
 ) -> axum::response::Response {

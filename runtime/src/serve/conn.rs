@@ -1,64 +1,148 @@
-//! What hyper calls for each request of a connection: the app's layer stack, with the
-//! request body under the body timeout and the request inside a scope for
+//! What hyper calls for each request of a connection: the request id, the body under the
+//! body timeout, compression when the client asks for it, and a scope for
 //! [`after`](crate::after::after), whose work rides on the response body until it is sent.
 
+use std::convert::Infallible;
 use std::error::Error as StdError;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
-use http::{Request, Response};
-use hyper::body::{Body, Frame, Incoming, SizeHint};
+use axum::body::Body;
+use axum::routing::future::RouteFuture;
+use axum::Router;
+use http::{Extensions, HeaderValue, Request, Response, StatusCode, Version};
+use hyper::body::{Frame, Incoming, SizeHint};
 use pin_project_lite::pin_project;
 use tokio::task::futures::TaskLocalFuture;
-use tower::util::Oneshot;
-use tower::ServiceExt as _;
+use tower::Service as _;
 
-use super::body_timeout::{ConnShared, TimedBody};
+use super::body_timeout::{timeout_response, ConnShared, TimedBody};
+use super::compression::{self, Compressing, CompressingFuture};
+use super::request_id;
 use crate::after::{self, Deferred, Scope};
 
-/// One connection's service; hyper calls it by reference for each request (or HTTP/2 stream).
+/// One connection's service; hyper calls it by reference for each request (or HTTP/2
+/// stream). Everything `serve` adds to a request happens here, in one call and one future,
+/// rather than in a stack of tower layers each moving the request and its answer once more.
 #[derive(Clone)]
-pub(crate) struct ConnService<S> {
-    pub(crate) stack: S,
+pub(crate) struct ConnService {
+    /// The finalised app (with the request log's route layer when a subscriber wants it).
+    pub(crate) app: Router,
+    /// The app under compression, or `None` when compression is off.
+    pub(crate) compressing: Option<Compressing>,
     pub(crate) shared: Arc<ConnShared>,
-    /// The client's socket address, given to handlers as axum's `ConnectInfo` (what
-    /// [`ClientIp`](crate::client_ip::ClientIp) starts from).
-    pub(crate) peer: std::net::SocketAddr,
+    /// What each request's extensions start from: the client's socket address as axum's
+    /// `ConnectInfo` (what [`ClientIp`](crate::client_ip::ClientIp) starts from).
+    pub(crate) extensions: Extensions,
 }
 
-impl<S, B> hyper::service::Service<Request<Incoming>> for ConnService<S>
-where
-    S: tower::Service<Request<TimedBody<Incoming>>, Response = Response<B>> + Clone,
-{
-    type Response = Response<AfterBody<B>>;
-    type Error = S::Error;
-    type Future = ServeFuture<Oneshot<S, Request<TimedBody<Incoming>>>>;
+/// The extensions every request of a connection starts with: `ConnectInfo(peer)`, in a map
+/// already big enough for what axum's router adds (the original URI, the matched path, the
+/// path parameters). Cloning it per request costs the map's one allocation and the
+/// `ConnectInfo`'s; inserting into an empty map instead also regrew it, rehashing, when the
+/// router added its third entry.
+pub(crate) fn connection_extensions(peer: std::net::SocketAddr) -> Extensions {
+    #[derive(Clone)]
+    struct Room<const N: usize>;
+    let mut extensions = Extensions::new();
+    extensions.insert(axum::extract::ConnectInfo(peer));
+    extensions.insert(Room::<1>);
+    extensions.insert(Room::<2>);
+    extensions.insert(Room::<3>);
+    extensions.insert(Room::<4>);
+    extensions.remove::<Room<1>>();
+    extensions.remove::<Room<2>>();
+    extensions.remove::<Room<3>>();
+    extensions.remove::<Room<4>>();
+    extensions
+}
+
+impl hyper::service::Service<Request<Incoming>> for ConnService {
+    type Response = Response<AfterBody<Body>>;
+    type Error = Infallible;
+    type Future = ServeFuture;
 
     fn call(&self, req: Request<Incoming>) -> Self::Future {
+        self.shared.header.clear();
         let mut req = req.map(|body| TimedBody::new(body, &self.shared));
-        req.extensions_mut()
-            .insert(axum::extract::ConnectInfo(self.peer));
-        // As hyper-util's `TowerToHyperService`: a clone of the stack per request (the
-        // router's is an `Arc` bump), `oneshot` to honour `poll_ready`.
+        // hyper's request has no extensions of its own: this takes the clone's map.
+        req.extensions_mut().extend(self.extensions.clone());
+        let id = request_id::for_request(req.headers_mut(), &self.shared.ids);
+        let watched = req.body().watched();
+        let version = req.version();
+        // `Router<()>` is always ready: `call` at once, on a clone (an `Arc` bump) because
+        // hyper lends the service by reference, as `axum::serve` does.
+        let answer = match &self.compressing {
+            Some(compressing) if compression::negotiates(req.headers()) => Answer::Negotiated {
+                inner: compressing.clone().call(req),
+            },
+            compressing => Answer::Identity {
+                inner: self.app.clone().call(req),
+                vary: compressing.is_some(),
+            },
+        };
         ServeFuture {
-            inner: after::scope(self.stack.clone().oneshot(req)),
+            inner: after::scope(answer),
             shared: Some(self.shared.clone()),
+            id: Some(id),
+            watched,
+            version,
         }
     }
 }
 
 pin_project! {
-    /// The stack's response future, inside the `after` scope.
-    pub(crate) struct ServeFuture<F: Future> {
+    /// The app's answer, through tower-http's compression or not.
+    #[project = AnswerProj]
+    pub(crate) enum Answer {
+        /// The request accepts an encoding: tower-http chooses and compresses.
+        Negotiated {
+            #[pin]
+            inner: CompressingFuture,
+        },
+        /// No `Accept-Encoding`, or compression off (`vary: false`): the answer as it is.
+        Identity {
+            #[pin]
+            inner: RouteFuture<Infallible>,
+            vary: bool,
+        },
+    }
+}
+
+impl Future for Answer {
+    type Output = Result<Response<Body>, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Poll::Ready(Ok(match self.project() {
+            AnswerProj::Negotiated { inner } => compression::boxed(ready!(inner.poll(cx))?),
+            AnswerProj::Identity { inner, vary } => {
+                let mut res = ready!(inner.poll(cx))?;
+                if *vary {
+                    compression::mark_vary(&mut res);
+                }
+                res
+            }
+        }))
+    }
+}
+
+pin_project! {
+    /// The app's answer inside the `after` scope; then the `408` swap, the request id and
+    /// the `after` work put on the response.
+    pub(crate) struct ServeFuture {
         #[pin]
-        inner: TaskLocalFuture<Scope, F>,
+        inner: TaskLocalFuture<Scope, Answer>,
         // `None` once the response is out.
         shared: Option<Arc<ConnShared>>,
+        id: Option<HeaderValue>,
+        // The body's sequence number, when it had one to watch.
+        watched: Option<u64>,
+        version: Version,
     }
 
-    impl<F: Future> PinnedDrop for ServeFuture<F> {
+    impl PinnedDrop for ServeFuture {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
             // Dropped before answering (the client went away): the registered work still runs.
@@ -71,40 +155,66 @@ pin_project! {
     }
 }
 
-impl<F, B, E> Future for ServeFuture<F>
-where
-    F: Future<Output = Result<Response<B>, E>>,
-{
-    type Output = Result<Response<AfterBody<B>>, E>;
+impl Future for ServeFuture {
+    type Output = Result<Response<AfterBody<Body>>, Infallible>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
-        let result = ready!(this.inner.as_mut().poll(cx));
-        let deferred = match (this.shared.take(), this.inner.take_value()) {
-            (Some(shared), Some(scope)) => Deferred::new(scope.into_work(), &shared.tracker),
+        let Ok(mut res) = ready!(this.inner.as_mut().poll(cx));
+        let (shared, scope) = (this.shared.take(), this.inner.take_value());
+        if let (Some(seq), Some(shared)) = (this.watched.take(), &shared) {
+            if shared.take_timed_out(seq) {
+                res = timeout_response(res, *this.version);
+            }
+        }
+        if let Some(id) = this.id.take() {
+            request_id::set_on_response(res.headers_mut(), id);
+        }
+        let deferred = match (scope, &shared) {
+            (Some(scope), Some(shared)) => Deferred::new(scope.into_work(), &shared.tracker),
             _ => None,
         };
-        Poll::Ready(match result {
-            Ok(res) => Ok(res.map(|inner| AfterBody { inner, deferred })),
-            // The stack is infallible in practice; the work still runs (on drop).
-            Err(error) => Err(error),
-        })
+        // HTTP/1.1 waits for the next request once this answer is out; an upgraded
+        // connection never does.
+        let rearm = match shared {
+            Some(shared) if res.status() == StatusCode::SWITCHING_PROTOCOLS => {
+                shared.header.stop();
+                None
+            }
+            Some(shared) if *this.version <= Version::HTTP_11 => Some(shared),
+            _ => None,
+        };
+        Poll::Ready(Ok(res.map(|inner| AfterBody {
+            inner,
+            deferred,
+            rearm,
+        })))
     }
 }
 
 pin_project! {
     /// The response body, carrying the request's `after` work (if any): it is spawned when
-    /// the body ends or is dropped, whichever comes first.
+    /// the body ends or is dropped, whichever comes first. On HTTP/1.1 the same moment
+    /// re-arms the header-read deadline for the next request.
     pub(crate) struct AfterBody<B> {
         #[pin]
         inner: B,
         deferred: Option<Deferred>,
+        rearm: Option<Arc<ConnShared>>,
+    }
+
+    impl<B> PinnedDrop for AfterBody<B> {
+        fn drop(this: Pin<&mut Self>) {
+            if let Some(conn) = this.project().rearm.take() {
+                conn.header.arm();
+            }
+        }
     }
 }
 
-impl<B> Body for AfterBody<B>
+impl<B> hyper::body::Body for AfterBody<B>
 where
-    B: Body,
+    B: hyper::body::Body,
     B::Error: Into<Box<dyn StdError + Send + Sync>>,
 {
     type Data = B::Data;
@@ -120,6 +230,9 @@ where
         if frame.is_none() {
             // Sent in full: start the work now rather than when hyper drops the body.
             this.deferred.take();
+            if let Some(conn) = this.rearm.take() {
+                conn.header.arm();
+            }
         }
         Poll::Ready(frame)
     }

@@ -5,14 +5,13 @@
 //!   its connection and its handler's stream forever. The clock starts when a write would
 //!   block and stops as soon as any byte goes out; a stream that is quiet because it has
 //!   nothing to send is not affected.
-//! - **first-bytes deadline**: until the server knows whether the client speaks HTTP/1.1 or
-//!   HTTP/2 (the first bytes either differ from the 24-byte HTTP/2 preface or match all of
-//!   it), reads must arrive within the header-read timeout. hyper's own header-read timeout
-//!   takes over for HTTP/1.1 after that; without this, a client that connects and sends
-//!   nothing (or half a preface) would hold a connection slot forever.
+//! - **header-read deadline** ([`super::deadline`]): while it runs (from the connection's
+//!   start until a request's head has arrived, and again after each HTTP/1.1 response), a
+//!   read that waits registers the connection's task to be woken when it passes, and every
+//!   read after that fails. Once the first bytes show HTTP/2 (the whole 24-byte preface), the
+//!   deadline stops for good: HTTP/2 pings watch the connection from there.
 //!
-//! Timers are allocated only when a deadline has to be watched (a read or write that would
-//! block), at most once each per connection.
+//! The write timer is allocated only when a write would block, at most once per connection.
 
 use std::future::Future as _;
 use std::io;
@@ -20,9 +19,13 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
+
+use super::deadline::HeaderDeadline;
 
 /// What an HTTP/2 client sends first (RFC 9113 §3.4).
 const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
@@ -31,8 +34,7 @@ pub(crate) struct Io {
     stream: TcpStream,
     /// Bytes of the HTTP/2 preface matched so far; `None` once the protocol is known.
     preface: Option<usize>,
-    first_bytes_deadline: Instant,
-    first_bytes_timer: Option<Pin<Box<Sleep>>>,
+    header: Arc<HeaderDeadline>,
     write_timeout: Duration,
     write_timer: Option<Pin<Box<Sleep>>>,
     /// Whether `write_timer` is running for the write that is blocked now.
@@ -42,14 +44,13 @@ pub(crate) struct Io {
 impl Io {
     pub(crate) fn new(
         stream: TcpStream,
-        header_read_timeout: Duration,
+        header: Arc<HeaderDeadline>,
         write_timeout: Duration,
     ) -> Self {
         Self {
             stream,
             preface: Some(0),
-            first_bytes_deadline: Instant::now() + header_read_timeout,
-            first_bytes_timer: None,
+            header,
             write_timeout,
             write_timer: None,
             write_blocked: false,
@@ -96,42 +97,48 @@ impl AsyncRead for Io {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        let Some(matched) = this.preface else {
-            return Pin::new(&mut this.stream).poll_read(cx, buf);
-        };
+        if this.header.expired() {
+            return Poll::Ready(Err(header_timeout()));
+        }
         let before = buf.filled().len();
         match Pin::new(&mut this.stream).poll_read(cx, buf) {
             Poll::Ready(Ok(())) => {
-                let new = &buf.filled()[before..];
-                let end = matched + new.len();
-                this.preface = if new.is_empty()
-                    || end >= H2_PREFACE.len()
-                    || new != &H2_PREFACE[matched..end]
-                {
-                    // EOF, a whole preface, or not a preface: the protocol is known.
-                    this.first_bytes_timer = None;
-                    None
-                } else {
-                    Some(end)
-                };
+                if let Some(matched) = this.preface {
+                    let new = &buf.filled()[before..];
+                    let take = new.len().min(H2_PREFACE.len() - matched);
+                    let end = matched + take;
+                    this.preface = if new.is_empty() || new[..take] != H2_PREFACE[matched..end] {
+                        // EOF or not a preface: HTTP/1.1, whose requests clear the deadline.
+                        None
+                    } else if end == H2_PREFACE.len() {
+                        this.header.stop();
+                        None
+                    } else {
+                        Some(end)
+                    };
+                }
                 Poll::Ready(Ok(()))
             }
             Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
             Poll::Pending => {
-                let deadline = this.first_bytes_deadline;
-                let timer = this
-                    .first_bytes_timer
-                    .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
-                match timer.as_mut().poll(cx) {
-                    Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
-                        io::ErrorKind::TimedOut,
-                        "header read timeout: no request from the client",
-                    ))),
-                    Poll::Pending => Poll::Pending,
+                if this.header.armed() {
+                    this.header.register(cx.waker());
+                    // Registered before the check: a sweep in between is not missed.
+                    if this.header.expired() {
+                        return Poll::Ready(Err(header_timeout()));
+                    }
                 }
+                Poll::Pending
             }
         }
     }
+}
+
+fn header_timeout() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::TimedOut,
+        "header read timeout: no complete request from the client in time",
+    )
 }
 
 impl AsyncWrite for Io {

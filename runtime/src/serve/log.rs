@@ -35,6 +35,12 @@ pub(crate) fn current_route() -> Option<&'static str> {
     CURRENT_ROUTE.with(Cell::get)
 }
 
+/// Whether a subscriber wants the request events, asked once when `serve` starts: install
+/// the subscriber (and its filter) before calling `serve`.
+pub(crate) fn wanted() -> bool {
+    tracing::enabled!(target: TARGET, tracing::Level::INFO)
+}
+
 /// axum path (`/api/posts/{id}`) → template as written (`/api/posts/$id`).
 type Templates = Arc<HashMap<&'static str, &'static str>>;
 

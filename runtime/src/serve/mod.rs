@@ -9,6 +9,7 @@
 mod body_timeout;
 mod compression;
 mod conn;
+mod deadline;
 mod io;
 mod log;
 mod request_id;
@@ -26,14 +27,12 @@ use hyper_util::server::conn::auto;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
-use tower::Layer as _;
 
 use crate::after::Tracker;
 use crate::routes::{format_route_table, route_table};
-use body_timeout::{Answer408, ConnShared};
+use body_timeout::ConnShared;
 use conn::ConnService;
 use log::RequestLogLayer;
-use request_id::RequestId;
 
 pub(crate) use log::current_route;
 
@@ -246,16 +245,21 @@ impl Server {
         println!("routekit listening on http://{address}");
 
         let max_connections = max_connections.unwrap_or_else(default_max_connections);
-        // Outermost first: compression sees the final answer, the 408 swap keeps the id.
-        let stack = compression::layer(compression).layer(Answer408::new(RequestId::new(
-            // Finalised once, here: every route's layers are built now, not per request or
-            // per connection.
-            app.with_state(()).layer(RequestLogLayer::new(&table)),
-        )));
+        // Finalised once, here: every route's layers are built now, not per request or per
+        // connection.
+        let app = app.with_state(());
+        // The request log is a route layer (it reads the matched route), so it costs every
+        // request a boxed service: added only when a subscriber wants its events.
+        let app = if log::wanted() {
+            app.layer(RequestLogLayer::new(&table))
+        } else {
+            app
+        };
+        let compressing = compression.then(|| compression::service(app.clone()));
         let mut http = auto::Builder::new(TokioExecutor::new());
-        http.http1()
-            .timer(TokioTimer::new())
-            .header_read_timeout(header_read_timeout);
+        // No hyper timer for HTTP/1.1: its header-read timeout would re-arm a tokio timer
+        // per request; `deadline` keeps the same limit with one sweep per server.
+        http.http1().header_read_timeout(None);
         http.http2()
             .timer(TokioTimer::new())
             .keep_alive_interval(H2_KEEP_ALIVE_INTERVAL)
@@ -263,6 +267,8 @@ impl Server {
         let http = Arc::new(http);
 
         let tracker = Arc::new(Tracker::default());
+        let deadlines = deadline::Deadlines::new(header_read_timeout);
+        let sweep = tokio::spawn(deadlines.clone().sweep());
         let slots = Arc::new(Semaphore::new(max_connections));
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut connections = JoinSet::new();
@@ -302,13 +308,19 @@ impl Server {
             if let Err(error) = stream.set_nodelay(true) {
                 tracing::debug!(%error, "could not set TCP_NODELAY");
             }
-            let shared = Arc::new(ConnShared::new(tracker.clone(), request_body_timeout));
+            let header = deadlines.watch();
+            let shared = Arc::new(ConnShared::new(
+                tracker.clone(),
+                header.clone(),
+                request_body_timeout,
+            ));
             let service = ConnService {
-                stack: stack.clone(),
+                app: app.clone(),
+                compressing: compressing.clone(),
                 shared,
-                peer,
+                extensions: conn::connection_extensions(peer),
             };
-            let io = io::Io::new(stream, header_read_timeout, write_timeout);
+            let io = io::Io::new(stream, header, write_timeout);
             let conn = serve_connection(http.clone(), io, service, stop_rx.clone());
             connections.spawn(async move {
                 conn.await;
@@ -339,6 +351,7 @@ impl Server {
             );
             connections.shutdown().await;
         }
+        sweep.abort();
         Ok(())
     }
 }
