@@ -13,6 +13,9 @@
 //! - `routekit-serve-log`: the same with a `tracing_subscriber::fmt` subscriber writing every
 //!   request event (and anything else at `INFO`) to a buffered file under the system's temp
 //!   directory, as a team logging to a file would;
+//! - `routekit-serve-mt`: `routekit::serve` on a multi-thread runtime of one worker (what
+//!   `#[tokio::main]` gives, at one core), not in the suite's table: for the runtime-model
+//!   comparison in BENCHMARKS.md;
 //! - `actix`: actix-web's `HttpServer` with `workers(1)`;
 //! - `rocket`: Rocket's `launch` on a tokio runtime of one worker.
 //!
@@ -52,6 +55,16 @@ fn main() {
                 _ => apps::routekit::app(scenario),
             };
             current_thread(async move { axum::serve(bind(port).await, app).await.unwrap() });
+        }
+        "routekit-serve-mt" => {
+            // The runtime model: `#[tokio::main]`'s multi-thread runtime, one worker.
+            let app = apps::routekit::app(scenario);
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(async move { routekit::serve_on(app, bind(port).await).await.unwrap() });
         }
         "routekit-serve" | "routekit-serve-log" => {
             if server == "routekit-serve-log" {

@@ -259,7 +259,9 @@ impl Server {
         let mut http = auto::Builder::new(TokioExecutor::new());
         // No hyper timer for HTTP/1.1: its header-read timeout would re-arm a tokio timer
         // per request; `deadline` keeps the same limit with one sweep per server.
-        http.http1().header_read_timeout(None);
+        // `pipeline_flush`: one flush for the answers of the requests already read, rather
+        // than one per answer; measured +4% on `GET /api/hello` under wrk (BENCHMARKS.md).
+        http.http1().header_read_timeout(None).pipeline_flush(true);
         http.http2()
             .timer(TokioTimer::new())
             .keep_alive_interval(H2_KEEP_ALIVE_INTERVAL)
