@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-VENV=target/openapi-venv
+# Wherever cargo builds (CARGO_TARGET_DIR, a config file, or ./target).
+TARGET=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+VENV="$TARGET/openapi-venv"
 if [ ! -x "$VENV/bin/st" ] || [ ! -x "$VENV/bin/openapi-spec-validator" ]; then
   echo "== installing schemathesis and openapi-spec-validator"
   python3 -m venv "$VENV"
@@ -28,7 +30,7 @@ cargo build -p blog --locked --quiet
 WORK=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
-HOST=127.0.0.1 PORT=$PORT DATABASE_URL="sqlite:$WORK/blog.db" target/debug/blog >"$WORK/blog.log" 2>&1 &
+HOST=127.0.0.1 PORT=$PORT DATABASE_URL="sqlite:$WORK/blog.db" "$TARGET/debug/blog" >"$WORK/blog.log" 2>&1 &
 BLOG=$!
 cleanup() {
   kill "$BLOG" 2>/dev/null || true

@@ -309,6 +309,56 @@ async fn a_client_stalling_in_its_headers_is_disconnected() {
     server.shutdown().await;
 }
 
+/// Reads one keep-alive response (one whose body ends with `marker`) from `stream`.
+async fn read_response(stream: &mut TcpStream, marker: &str) -> Reply {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 1024];
+    tokio::time::timeout(BOUND, async {
+        while !String::from_utf8_lossy(&raw).contains(marker) {
+            let n = stream.read(&mut buf).await.unwrap();
+            assert_ne!(n, 0, "closed before the response");
+            raw.extend_from_slice(&buf[..n]);
+        }
+    })
+    .await
+    .expect("the response within the bound");
+    parse(&raw)
+}
+
+#[tokio::test]
+async fn the_header_deadline_skips_requests_in_flight_and_closes_idle_keep_alive() {
+    // A 200 ms header-read timeout, and a handler that takes 300 ms: the clock does not run
+    // while a request is in flight, only while the server waits for the next one.
+    let server = start(
+        |s| s.header_read_timeout(Duration::from_millis(200)),
+        Gate::default(),
+    )
+    .await;
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    for _ in 0..2 {
+        stream
+            .write_all(b"GET /serve/slow HTTP/1.1\r\nHost: test\r\n\r\n")
+            .await
+            .unwrap();
+        let reply = read_response(&mut stream, "slow and complete").await;
+        assert_eq!(reply.status, 200);
+    }
+    // Then idle: closed by the server, after the timeout and within a few ticks of it.
+    let idle = std::time::Instant::now();
+    let mut buf = [0u8; 64];
+    let n = tokio::time::timeout(BOUND, stream.read(&mut buf))
+        .await
+        .expect("the idle keep-alive connection is closed")
+        .unwrap_or(0);
+    assert_eq!(n, 0);
+    let waited = idle.elapsed();
+    assert!(
+        waited >= Duration::from_millis(190),
+        "closed after {waited:?}"
+    );
+    server.shutdown().await;
+}
+
 #[tokio::test]
 async fn shutdown_lets_the_request_in_flight_finish() {
     let gate = Gate::default();

@@ -376,9 +376,11 @@ async fn large_bodies_are_compressed_when_the_client_accepts_it() {
     assert_eq!(res.headers()["content-encoding"], "br");
     assert!(res.bytes().await.unwrap().len() < expected.len() / 2);
 
-    // Nothing accepted, nothing compressed.
+    // Nothing accepted, nothing compressed; `Vary` still tells caches the answer depends
+    // on `Accept-Encoding`.
     let res = h1().get(url(&server, "/proto/big")).send().await.unwrap();
     assert!(!res.headers().contains_key("content-encoding"));
+    assert_eq!(res.headers()["vary"], "accept-encoding");
     assert_eq!(res.bytes().await.unwrap(), expected);
     server.shutdown().await;
 }
@@ -395,6 +397,7 @@ async fn small_bodies_and_event_streams_are_not_compressed() {
         .await
         .unwrap();
     assert!(!res.headers().contains_key("content-encoding"));
+    assert!(!res.headers().contains_key("vary"));
     assert_eq!(
         res.bytes().await.unwrap(),
         serde_json::to_vec(&posts(2)).unwrap()

@@ -140,12 +140,14 @@ impl HeaderDeadline {
         self.at.load(Ordering::Acquire) == EXPIRED
     }
 
-    /// Whether a deadline is running (a read that waits must be woken when it passes).
-    pub(crate) fn armed(&self) -> bool {
+    /// Whether a deadline is running.
+    #[cfg(test)]
+    fn armed(&self) -> bool {
         !matches!(self.at.load(Ordering::Acquire), NONE | STOPPED)
     }
 
-    /// The task to wake when the deadline passes.
+    /// The task to wake when the deadline passes (the connection's, registered by each read
+    /// that waits).
     pub(crate) fn register(&self, waker: &Waker) {
         self.waker.register(waker);
     }

@@ -121,12 +121,14 @@ impl AsyncRead for Io {
             }
             Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
             Poll::Pending => {
-                if this.header.armed() {
-                    this.header.register(cx.waker());
-                    // Registered before the check: a sweep in between is not missed.
-                    if this.header.expired() {
-                        return Poll::Ready(Err(header_timeout()));
-                    }
+                // Registered on every waiting read, armed or not: hyper polls the socket
+                // while a request is in flight and then waits on that same registration
+                // once the answer is out, so the deadline armed then must be able to wake
+                // it. (The same task each time: no waker clone, a compare-and-swap.)
+                this.header.register(cx.waker());
+                // Registered before the check: a sweep in between is not missed.
+                if this.header.expired() {
+                    return Poll::Ready(Err(header_timeout()));
                 }
                 Poll::Pending
             }

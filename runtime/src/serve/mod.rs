@@ -78,7 +78,8 @@ const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 /// - logs each request with `tracing` when its response is ready: an `INFO` event, target
 ///   `routekit::request`, with fields `method`, `route` (the template as written,
 ///   `/api/posts/$id`; `-` and a `path` field when no route matched), `status`,
-///   `latency_ms` and `request_id`;
+///   `latency_ms` and `request_id` (whether anyone wants these events is asked once, when
+///   `serve` starts: install the subscriber before);
 /// - compresses responses with gzip or brotli when the client's `Accept-Encoding` allows:
 ///   bodies of 1 KiB or more and streams, never event streams (SSE), images or responses
 ///   that already have a `Content-Encoding` ([`compression`](Self::compression));
@@ -170,7 +171,9 @@ impl Server {
     /// connection waits for its next request, so it closes idle keep-alive connections too,
     /// and for a new connection's first bytes (also on HTTP/2, until the preface is in;
     /// after that, HTTP/2 pings every 20 s close connections whose client stopped
-    /// answering).
+    /// answering). One sweep per server enforces it, every tenth of the timeout (at most
+    /// every second), so a connection is closed between the timeout and the timeout plus
+    /// two ticks: 10 to 12 s by default, never earlier.
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.header_read_timeout = timeout;
         self
@@ -259,9 +262,10 @@ impl Server {
         let mut http = auto::Builder::new(TokioExecutor::new());
         // No hyper timer for HTTP/1.1: its header-read timeout would re-arm a tokio timer
         // per request; `deadline` keeps the same limit with one sweep per server.
-        // `pipeline_flush`: one flush for the answers of the requests already read, rather
-        // than one per answer; measured +4% on `GET /api/hello` under wrk (BENCHMARKS.md).
-        http.http1().header_read_timeout(None).pipeline_flush(true);
+        // Not `pipeline_flush(true)`, though it measured +4% on `GET /api/hello` under wrk:
+        // with it hyper kept buffering a stream whose client stopped reading (12.5 GB in
+        // `a_client_that_never_reads_a_stream_is_dropped`) instead of waiting on the socket.
+        http.http1().header_read_timeout(None);
         http.http2()
             .timer(TokioTimer::new())
             .keep_alive_interval(H2_KEEP_ALIVE_INTERVAL)
