@@ -298,6 +298,26 @@ impl FromStr for TowerScenario {
 }
 
 /// `http::Request` of a spec, for the tower-service implementations (routekit, axum).
+/// The request as HTTP/1.1 bytes on the wire, with `extra` header lines (each ending in
+/// `\r\n`) after `host`.
+pub fn wire_bytes(spec: &RequestSpec, extra: &str) -> String {
+    let mut raw = format!(
+        "{} {} HTTP/1.1\r\nhost: 127.0.0.1\r\n{extra}content-length: {}\r\n",
+        spec.method,
+        spec.path,
+        spec.body.len()
+    );
+    for (name, value) in spec.headers {
+        raw.push_str(name);
+        raw.push_str(": ");
+        raw.push_str(value);
+        raw.push_str("\r\n");
+    }
+    raw.push_str("\r\n");
+    raw.push_str(spec.body);
+    raw
+}
+
 pub fn http_request(spec: &RequestSpec) -> http::Request<axum::body::Body> {
     let mut builder = http::Request::builder().method(spec.method).uri(spec.path);
     for &(name, value) in spec.headers {

@@ -32,7 +32,7 @@ use std::time::Instant;
 use axum::body::Body;
 use http_body_util::BodyExt;
 use routekit_bench::apps;
-use routekit_bench::scenario::{http_request, RequestSpec};
+use routekit_bench::scenario::{http_request, wire_bytes, RequestSpec};
 use routekit_bench::{Scenario, TowerScenario};
 use tower::Service;
 
@@ -208,17 +208,7 @@ fn wire(server: &str, scenario: &str, requests: usize) {
         stream.set_nodelay(true).unwrap();
         stream
     });
-    let mut raw = format!(
-        "{} {} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: {}\r\n",
-        spec.method,
-        spec.path,
-        spec.body.len()
-    );
-    for (name, value) in spec.headers {
-        raw.push_str(&format!("{name}: {value}\r\n"));
-    }
-    raw.push_str("\r\n");
-    raw.push_str(spec.body);
+    let raw = wire_bytes(&spec, "");
     routekit_bench_measure_wire(&runtime, &mut stream, raw.as_bytes(), 100);
     routekit_bench_measure_wire(&runtime, &mut stream, raw.as_bytes(), requests);
 }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use routekit_bench::scenario::RequestSpec;
+use routekit_bench::scenario::{wire_bytes, RequestSpec};
 use routekit_bench::{Scenario, TowerScenario, SERVERS};
 
 /// Requests per callgrind measure (the difference of a run with this many and one with none).
@@ -353,17 +353,7 @@ fn status_over_http(port: u16, spec: &RequestSpec) -> u16 {
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
-    let mut req = format!(
-        "{} {} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\nconnection: close\r\ncontent-length: {}\r\n",
-        spec.method,
-        spec.path,
-        spec.body.len()
-    );
-    for (name, value) in spec.headers {
-        write!(req, "{name}: {value}\r\n").unwrap();
-    }
-    req.push_str("\r\n");
-    req.push_str(spec.body);
+    let req = wire_bytes(spec, "connection: close\r\n");
     stream.write_all(req.as_bytes()).unwrap();
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
