@@ -274,7 +274,8 @@ impl Server {
 
         let tracker = Arc::new(Tracker::default());
         let deadlines = deadline::Deadlines::new(header_read_timeout);
-        let sweep = tokio::spawn(deadlines.clone().sweep());
+        // Stopped when `serve` returns or its future is dropped.
+        let _sweep = AbortOnDrop(tokio::spawn(deadlines.clone().sweep()));
         let slots = Arc::new(Semaphore::new(max_connections));
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut connections = JoinSet::new();
@@ -357,8 +358,16 @@ impl Server {
             );
             connections.shutdown().await;
         }
-        sweep.abort();
         Ok(())
+    }
+}
+
+/// A task that ends with its owner.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
