@@ -328,7 +328,9 @@ async fn read_response(stream: &mut TcpStream, marker: &str) -> Reply {
 #[tokio::test]
 async fn the_header_deadline_skips_requests_in_flight_and_closes_idle_keep_alive() {
     // A 200 ms header-read timeout, and a handler that takes 300 ms: the clock does not run
-    // while a request is in flight, only while the server waits for the next one.
+    // while a request is in flight, only while the server waits for the next one. Were it
+    // running, the first request would expire the connection and the second request's read
+    // would fail, closing it before its answer.
     let server = start(
         |s| s.header_read_timeout(Duration::from_millis(200)),
         Gate::default(),

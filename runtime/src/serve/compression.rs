@@ -23,7 +23,6 @@ use axum::routing::future::RouteFuture;
 use axum::Router;
 use http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, VARY};
 use http::{HeaderMap, HeaderValue, Response};
-use hyper::body::Body as _;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::{Compression, CompressionBody, ResponseFuture};
 
@@ -80,17 +79,10 @@ pub(crate) fn boxed(res: Response<CompressionBody<Body>>) -> Response<Body> {
 /// `Vary: accept-encoding` when another client would have had it compressed (as tower-http
 /// marks it), so a cache keeps the two apart.
 pub(crate) fn mark_vary(res: &mut Response<Body>) {
-    // Most API answers are small: known too small, nothing to look up.
-    if res
-        .body()
-        .size_hint()
-        .exact()
-        .is_some_and(|size| size < u64::from(MIN_SIZE))
-    {
-        return;
-    }
-    if !res.headers().contains_key(CONTENT_ENCODING)
-        && WorthCompressing.should_compress(res)
+    // The predicate first: for the usual small answer of known size it is decided by the
+    // size alone, before any header lookup.
+    if WorthCompressing.should_compress(res)
+        && !res.headers().contains_key(CONTENT_ENCODING)
         && !varies_on_accept_encoding(res.headers())
     {
         res.headers_mut()

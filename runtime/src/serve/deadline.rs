@@ -98,9 +98,9 @@ impl Deadlines {
 #[derive(Debug)]
 pub(crate) struct HeaderDeadline {
     server: Arc<Deadlines>,
-    /// [`NONE`], [`EXPIRED`], or the deadline in the server's clock.
+    /// [`NONE`], [`EXPIRED`], [`STOPPED`], or the deadline in the server's clock.
     at: AtomicU64,
-    /// The connection's task, while a read waits with a deadline armed.
+    /// The connection's task, registered by each read that waits.
     waker: AtomicWaker,
 }
 
@@ -109,29 +109,26 @@ impl HeaderDeadline {
     pub(crate) fn arm(&self) {
         let at = self.server.clock_ms.load(Ordering::Acquire) + self.server.timeout_ms;
         // An expired connection stays expired, a stopped one stopped.
-        let _ = self
-            .at
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |current| {
-                (current != EXPIRED && current != STOPPED).then_some(at)
-            });
+        self.set_unless(at, &[EXPIRED, STOPPED]);
     }
 
     /// The connection no longer reads requests itself: HTTP/2 (whose pings watch it), or an
     /// upgrade (a WebSocket's own protocol decides when it is idle).
     pub(crate) fn stop(&self) {
-        let _ = self
-            .at
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |current| {
-                (current != EXPIRED).then_some(STOPPED)
-            });
+        self.set_unless(STOPPED, &[EXPIRED]);
     }
 
-    /// A request's head has arrived (or the connection no longer reads requests itself).
+    /// A request's head has arrived.
     pub(crate) fn clear(&self) {
+        self.set_unless(NONE, &[EXPIRED, STOPPED]);
+    }
+
+    /// Sets the deadline to `to` unless it is one of `kept`.
+    fn set_unless(&self, to: u64, kept: &[u64]) {
         let _ = self
             .at
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |current| {
-                (current != EXPIRED && current != NONE && current != STOPPED).then_some(NONE)
+                (!kept.contains(&current)).then_some(to)
             });
     }
 
@@ -142,7 +139,7 @@ impl HeaderDeadline {
 
     /// Whether a deadline is running.
     #[cfg(test)]
-    fn armed(&self) -> bool {
+    pub(crate) fn armed(&self) -> bool {
         !matches!(self.at.load(Ordering::Acquire), NONE | STOPPED)
     }
 

@@ -180,3 +180,62 @@ impl AsyncWrite for Io {
         this.watch_write(cx, poll)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::deadline::Deadlines;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    /// A server-side `Io` and the client's end of its socket.
+    async fn pair(header: Arc<HeaderDeadline>) -> (Io, TcpStream) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        (Io::new(server, header, Duration::from_secs(30)), client)
+    }
+
+    #[tokio::test]
+    async fn a_whole_http2_preface_stops_the_deadline_and_http1_keeps_it() {
+        let deadlines = Deadlines::new(Duration::from_secs(10));
+        let mut buf = [0u8; 64];
+
+        // The preface in two pieces: only the second, completing it, stops the deadline.
+        let h2 = deadlines.watch();
+        let (mut io, mut client) = pair(h2.clone()).await;
+        client.write_all(&H2_PREFACE[..10]).await.unwrap();
+        let _ = io.read(&mut buf).await.unwrap();
+        assert!(h2.armed());
+        client.write_all(&H2_PREFACE[10..]).await.unwrap();
+        let _ = io.read(&mut buf).await.unwrap();
+        assert!(!h2.armed());
+        // Later re-arming (an answer going out) does not start it again.
+        h2.arm();
+        assert!(!h2.armed());
+
+        // HTTP/1.1: the deadline runs until the connection's service clears it.
+        let h1 = deadlines.watch();
+        let (mut io, mut client) = pair(h1.clone()).await;
+        client.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
+        let _ = io.read(&mut buf).await.unwrap();
+        assert!(h1.armed());
+    }
+
+    #[tokio::test]
+    async fn a_read_waiting_past_the_deadline_is_woken_and_fails() {
+        let deadlines = Deadlines::new(Duration::from_millis(100));
+        let sweep = tokio::spawn(deadlines.clone().sweep());
+        let header = deadlines.watch();
+        let (mut io, _client) = pair(header).await;
+        let mut buf = [0u8; 64];
+        let started = std::time::Instant::now();
+        let read = tokio::time::timeout(Duration::from_secs(10), io.read(&mut buf))
+            .await
+            .expect("woken by the sweep, not left waiting");
+        assert_eq!(read.unwrap_err().kind(), io::ErrorKind::TimedOut);
+        assert!(started.elapsed() >= Duration::from_millis(100));
+        sweep.abort();
+    }
+}
