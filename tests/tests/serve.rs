@@ -52,8 +52,30 @@ async fn serve_stuck(State(gate): State<Gate>) -> Response {
     std::future::pending::<Response>().await
 }
 
+/// Switches to an echo protocol on the raw connection, as a WebSocket handshake does.
+#[route(GET, "/serve/upgrade")]
+async fn serve_upgrade(mut req: axum::extract::Request) -> axum::response::Response {
+    let upgrade = hyper::upgrade::on(&mut req);
+    tokio::spawn(async move {
+        let Ok(upgraded) = upgrade.await else { return };
+        let mut io = hyper_util::rt::TokioIo::new(upgraded);
+        let mut buf = [0u8; 64];
+        while let Ok(n @ 1..) = io.read(&mut buf).await {
+            if io.write_all(&buf[..n]).await.is_err() {
+                break;
+            }
+        }
+    });
+    axum::response::Response::builder()
+        .status(101)
+        .header("connection", "upgrade")
+        .header("upgrade", "echo")
+        .body(axum::body::Body::empty())
+        .unwrap()
+}
+
 fn app(gate: Gate) -> axum::Router {
-    routes![serve_post, serve_slow, serve_stuck].with_state(gate)
+    routes![serve_post, serve_slow, serve_stuck, serve_upgrade].with_state(gate)
 }
 
 /// A server on `127.0.0.1:0`, stopped by sending on the returned channel.
@@ -358,6 +380,51 @@ async fn the_header_deadline_skips_requests_in_flight_and_closes_idle_keep_alive
         waited >= Duration::from_millis(190),
         "closed after {waited:?}"
     );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_upgraded_connection_outlives_the_header_deadline() {
+    // After a `101` the socket belongs to the new protocol: the header-read deadline, which
+    // would otherwise close a connection idle for 200 ms, stops for good.
+    let server = start(
+        |s| s.header_read_timeout(Duration::from_millis(200)),
+        Gate::default(),
+    )
+    .await;
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    stream
+        .write_all(
+            b"GET /serve/upgrade HTTP/1.1\r\nHost: test\r\nConnection: upgrade\r\nUpgrade: echo\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    tokio::time::timeout(BOUND, async {
+        while !head.ends_with(b"\r\n\r\n") {
+            stream.read_exact(&mut byte).await.unwrap();
+            head.push(byte[0]);
+        }
+    })
+    .await
+    .expect("the 101 head within the bound");
+    assert!(
+        head.starts_with(b"HTTP/1.1 101"),
+        "{:?}",
+        String::from_utf8_lossy(&head)
+    );
+
+    // Idle for three times the header timeout (more than the timeout plus two ticks).
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    stream.write_all(b"still here").await.unwrap();
+    let mut echoed = [0u8; 10];
+    tokio::time::timeout(BOUND, stream.read_exact(&mut echoed))
+        .await
+        .expect("the echo within the bound")
+        .expect("the upgraded connection is still open");
+    assert_eq!(&echoed, b"still here");
+    drop(stream);
     server.shutdown().await;
 }
 

@@ -16,6 +16,10 @@
 //! - `routekit-serve-mt`: `routekit::serve` on a multi-thread runtime of one worker (what
 //!   `#[tokio::main]` gives, at one core), not in the suite's table: for the runtime-model
 //!   comparison in BENCHMARKS.md;
+//! - `routekit-serve-mt2` and `routekit-serve-ct2`: `routekit::serve` on both cores, as a
+//!   multi-thread runtime of two workers or as two current-thread runtimes each accepting
+//!   from the same listener (actix-web's model), and `axum-mt2`, `actix-2` for reference: not
+//!   in the suite's table, for the runtime-model comparison in BENCHMARKS.md;
 //! - `actix`: actix-web's `HttpServer` with `workers(1)`;
 //! - `rocket`: Rocket's `launch` on a tokio runtime of one worker.
 //!
@@ -66,6 +70,46 @@ fn main() {
                 .unwrap()
                 .block_on(async move { routekit::serve_on(app, bind(port).await).await.unwrap() });
         }
+        "routekit-serve-mt2" | "axum-mt2" => {
+            let app = match server.as_str() {
+                "axum-mt2" => apps::axum::app(scenario),
+                _ => apps::routekit::app(scenario),
+            };
+            let routekit = server == "routekit-serve-mt2";
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(async move {
+                    if routekit {
+                        routekit::serve_on(app, bind(port).await).await.unwrap()
+                    } else {
+                        axum::serve(bind(port).await, app).await.unwrap()
+                    }
+                });
+        }
+        "routekit-serve-ct2" => {
+            // actix-web's model: one single-threaded runtime per core, each accepting from
+            // the same listening socket (the kernel wakes one of them per connection).
+            let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+            listener.set_nonblocking(true).unwrap();
+            let workers: Vec<_> = (0..2)
+                .map(|_| {
+                    let listener = listener.try_clone().unwrap();
+                    std::thread::spawn(move || {
+                        let app = apps::routekit::app(scenario);
+                        current_thread(async move {
+                            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                            routekit::serve_on(app, listener).await.unwrap()
+                        })
+                    })
+                })
+                .collect();
+            for worker in workers {
+                worker.join().unwrap();
+            }
+        }
         "routekit-serve" | "routekit-serve-log" => {
             if server == "routekit-serve-log" {
                 let path = std::env::temp_dir().join(format!("routekit-bench-{port}.log"));
@@ -78,14 +122,14 @@ fn main() {
             let app = apps::routekit::app(scenario);
             current_thread(async move { routekit::serve_on(app, bind(port).await).await.unwrap() });
         }
-        "actix" => {
+        "actix" | "actix-2" => {
             let configure = apps::actix::configure(scenario);
             actix_web::rt::System::new()
                 .block_on(async move {
                     actix_web::HttpServer::new(move || {
                         actix_web::App::new().configure(configure.clone())
                     })
-                    .workers(1)
+                    .workers(if server == "actix-2" { 2 } else { 1 })
                     .bind(("127.0.0.1", port))?
                     .run()
                     .await
