@@ -514,7 +514,9 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         .map(|item| match item {
             MiddlewareItem::Layer(expr) => {
                 let layer = leading_layer(expr, values.local(item));
-                quote_spanned!(expr.span()=> .layer(#layer))
+                // The error type named: with two layers, the one between them is otherwise
+                // left to inference, which cannot choose (E0283 `NewError`).
+                quote_spanned!(expr.span()=> .layer::<_, ::core::convert::Infallible>(#layer))
             }
             MiddlewareItem::Named(_) => unreachable!("leading items are layers"),
         })

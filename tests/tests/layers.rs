@@ -437,3 +437,40 @@ async fn one_function_route_in_two_apps_answers_each_apps_allow() {
         assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS"));
     }
 }
+
+#[tokio::test]
+async fn two_tower_layers_lead_a_list() {
+    // Each form: a state-free function, a module taking the state, a group, the app-wide list.
+    #[route(GET, "/two-layers")]
+    #[middleware(CorsLayer::permissive(), tower_http::timeout::TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(5)))]
+    async fn two_layers() -> Response {
+        Response::text("ok")
+    }
+    #[route("/two-layers/stateful")]
+    #[middleware(CorsLayer::permissive(), ConcurrencyLimitLayer::new(8))]
+    mod two_layers_stateful {
+        use super::*;
+        pub async fn GET(State(greeting): State<&'static str>) -> Response {
+            Response::text(greeting)
+        }
+    }
+    #[group("/grouped")]
+    #[middleware(CorsLayer::permissive(), ConcurrencyLimitLayer::new(8))]
+    mod grouped {
+        use super::*;
+        #[route(GET, "/two-layers")]
+        pub async fn in_group() -> Response {
+            Response::text("ok")
+        }
+    }
+    let app = routes![
+        middleware(ConcurrencyLimitLayer::new(64), CorsLayer::permissive());
+        two_layers, two_layers_stateful, grouped
+    ];
+    let client = TestClient::new(app.with_state("hello"));
+    for path in ["/two-layers", "/two-layers/stateful", "/grouped/two-layers"] {
+        let res = client.get(path).header("origin", "https://a.example").send().await;
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.header("access-control-allow-origin"), Some("*"), "{path}");
+    }
+}
