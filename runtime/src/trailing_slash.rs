@@ -22,13 +22,20 @@ pub enum TrailingSlash {
 }
 
 impl TrailingSlash {
-    /// The answer for `uri`, when its path is not in the one spelling a route matches.
-    pub(crate) fn answer(self, uri: &Uri) -> Option<Response> {
-        let path = uri.path();
+    /// The answer for `req`, when its path is not in the one spelling a route matches.
+    ///
+    /// The path is judged as the app sees it, but the redirect names the path the client
+    /// sent (axum's `OriginalUri`), so under `Router::nest("/v1", app)` it keeps `/v1`.
+    pub(crate) fn answer<B>(self, req: &http::Request<B>) -> Option<Response> {
+        let path = req.uri().path();
         if path == "/" || !(path.ends_with('/') || path.contains("//")) {
             return None;
         }
-        Some(match (self, redirect_target(uri)) {
+        let sent = req
+            .extensions()
+            .get::<axum::extract::OriginalUri>()
+            .map_or(req.uri(), |original| &original.0);
+        Some(match (self, redirect_target(sent)) {
             (TrailingSlash::Redirect, Some(target)) => {
                 let mut response = StatusCode::PERMANENT_REDIRECT.into_response();
                 response.headers_mut().insert(LOCATION, target);
@@ -64,7 +71,7 @@ fn redirect_target(uri: &Uri) -> Option<HeaderValue> {
 
 impl crate::routes::answer_first::AnswerFirst for TrailingSlash {
     fn answer(&self, req: &http::Request<Body>) -> Option<Response> {
-        TrailingSlash::answer(*self, req.uri())
+        TrailingSlash::answer(*self, req)
     }
 }
 
@@ -73,7 +80,8 @@ mod tests {
     use super::*;
 
     fn answer(policy: TrailingSlash, uri: &str) -> Option<(u16, Option<String>)> {
-        policy.answer(&uri.parse().unwrap()).map(|r| {
+        let req = http::Request::builder().uri(uri).body(()).unwrap();
+        policy.answer(&req).map(|r| {
             (
                 r.status().as_u16(),
                 r.headers()

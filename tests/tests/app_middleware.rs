@@ -453,3 +453,28 @@ async fn a_panic_in_app_wide_middleware_is_a_500() {
     assert_eq!(res.text(), r#"{"error":"Internal server error"}"#);
     assert_eq!(client.get("/nowhere").send().await.status(), 404);
 }
+
+/// What the README says of a hand-written axum router merged into the app: its routes are
+/// answered, without the app-wide list (axum calls them directly), and the route table,
+/// built from the routes `routes!` was given, does not list them.
+#[tokio::test]
+async fn a_merged_axum_router_keeps_its_own_layers_only() {
+    let app = routes![middleware(trace, global); hello]
+        .merge(axum::Router::new().route("/plain", axum::routing::get(|| async { "plain" })));
+    let paths: Vec<&str> = routekit::route_table(&app).iter().map(|e| e.path).collect();
+    let client = TestClient::new(app);
+    let routed = client.get("/hello").send().await;
+    assert_eq!(routed.header("x-app"), Some("seen"));
+    let merged = client.get("/plain").send().await;
+    assert_eq!(merged.status(), 200);
+    assert_eq!(merged.text(), "plain");
+    assert_eq!(
+        merged.header("x-app"),
+        None,
+        "the app-wide list skips merged routes"
+    );
+    assert!(
+        paths.contains(&"/hello") && !paths.contains(&"/plain"),
+        "{paths:?}"
+    );
+}

@@ -442,7 +442,13 @@ async fn one_function_route_in_two_apps_answers_each_apps_allow() {
 async fn two_tower_layers_lead_a_list() {
     // Each form: a state-free function, a module taking the state, a group, the app-wide list.
     #[route(GET, "/two-layers")]
-    #[middleware(CorsLayer::permissive(), tower_http::timeout::TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(5)))]
+    #[middleware(
+        CorsLayer::permissive(),
+        tower_http::timeout::TimeoutLayer::with_status_code(
+            http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(5)
+        )
+    )]
     async fn two_layers() -> Response {
         Response::text("ok")
     }
@@ -469,8 +475,16 @@ async fn two_tower_layers_lead_a_list() {
     ];
     let client = TestClient::new(app.with_state("hello"));
     for path in ["/two-layers", "/two-layers/stateful", "/grouped/two-layers"] {
-        let res = client.get(path).header("origin", "https://a.example").send().await;
+        let res = client
+            .get(path)
+            .header("origin", "https://a.example")
+            .send()
+            .await;
         assert_eq!(res.status(), 200, "{path}");
-        assert_eq!(res.header("access-control-allow-origin"), Some("*"), "{path}");
+        assert_eq!(
+            res.header("access-control-allow-origin"),
+            Some("*"),
+            "{path}"
+        );
     }
 }

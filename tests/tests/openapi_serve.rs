@@ -1,7 +1,5 @@
-//! Serving the OpenAPI document and the docs page, each mounted with one line.
-//!
-//! A binary of its own: `mount` documents the routes built in this process (until a
-//! router carries its own route table), so no other test's routes may be built here.
+//! Serving the OpenAPI document and the docs page, each mounted with one line; each app
+//! documents its own routes.
 
 use routekit::openapi::{self, DocsPage, Info, JsonSchema};
 use routekit::prelude::*;
@@ -94,6 +92,32 @@ async fn paths_and_titles_are_settings() {
         "{html}"
     );
     assert_eq!(client.get("/openapi.json").send().await.status(), 404);
+}
+
+/// Under `Router::nest("/v1", app)`, the document says where its paths are (`servers`) and
+/// the page is told where the document is.
+#[tokio::test]
+async fn a_nested_app_is_documented_under_its_prefix() {
+    let nested = openapi::mount(routes![note], Info::new("Notes", "1").server("/v1"));
+    let nested = openapi::docs(nested, DocsPage::at("/docs").spec_url("/v1/openapi.json"));
+    let client = TestClient::new(axum::Router::new().nest("/v1", nested));
+    let doc: Value = client.get("/v1/openapi.json").send().await.json();
+    assert_eq!(doc["servers"], serde_json::json!([{ "url": "/v1" }]));
+    assert!(doc["paths"].get("/api/notes/{id}").is_some(), "{doc}");
+    let html = client.get("/v1/docs").send().await.text();
+    assert!(html.contains(r#"const SPEC_URL = "/v1/openapi.json";"#));
+    // The document's path under its server is a route that answers.
+    assert_eq!(
+        client.get("/v1/api/notes/3").send().await.json::<Value>()["id"],
+        3
+    );
+    // Without `server`, no `servers`: OpenAPI reads that as `/`.
+    let plain: Value = TestClient::new(app())
+        .get("/openapi.json")
+        .send()
+        .await
+        .json();
+    assert!(plain.get("servers").is_none());
 }
 
 /// Several apps in one process each get a document of their own routes: each router

@@ -158,3 +158,22 @@ async fn the_policy_can_be_a_404_where_the_app_is_assembled() {
     }
     assert_eq!(client.get("/api/hello").send().await.status(), 200);
 }
+
+#[tokio::test]
+async fn under_nest_the_redirect_keeps_the_prefix() {
+    let app = routes![hello, docs, shop, posts, secure, files];
+    let client = TestClient::new(axum::Router::new().nest("/v1", app));
+    for (uri, target) in [
+        ("/v1/api/hello/", "/v1/api/hello"),
+        ("/v1/api/hello/?page=2", "/v1/api/hello?page=2"),
+        ("/v1/docs/a//b", "/v1/docs/a/b"),
+        ("/v1/nothing/here/", "/v1/nothing/here"),
+    ] {
+        assert_eq!(
+            location(&client, uri).await,
+            (308, Some(target.to_owned())),
+            "{uri}"
+        );
+    }
+    assert_eq!(client.get("/v1/api/hello").send().await.text(), "hello");
+}

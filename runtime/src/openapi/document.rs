@@ -16,6 +16,9 @@ pub struct Info {
     pub description: Option<String>,
     /// Where [`mount`](super::mount) serves the document; `/openapi.json` unless set.
     pub path: String,
+    /// The document's `servers`: the base URLs its paths are relative to. Empty unless set,
+    /// which OpenAPI reads as `/`.
+    pub servers: Vec<String>,
 }
 
 impl Info {
@@ -25,7 +28,17 @@ impl Info {
             version: version.into(),
             description: None,
             path: "/openapi.json".to_owned(),
+            servers: Vec::new(),
         }
+    }
+
+    /// Adds a base URL the document's paths are relative to (OpenAPI's `servers`): under
+    /// `Router::nest("/v1", app)` write `.server("/v1")`, and clients, the docs page's
+    /// "try it" and Schemathesis send `/v1/api/…`. A full URL (`https://api.example.com/v1`)
+    /// works too; call it once per server.
+    pub fn server(mut self, url: impl Into<String>) -> Self {
+        self.servers.push(url.into());
+        self
     }
 
     /// The API's description (CommonMark), shown at the top of the docs page.
@@ -386,6 +399,13 @@ pub fn document(routes: &[&'static RouteInfo], info: &Info) -> Value {
         "paths": paths,
         "components": components,
     });
+    if !info.servers.is_empty() {
+        doc["servers"] = info
+            .servers
+            .iter()
+            .map(|url| json!({ "url": url }))
+            .collect();
+    }
     if !builder.tags.is_empty() {
         doc["tags"] = builder
             .tags

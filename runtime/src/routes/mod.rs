@@ -667,7 +667,7 @@ impl<S> axum::handler::Handler<(), S> for Unmatched {
         let answer = self
             .table
             .answer_probe(&req)
-            .or_else(|| self.policy.answer(req.uri()))
+            .or_else(|| self.policy.answer(&req))
             .unwrap_or_else(not_found);
         std::future::ready(answer)
     }
