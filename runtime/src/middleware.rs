@@ -110,10 +110,6 @@ where
 {
 }
 
-/// Compile-time check that the chain `L` provides `T`.
-#[inline(always)]
-pub fn require_ctx<T: ProvidedBy<L, I>, L, I>() {}
-
 /// Compile-time check that the chain `L` provides everything in `R`.
 #[inline(always)]
 pub fn require_all<R: SatisfiedBy<L, I>, L, I>() {}
@@ -148,14 +144,6 @@ impl<L> Provided<L> {
         M::Requires: SatisfiedBy<L, I>,
     {
         Provided(PhantomData)
-    }
-
-    /// A handler's `Ctx<T>`: some middleware of the chain provides `T`.
-    #[inline(always)]
-    pub fn ctx<T, I>(self)
-    where
-        T: ProvidedBy<L, I>,
-    {
     }
 
     /// A list item given by value: `(&provided.item(&value)).step()` checks and adds what
@@ -475,11 +463,6 @@ fn layer_failed(error: String) -> Response {
 /// `Infallible` as axum's routes must be (a `tower::timeout` error, a load-shed refusal).
 #[derive(Clone)]
 pub struct AnswerErrors<L>(L);
-
-/// Wraps a route's leading layer for axum's `MethodRouter::layer`.
-pub fn answer_errors<L>(layer: L) -> AnswerErrors<L> {
-    AnswerErrors(layer)
-}
 
 impl<L: Layer<S>, S> Layer<S> for AnswerErrors<L> {
     type Service = Answering<L::Service>;

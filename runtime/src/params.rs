@@ -105,12 +105,6 @@ fn raw_rest<'a>(path: &'a str, decoded: &str) -> Option<&'a str> {
     None
 }
 
-/// How a slot turns the matched text into a value.
-#[doc(hidden)]
-pub trait Parse: Sized {
-    fn parse(text: &str) -> Result<Self, InvalidParam>;
-}
-
 /// One path segment parsed with `FromStr`.
 #[doc(hidden)]
 pub struct Seg<T>(PhantomData<T>);
