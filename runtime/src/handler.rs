@@ -147,13 +147,8 @@ impl Future for RouteFuture {
                 match (outcome, ready) {
                     (Ok(()), None) => Poll::Pending,
                     (Ok(()), Some(mut response)) => {
-                        if !response.extensions().is_empty()
-                            && response
-                                .extensions()
-                                .get::<crate::error::ErrorCause>()
-                                .is_some()
-                        {
-                            log_cause(route, &mut response);
+                        if !response.extensions().is_empty() {
+                            finish(route, &mut response);
                         }
                         Poll::Ready(response)
                     }
@@ -168,14 +163,17 @@ impl Future for RouteFuture {
     }
 }
 
+/// What a response's extensions ask of the route that answered it: an error's cause is
+/// logged with the route's name, and a streamed body learns that name for a later panic.
 #[cold]
 #[inline(never)]
-fn log_cause(route: &str, response: &mut Response) {
-    if let Some(cause) = response
-        .extensions_mut()
-        .remove::<crate::error::ErrorCause>()
-    {
+fn finish(route: &'static str, response: &mut Response) {
+    let extensions = response.extensions_mut();
+    if let Some(cause) = extensions.remove::<crate::error::ErrorCause>() {
         cause.log(route);
+    }
+    if let Some(stream) = extensions.remove::<crate::response::StreamRoute>() {
+        stream.name(route);
     }
 }
 

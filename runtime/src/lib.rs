@@ -1,5 +1,6 @@
 // The crate docs are the README (runtime/README.md links to the root one, so the packaged
-// crate carries it), so every Rust block in README.md is a doctest
+// crate carries it) and the guide is `routekit::guide`, chapters in runtime/docs/guide/, so
+// every Rust block in README.md and in the guide is a doctest
 // (`cargo test --doc -p routekit`): a block must compile, and it runs unless marked
 // `no_run` (a server that would not stop). Mark blocks that are not Rust with their language
 // (`sh`, `text`, `json`, `ts`), and use `ignore` only for Rust that cannot compile at all.
@@ -24,6 +25,7 @@ pub mod context;
 pub mod csrf;
 pub mod error;
 mod extract;
+pub mod guide;
 mod handler;
 pub mod links;
 mod middleware;

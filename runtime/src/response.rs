@@ -244,7 +244,10 @@ impl Response {
         B: Into<Bytes>,
         E: Into<BoxError>,
     {
-        Self::new(Body::from_stream(CatchPanic::new(stream)))
+        let route = StreamRoute::default();
+        let mut res = Self::new(Body::from_stream(CatchPanic::new(stream, route.clone())));
+        res.inner.extensions_mut().insert(route);
+        res
     }
 
     /// Server-sent events (`text/event-stream`) from a stream of axum [`Event`]s. A panic in
@@ -264,9 +267,10 @@ impl Response {
         S: Stream<Item = Result<Event, E>> + Send + 'static,
         E: Into<BoxError>,
     {
-        Self {
-            inner: Sse::new(CatchPanic::new(stream)).into_response(),
-        }
+        let route = StreamRoute::default();
+        let mut inner = Sse::new(CatchPanic::new(stream, route.clone())).into_response();
+        inner.extensions_mut().insert(route);
+        Self { inner }
     }
 
     /// `Response.json({ error: message }, { status })`: the same `{"error": …}` shape as
@@ -400,19 +404,35 @@ pin_project_lite::pin_project! {
     struct CatchPanic<S> {
         #[pin]
         stream: S,
-        // The route whose handler made the stream, when `serve` knows it.
-        route: Option<&'static str>,
+        // The route whose handler made the stream, once that handler has answered.
+        route: StreamRoute,
         panicked: bool,
     }
 }
 
 impl<S> CatchPanic<S> {
-    fn new(stream: S) -> Self {
+    fn new(stream: S, route: StreamRoute) -> Self {
         Self {
             stream,
-            route: crate::serve::current_route(),
+            route,
             panicked: false,
         }
+    }
+}
+
+/// The name of the route a streamed body belongs to. The stream is made inside the handler,
+/// before anything around it is known; the route's future names it when the handler's
+/// answer comes out (a response extension it removes), and the stream reads it if it panics.
+#[derive(Clone, Default)]
+pub(crate) struct StreamRoute(std::sync::Arc<std::sync::OnceLock<&'static str>>);
+
+impl StreamRoute {
+    pub(crate) fn name(&self, route: &'static str) {
+        let _ = self.0.set(route);
+    }
+
+    fn get(&self) -> &'static str {
+        self.0.get().copied().unwrap_or("-")
     }
 }
 
@@ -452,7 +472,7 @@ where
             Err(panic) => {
                 *this.panicked = true;
                 tracing::error!(
-                    route = this.route.unwrap_or("-"),
+                    route = this.route.get(),
                     panic = crate::after::panic_message(&*panic),
                     "response stream panicked; ending the response"
                 );

@@ -486,3 +486,39 @@ async fn a_panic_in_a_streamed_body_ends_that_response_only() {
     }
     server.shutdown().await;
 }
+
+/// The route's name reaches the stream from the route itself, not from `serve`: a router
+/// called in process (here straight through tower, as `axum::serve` or a test would) logs
+/// the panic with it too.
+#[tokio::test]
+async fn a_panicking_stream_is_named_without_serve() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    events();
+    #[route(GET, "/limits/panicking-in-process")]
+    async fn in_process() -> Response {
+        Response::stream(futures_util::stream::unfold(0, |n| async move {
+            if n == 1 {
+                panic!("in-process stream exploded");
+            }
+            Some((Ok::<_, Infallible>("first chunk;"), n + 1))
+        }))
+    }
+    let app: axum::Router = routes![in_process];
+    let request = http::Request::get("/limits/panicking-in-process")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.extensions().is_empty(),
+        "the name travelled inside the route, not out with the response"
+    );
+    assert!(
+        response.into_body().collect().await.is_err(),
+        "the body ends in an error"
+    );
+    let event = panic_event("in-process stream exploded").expect("the panic is logged");
+    assert_eq!(event["route"], "/limits/panicking-in-process", "{event:?}");
+}

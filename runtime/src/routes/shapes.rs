@@ -68,16 +68,13 @@ pub struct AffixTable {
 }
 
 /// Whether `path` carries the text of `table`: what a route's handler checks first.
+///
+/// A [`Group`] that has just chosen the route by the same text calls it, and the text is
+/// scanned a second time (a few dozen instructions, `bench/run instructions` scenario 10)
+/// rather than telling the handler through a side channel that it was.
 #[doc(hidden)]
 pub fn affixes_fit(table: &AffixTable, path: &str) -> bool {
-    CHECKED.replace(false) || fit(table.segments, table.entries, path)
-}
-
-std::thread_local! {
-    /// Set by a [`Group`] right before it calls, synchronously, the handler of a member
-    /// whose text it has just checked (the same table the handler checks first thing), and
-    /// cleared right after: the handler's check then passes without a second scan.
-    static CHECKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    fit(table.segments, table.entries, path)
 }
 
 /// The prefix/suffix text of a pattern, read once when the router is built: see
@@ -283,8 +280,6 @@ struct Choice<S> {
     /// The route's prefix/suffix text, checked against the request's path.
     affixes: Affixes,
     way: Way<S>,
-    /// Whether the route's handler checks the same text first (see [`CHECKED`]).
-    checked: bool,
     /// The route's own parameter names for those of the registered path, when they differ.
     aliases: Option<Arc<[(&'static str, &'static str)]>>,
 }
@@ -313,11 +308,8 @@ impl<S> Group<S> {
                         .collect::<Vec<_>>()
                         .into()
                 });
-                let affixes = Affixes::of(member.pattern);
-                let checked = member.checks.is_some_and(|table| affixes.checked_by(table));
                 Choice {
-                    affixes,
-                    checked,
+                    affixes: Affixes::of(member.pattern),
                     way: match member.direct {
                         Some(call) => Way::Direct(call),
                         None => Way::Router(Box::new(member.router)),
@@ -345,12 +337,7 @@ where
             req.extensions_mut().insert(ParamAliases(aliases.clone()));
         }
         match &choice.way {
-            Way::Direct(call) => {
-                CHECKED.set(choice.checked);
-                let future = call(req, state);
-                CHECKED.set(false);
-                Either::Left(future)
-            }
+            Way::Direct(call) => Either::Left(call(req, state)),
             Way::Router(router) => {
                 req.extensions_mut().insert(CarriedState(state.clone()));
                 Either::Right(Handler::call(MethodRouter::clone(router), req, state))
@@ -518,10 +505,6 @@ mod tests {
         assert!(!own.checked_by(&OTHER));
         assert!(!Affixes::of("/posts/post-{id}/{x}").checked_by(&TABLE));
         assert!(affixes_fit(&TABLE, "/posts/post-1"));
-        assert!(!affixes_fit(&TABLE, "/posts/page-1"));
-        // A group's word that it checked holds for one call only.
-        CHECKED.set(true);
-        assert!(affixes_fit(&TABLE, "/posts/page-1"));
         assert!(!affixes_fit(&TABLE, "/posts/page-1"));
     }
 

@@ -4,7 +4,6 @@
 //! routing: axum's `MatchedPath` is in the request's extensions there, and the template the
 //! user wrote (`/api/posts/$id`) is looked up from it in a map built once at start.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -22,18 +21,6 @@ use crate::routes::RouteEntry;
 
 /// The `tracing` target of the request events: filter with `RUST_LOG=routekit::request=info`.
 pub(crate) const TARGET: &str = "routekit::request";
-
-thread_local! {
-    /// The template of the request being handled on this thread, while its handler runs.
-    static CURRENT_ROUTE: Cell<Option<&'static str>> = const { Cell::new(None) };
-}
-
-/// The route template of the request whose handler is running on this thread, when `serve`
-/// knows it (a routekit route, with the request log enabled): `Response::stream` and
-/// `Response::sse` keep it to name the route if their stream panics later.
-pub(crate) fn current_route() -> Option<&'static str> {
-    CURRENT_ROUTE.with(Cell::get)
-}
 
 /// Whether a subscriber wants the request events, asked once when `serve` starts: install
 /// the subscriber (and its filter) before calling `serve`.
@@ -148,35 +135,11 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let result = match this.pending {
-            Some(Pending {
-                route: Route::Template(template),
-                ..
-            }) => {
-                let _current = CurrentRoute::set(template);
-                ready!(this.inner.poll(cx))
-            }
-            _ => ready!(this.inner.poll(cx)),
-        };
+        let result = ready!(this.inner.poll(cx));
         if let (Some(pending), Ok(res)) = (this.pending.take(), &result) {
             emit(pending, res.status().as_u16());
         }
         Poll::Ready(result)
-    }
-}
-
-/// Sets [`CURRENT_ROUTE`] until dropped (also when the poll unwinds).
-struct CurrentRoute(Option<&'static str>);
-
-impl CurrentRoute {
-    fn set(template: &'static str) -> Self {
-        Self(CURRENT_ROUTE.replace(Some(template)))
-    }
-}
-
-impl Drop for CurrentRoute {
-    fn drop(&mut self) {
-        CURRENT_ROUTE.set(self.0);
     }
 }
 

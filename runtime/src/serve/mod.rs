@@ -34,8 +34,6 @@ use body_timeout::ConnShared;
 use conn::ConnService;
 use log::RequestLogLayer;
 
-pub(crate) use log::current_route;
-
 /// Binds `addr` and serves `app` with the [`Server`] defaults until Ctrl-C or SIGTERM.
 pub async fn serve(app: Router, addr: impl ToSocketAddrs) -> stdio::Result<()> {
     let listener = TcpListener::bind(addr).await?;
