@@ -42,13 +42,21 @@ impl Scope {
 /// Runs `work` once the response of the current request has been sent, as Next.js `after`:
 /// logging, analytics, cache warming, notifications, anything the client need not wait for.
 ///
-/// ```ignore
-/// pub async fn POST(State(db): State<Db>, Json(post): Json<NewPost>) -> Result<Response, ApiError> {
+/// ```
+/// use routekit::prelude::*;
+/// # #[derive(Clone)] struct Db;
+/// # #[derive(serde::Deserialize, serde::Serialize)] struct Post { id: u64 }
+/// # impl Db { async fn insert(&self, post: Post) -> Result<Post, ApiError> { Ok(post) } }
+/// # mod audit { pub async fn record(_event: &str, _id: u64) {} }
+///
+/// #[route(POST, "/api/posts")]
+/// async fn create(State(db): State<Db>, Json(post): Json<Post>) -> Result<Response, ApiError> {
 ///     let created = db.insert(post).await?;
 ///     let id = created.id;
 ///     routekit::after(async move { audit::record("post.created", id).await });
 ///     Ok(Response::json(&created).status(201))
 /// }
+/// # let _: axum::Router = routes![create].with_state(Db);
 /// ```
 ///
 /// Under [`serve`](crate::serve) the work starts when the response body has been sent in

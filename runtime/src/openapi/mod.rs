@@ -6,10 +6,22 @@
 //! `#[derive(JsonSchema)]` (schemars 1.x, which reads `#[garde(…)]` rules as schema
 //! constraints), and a `#[middleware]` declares the security scheme it enforces once.
 //!
-//! ```ignore
-//! let app = routes![posts::item, users::collection].with_state(state);
-//! let app = routekit::openapi::mount(app, Info::new("Blog", "1.0.0")); // GET /openapi.json
-//! let app = routekit::openapi::docs(app, "/docs");                     // GET /docs
+//! ```
+//! # #[cfg(feature = "openapi")] {
+//! use routekit::openapi::{self, Info};
+//! use routekit::prelude::*;
+//!
+//! /// One post's id, doubled.
+//! #[route(GET, "/api/posts/$id")]
+//! async fn post(id: u64) -> Json<u64> {
+//!     Json(id * 2)
+//! }
+//!
+//! let app = routes![post];
+//! let app = openapi::mount(app, Info::new("Blog", "1.0.0")); // GET /openapi.json
+//! let app = openapi::docs(app, "/docs");                     // GET /docs
+//! # let _: axum::Router = app;
+//! # }
 //! ```
 //!
 //! Handlers that read their body in code, or answer an untyped `Response`, name the type
