@@ -159,10 +159,10 @@ pub struct RouteRouter<S> {
     /// The layers the route's list starts with, when it starts with layers.
     pub outer: Option<Outer<S>>,
     /// Builds `main` and `automatic` again with handlers that take the state from the
-    /// request, for a route that shares its axum path with others (`shapes::Group`).
+    /// request, for a route that shares its axum path with others (`shapes::SharedPath`).
     carried: CarriedBuild<S>,
     /// The route's handler, when it answers every method itself (a module's, or a
-    /// function's whose `Allow` value needs not travel): what a group calls directly.
+    /// function's whose `Allow` value needs not travel): what a shared path calls directly.
     direct: Option<shapes::CallWithState<S>>,
     /// The prefix/suffix text the route's handler checks itself, answering the `404`.
     affixes: Option<&'static AffixTable>,
@@ -523,7 +523,7 @@ where
         let mut modules = Vec::new();
         let mut rows = Vec::new();
         // The patterns registering each axum shape: several are one endpoint that picks
-        // the route by its prefix/suffix text (`shapes::Group`).
+        // the route by its prefix/suffix text (`shapes::SharedPath`).
         let mut by_shape: FastMap<usize, BTreeSet<&'static str>> = FastMap::default();
 
         for def in self.defs {
@@ -549,14 +549,14 @@ where
         let table = TableSlot::default();
         let mut infos = Vec::new();
         // Every (axum path, pattern, endpoint), grouped by axum shape in `routes!` order.
-        let mut endpoints: Vec<Vec<shapes::Member<S>>> = Vec::new();
+        let mut endpoints: Vec<Vec<shapes::Candidate<S>>> = Vec::new();
         let mut slots: FastMap<usize, usize> = FastMap::default();
         let mut add = |path: &'static str,
                        pattern: &'static str,
                        router: MethodRouter<S>,
                        direct: Option<shapes::CallWithState<S>>,
                        checks: Option<&'static AffixTable>| {
-            let member = shapes::Member {
+            let member = shapes::Candidate {
                 path,
                 pattern,
                 router,
@@ -634,8 +634,8 @@ where
                     (member.path, member.router, member.direct)
                 }
             } else {
-                let (path, group) = shapes::Group::new(members);
-                (path, axum::routing::any(group), None)
+                let (path, shared) = shapes::SharedPath::new(members);
+                (path, axum::routing::any(shared), None)
             };
             // A catch-all's trailing-slash policy and route-table answer sit in its router.
             let direct = direct.filter(|_| !path.contains("{*"));
@@ -875,7 +875,7 @@ where
 /// The function-form routes of one path, merged.
 struct Merged<S> {
     router: MethodRouter<S>,
-    /// The same built for a shape group (`shapes::Carried`), when one of its paths is shared.
+    /// The same built for a shared path (`shapes::Carried`), when one of its paths is shared.
     carried: Option<MethodRouter<S>>,
     /// The one function's handler, when it answers every method and nothing wraps it.
     direct: Option<shapes::CallWithState<S>>,

@@ -13,9 +13,9 @@
 //! first, a bare parameter last (a static `/files/latest.json` beside them is matched
 //! before any of them by the router itself). A segment no route fits is the JSON `404`.
 //!
-//! Each route of such a group keeps its own method router (its methods, its automatic
+//! Each route of such a shared path keeps its own method router (its methods, its automatic
 //! `HEAD`/`OPTIONS`/`405` answers, its layers, built once); since axum hands the state only
-//! to the endpoint it matched, the group passes it to the chosen route with the request. A
+//! to the endpoint it matched, the shared path passes it to the chosen route with the request. A
 //! route whose handler answers every method itself, with nothing wrapped around it, is
 //! called directly instead, with the state as axum gave it.
 
@@ -69,9 +69,9 @@ pub struct AffixTable {
 
 /// Whether `path` carries the text of `table`: what a route's handler checks first.
 ///
-/// A [`Group`] that has just chosen the route by the same text calls it, and the text is
-/// scanned a second time (a few dozen instructions, `bench/run instructions` scenario 10)
-/// rather than telling the handler through a side channel that it was.
+/// A [`SharedPath`] that has just chosen the route by the same text calls it, and the text is
+/// scanned a second time (170 instructions in `bench/run instructions` scenario 10) rather
+/// than telling the handler through a side channel that it was.
 #[doc(hidden)]
 pub fn affixes_fit(table: &AffixTable, path: &str) -> bool {
     fit(table.segments, table.entries, path)
@@ -248,27 +248,27 @@ impl super::answer_first::AnswerFirst for AffixCheck {
     }
 }
 
-/// One route of a group: its pattern, its method router (built with [`Carried`] handlers,
+/// One route of a shared path: its pattern, its method router (built with [`Carried`] handlers,
 /// so it holds no handler waiting for a state), and its handler itself when the method
 /// router adds nothing to it.
-pub(super) struct Member<S> {
+pub(super) struct Candidate<S> {
     pub(super) path: &'static str,
     pub(super) pattern: &'static str,
     pub(super) router: MethodRouter<S>,
     /// The route's handler, when it answers every method itself (its automatic `HEAD`,
-    /// `OPTIONS` and `405` included) and no layer or option wraps it: the group then calls
-    /// it directly, with the state axum gave the group.
+    /// `OPTIONS` and `405` included) and no layer or option wraps it: the shared path then calls
+    /// it directly, with the state axum gave the shared path.
     pub(super) direct: Option<CallWithState<S>>,
     /// The prefix/suffix text the route's handler checks itself, when nothing wraps it.
     pub(super) checks: Option<&'static AffixTable>,
 }
 
 /// Routes on one axum path, tried most specific first.
-pub(super) struct Group<S> {
+pub(super) struct SharedPath<S> {
     members: Arc<[Choice<S>]>,
 }
 
-impl<S> Clone for Group<S> {
+impl<S> Clone for SharedPath<S> {
     fn clone(&self) -> Self {
         Self {
             members: self.members.clone(),
@@ -284,7 +284,7 @@ struct Choice<S> {
     aliases: Option<Arc<[(&'static str, &'static str)]>>,
 }
 
-/// How a group reaches one of its routes.
+/// How a shared path reaches one of its routes.
 enum Way<S> {
     /// Its handler, called in place (nothing cloned, the state passed as it is).
     Direct(CallWithState<S>),
@@ -293,9 +293,9 @@ enum Way<S> {
     Router(Box<MethodRouter<S>>),
 }
 
-impl<S> Group<S> {
-    /// The group and the axum path to register it at (the most specific route's).
-    pub(super) fn new(mut members: Vec<Member<S>>) -> (&'static str, Self) {
+impl<S> SharedPath<S> {
+    /// The shared path and the axum path to register it at (the most specific route's).
+    pub(super) fn new(mut members: Vec<Candidate<S>>) -> (&'static str, Self) {
         // Stable: of two equally specific patterns, the one `routes!` listed first.
         members.sort_by_key(|member| std::cmp::Reverse(specificity(member.pattern)));
         let registered = members[0].path;
@@ -322,7 +322,7 @@ impl<S> Group<S> {
     }
 }
 
-impl<S> Handler<(), S> for Group<S>
+impl<S> Handler<(), S> for SharedPath<S>
 where
     S: Clone + Send + Sync + 'static,
 {
@@ -346,12 +346,12 @@ where
     }
 }
 
-/// The state of the app, travelling with a request a [`Group`] passes on.
+/// The state of the app, travelling with a request a [`SharedPath`] passes on.
 #[derive(Clone)]
 struct CarriedState<S>(S);
 
 /// A route's handler called with the state given per call, behind one `dyn`: what a
-/// [`Group`] member is built from. Erased so that a route pays for the chance of sharing a
+/// [`SharedPath`] member is built from. Erased so that a route pays for the chance of sharing a
 /// path one small closure, not a second set of axum's service machinery (the services and
 /// method routers below are built once per state type, not once per route).
 pub(crate) type CallWithState<S> =
@@ -410,7 +410,7 @@ where
         }
         let future = match req.extensions_mut().remove::<CarriedState<S>>() {
             Some(CarriedState(state)) => (self.call)(req, state),
-            // Only a group calls a carried handler, and it always passes the state.
+            // Only a shared path calls a carried handler, and it always passes the state.
             None => RouteFuture::without_state(false),
         };
         future.map(Ok as fn(_) -> _)
