@@ -14,7 +14,7 @@ pub struct Handler {
     pub args: Vec<Arg>,
     pub middleware: Vec<MiddlewareItem>,
     /// openapi hook: doc comment, `#[body]`, `#[response]` and return type.
-    pub openapi: crate::openapi::HandlerDoc,
+    pub openapi: HandlerDoc,
 }
 
 pub struct Arg {
@@ -232,4 +232,18 @@ fn param_role(name: &str, segment: &Segment, ty: &Type, span: &Type, errors: &mu
         value_ty,
         binding,
     }
+}
+
+/// What a handler's attributes and signature add to its OpenAPI operation: read by
+/// `openapi::take`, written out by `openapi`'s generators.
+#[derive(Default)]
+pub struct HandlerDoc {
+    /// The doc comment, lines joined.
+    pub docs: String,
+    /// `#[body(T)]` or `#[body(T, form)]`.
+    pub body: Option<(Type, bool)>,
+    /// `#[response(201, T)]`, `#[response(204)]`, `#[response(default, T)]`.
+    pub responses: Vec<(String, Option<Type>)>,
+    /// The return type; `None` for `impl Trait`, which names no type.
+    pub output: Option<Type>,
 }

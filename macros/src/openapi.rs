@@ -11,22 +11,9 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, Ident, ItemFn, Lit, LitInt, LitStr, ReturnType, Token, Type};
 
-use crate::ast::{type_name, Handler, Role, Slot};
+use crate::ast::{type_name, Handler, HandlerDoc, Role, Slot};
 use crate::attr::{is_attr, MiddlewareItem};
 use crate::errors::Errors;
-
-/// What a handler's attributes and signature add to its operation.
-#[derive(Default)]
-pub struct HandlerDoc {
-    /// The doc comment, lines joined.
-    docs: String,
-    /// `#[body(T)]` or `#[body(T, form)]`.
-    body: Option<(Type, bool)>,
-    /// `#[response(201, T)]`, `#[response(204)]`, `#[response(default, T)]`.
-    responses: Vec<(String, Option<Type>)>,
-    /// The return type; `None` for `impl Trait`, which names no type.
-    output: Option<Type>,
-}
 
 /// The text of the `#[doc = "…"]` attributes, one line each, the leading space of
 /// `/// text` removed.

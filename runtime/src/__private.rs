@@ -11,7 +11,7 @@ pub use crate::openapi;
 pub use crate::TrailingSlash;
 
 pub use crate::app::{
-    enter, through_app_layer, AppCarry, AppChain, Direct, Inner, Mount, Register, Routes, ViaApp,
+    enter, through_app_layer, AppCarry, AppChain, Direct, Inner, Register, Routes, ViaApp,
 };
 pub use crate::context::{Next, NextFuture};
 pub use crate::extract::{from_parts, from_request};
@@ -30,7 +30,7 @@ pub use crate::params::{
 };
 pub use crate::routes::{
     affixes_fit, allow_of, automatic_answer, function_router, method_not_allowed, module_router,
-    state_free, stateful, whole_route, AffixTable, AllowSlot, IgnoreState, MethodInfo, RouteDef,
-    RouteInfo, RouteKind, RouteOptions, StateFree,
+    state_free, stateful, whole_route, AffixTable, AllowSlot, IgnoreState, MethodInfo, Mount,
+    RouteDef, RouteInfo, RouteKind, RouteOptions, StateFree,
 };
 pub use tower::Layer;

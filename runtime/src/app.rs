@@ -33,28 +33,7 @@ use tower::{Layer, Service};
 use crate::context::NextFuture;
 use crate::handler::RouteFuture;
 use crate::middleware::{LayerService, Layers};
-use crate::routes::{CallWithState, RouteSet};
-
-/// How a route's handler is put on the router `routes!` builds: as it is ([`Direct`]), or
-/// behind app-wide middleware ([`ViaApp`]).
-pub trait Mount<S>: 'static {
-    /// The state type of the router the route is added to.
-    type State: Clone + Send + Sync + 'static;
-    /// The handler as mounted (a generated handler, whose future is a [`RouteFuture`], as
-    /// the mounted one's is).
-    type Mounted<H: Handler<(), S, Future = RouteFuture>>: Handler<
-        (),
-        Self::State,
-        Future = RouteFuture,
-    >;
-    /// Mounts `handler`.
-    fn mount<H: Handler<(), S, Future = RouteFuture>>(handler: H) -> Self::Mounted<H>;
-    /// The endpoint of a handler that reads nothing from the state: `on(filter, handler)`,
-    /// `any(handler)` without a filter.
-    fn state_free<H>(filter: Option<MethodFilter>, handler: H) -> MethodRouter<Self::State>
-    where
-        H: Handler<(), S, Future = RouteFuture> + Handler<(), (), Future = RouteFuture>;
-}
+use crate::routes::{CallWithState, Mount, RouteSet};
 
 /// A route on the app's own router, which gets the state from axum.
 pub struct Direct;

@@ -113,9 +113,9 @@ impl Automatic {
     #[cold]
     fn answer(self) -> Response {
         match self.kind {
-            Answer::Automatic => crate::routes::automatic_answer(&self.method, self.allow),
-            Answer::NotAllowed => crate::routes::method_not_allowed(&self.method, self.allow),
-            Answer::NotFound => crate::routes::not_found(),
+            Answer::Automatic => crate::answers::automatic_answer(&self.method, self.allow),
+            Answer::NotAllowed => crate::answers::method_not_allowed(&self.method, self.allow),
+            Answer::NotFound => crate::answers::not_found(),
             Answer::WithoutState => {
                 ApiError::internal("route called without its state").into_response()
             }

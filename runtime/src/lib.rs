@@ -18,6 +18,7 @@
 #![allow(clippy::result_large_err)]
 
 mod after;
+mod answers;
 mod app;
 pub mod client_ip;
 pub mod conditional;

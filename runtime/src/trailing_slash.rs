@@ -41,7 +41,7 @@ impl TrailingSlash {
                 response.headers_mut().insert(LOCATION, target);
                 response
             }
-            _ => crate::routes::not_found(),
+            _ => crate::answers::not_found(),
         })
     }
 }

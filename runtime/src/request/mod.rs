@@ -25,7 +25,7 @@ use http::{Extensions, HeaderMap, Method, StatusCode, Uri};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
-use crate::validation::ValidationError;
+use crate::validation::error::ValidationError;
 
 const JSON: &str = "application/json";
 const URLENCODED: &str = "application/x-www-form-urlencoded";

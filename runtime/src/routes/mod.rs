@@ -6,7 +6,7 @@
 //! merges those of one path and adds the automatic answers here, once, at build time.
 
 pub(crate) mod answer_first;
-mod automatic;
+mod model;
 mod shapes;
 mod state_free;
 mod table;
@@ -17,8 +17,12 @@ use std::sync::{Mutex, OnceLock};
 
 use http::HeaderValue;
 
-pub(crate) use automatic::not_found;
-pub use automatic::{automatic_answer, method_not_allowed};
+pub(crate) use crate::answers::not_found;
+pub use crate::answers::{automatic_answer, method_not_allowed};
+#[doc(hidden)]
+pub use model::Mount;
+use model::{AllowValue, CarriedBuild};
+pub use model::{MethodInfo, RouteInfo, RouteKind};
 pub(crate) use shapes::CallWithState;
 pub use shapes::{affixes_fit, AffixTable};
 pub(crate) use state_free::endpoint as state_free_endpoint;
@@ -29,56 +33,6 @@ use table::{Row, TableSlot};
 
 use axum::routing::MethodRouter;
 use axum::Router;
-
-/// What the macros know about one route, written into the binary as a `static`.
-#[derive(Debug)]
-pub struct RouteInfo {
-    /// The template as written, `"/api/posts/$id"`.
-    pub template: &'static str,
-    /// The axum paths it registers (two for an optional segment or catch-all).
-    pub paths: &'static [&'static str],
-    /// The same paths with the text of prefix/suffix parameters kept, `/posts/post-{id}`
-    /// where `paths` has `/posts/{id}` (equal to `paths` without such parameters).
-    pub patterns: &'static [&'static str],
-    /// The module or function the route was written as.
-    pub name: &'static str,
-    /// Whether it is a route module or a function-form route.
-    pub kind: RouteKind,
-    /// Source file and line of the `#[route]` item.
-    pub file: &'static str,
-    /// Source line of the `#[route]` item.
-    pub line: u32,
-    /// Every method it answers, automatic ones included.
-    pub methods: &'static [MethodInfo],
-}
-
-/// Which of the two route forms produced a [`RouteInfo`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RouteKind {
-    /// `#[route("/p")] mod m { … }`
-    Module,
-    /// `#[route(GET, "/p")] fn f() { … }`
-    Function,
-}
-
-/// One method of a route: who handles it and what runs before.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MethodInfo {
-    /// `"GET"`, `"HEAD"`, …
-    pub method: &'static str,
-    /// The handler function, or `"(automatic)"` for the answers routekit adds.
-    pub handler: &'static str,
-    /// The middleware chain that runs before the handler, outermost first.
-    pub middleware: &'static [&'static str],
-    /// Source line of the handler.
-    pub line: u32,
-    /// `true` for `HEAD` from `GET`, `OPTIONS` and other answers routekit adds.
-    pub automatic: bool,
-    /// openapi hook: describes the operation for the OpenAPI document (feature `openapi`;
-    /// `()` without it). `None` for automatic methods.
-    #[doc(hidden)]
-    pub openapi: crate::openapi::Hook,
-}
 
 /// A route ready to register: its description and how to build its method router.
 #[doc(hidden)]
@@ -174,9 +128,6 @@ pub struct RouteRouter<S> {
 
 type WholeBuild<S> = Box<dyn FnOnce() -> MethodRouter<S>>;
 
-type CarriedBuild<S> =
-    Box<dyn Fn() -> (MethodRouter<S>, Option<MethodRouter<S>>) + Send + Sync + 'static>;
-
 impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
     /// Puts the layers the route's list starts with around its endpoints.
     pub fn with_outer(self, outer: impl Fn(MethodRouter<S>) -> MethodRouter<S> + 'static) -> Self {
@@ -232,7 +183,7 @@ impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
 /// the handler's impl has no bound on the state type).
 #[doc(hidden)]
 pub type Endpoint<S, M, H> =
-    fn(Option<axum::routing::MethodFilter>, H) -> MethodRouter<<M as crate::app::Mount<S>>::State>;
+    fn(Option<axum::routing::MethodFilter>, H) -> MethodRouter<<M as Mount<S>>::State>;
 
 /// `on(filter, handler)` (`any` without a filter), the handler mounted as `M` says.
 #[doc(hidden)]
@@ -242,7 +193,7 @@ pub fn stateful<S, M, H>(
 ) -> MethodRouter<M::State>
 where
     H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
-    M: crate::app::Mount<S>,
+    M: Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
     let handler = M::mount(handler);
@@ -262,7 +213,7 @@ pub fn state_free<S, M, H>(
 where
     H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>
         + axum::handler::Handler<(), (), Future = crate::handler::RouteFuture>,
-    M: crate::app::Mount<S>,
+    M: Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
     M::state_free(filter, handler)
@@ -274,7 +225,7 @@ where
 pub fn module_router<S, M, H>(handler: H, endpoint: Endpoint<S, M, H>) -> RouteRouter<M::State>
 where
     H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
-    M: crate::app::Mount<S>,
+    M: Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
     let call = shapes::erase(M::mount(handler.clone()));
@@ -306,7 +257,7 @@ pub fn function_router<S, M, H>(
 ) -> RouteRouter<M::State>
 where
     H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
-    M: crate::app::Mount<S>,
+    M: Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
     let mounted = M::mount(handler.clone());
@@ -358,10 +309,6 @@ impl AllowSlot {
         }
     }
 }
-
-/// The `Allow` value of a function-form path whose route's slot holds another app's.
-#[derive(Clone)]
-struct AllowValue(HeaderValue);
 
 /// A function-form route's handler answering the methods its path lacks, when its `Allow`
 /// value must travel with the request.

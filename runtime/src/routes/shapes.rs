@@ -244,7 +244,7 @@ pub(super) struct AffixCheck(pub(super) Affixes);
 
 impl super::answer_first::AnswerFirst for AffixCheck {
     fn answer(&self, req: &http::Request<Body>) -> Option<Response> {
-        (!self.0.fit(req.uri().path())).then(super::not_found)
+        (!self.0.fit(req.uri().path())).then(crate::answers::not_found)
     }
 }
 
@@ -406,7 +406,7 @@ where
     fn call(&mut self, mut req: http::Request<Body>) -> Self::Future {
         if let Some(allow) = &self.allow {
             req.extensions_mut()
-                .insert(super::AllowValue(allow.clone()));
+                .insert(super::model::AllowValue(allow.clone()));
         }
         let future = match req.extensions_mut().remove::<CarriedState<S>>() {
             Some(CarriedState(state)) => (self.call)(req, state),
@@ -418,7 +418,7 @@ where
 }
 
 /// A route module's carried build: its handler for every method.
-pub(super) fn carried_module<S>(call: CallWithState<S>) -> super::CarriedBuild<S>
+pub(super) fn carried_module<S>(call: CallWithState<S>) -> super::model::CarriedBuild<S>
 where
     S: Clone + Send + Sync + 'static,
 {
@@ -434,7 +434,7 @@ pub(super) fn carried_function<S>(
     filter: axum::routing::MethodFilter,
     call: CallWithState<S>,
     allow: Option<HeaderValue>,
-) -> super::CarriedBuild<S>
+) -> super::model::CarriedBuild<S>
 where
     S: Clone + Send + Sync + 'static,
 {

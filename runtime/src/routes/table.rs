@@ -17,7 +17,7 @@ use axum::routing::MethodRouter;
 use axum::Router;
 use tower::ServiceExt;
 
-use super::{MethodInfo, RouteInfo};
+use super::model::{MethodInfo, RouteInfo};
 
 /// One row of the route table: a method of a path.
 #[derive(Debug, Clone, PartialEq, Eq)]

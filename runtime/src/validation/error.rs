@@ -1,19 +1,14 @@
-//! Validation of typed bodies with `garde`, answering the shape the seeds return:
-//! zod's `error.flatten()`, `{"formErrors": [...], "fieldErrors": {"email": ["..."]}}`.
-//!
-//! A body that does not deserialize (a missing field, a wrong type) answers the same shape
-//! naming the field, so a client handles one format for every "your input is wrong".
+//! The error a validation answers: zod's `error.flatten()` shape. A leaf, so the body
+//! readers of `request` and the `Valid<T>` extractor both use it without depending on each
+//! other.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use axum::extract::{FromRequest, Request as HttpRequest};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
-use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
-use crate::request::{BodyError, Request};
 
 /// Field-by-field input errors, as zod's `error.flatten()`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -107,41 +102,6 @@ impl From<ValidationError> for ApiError {
 impl IntoResponse for ValidationError {
     fn into_response(self) -> Response {
         ApiError::from(self).into_response()
-    }
-}
-
-/// A body read and validated before the handler runs: JSON, or an urlencoded form when
-/// the request says so. `Valid(user): Valid<CreateUser>` is `req.json_valid()` as an
-/// argument.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Valid<T>(pub T);
-
-impl<S, T> FromRequest<S> for Valid<T>
-where
-    S: Send + Sync,
-    T: DeserializeOwned + garde::Validate + Send,
-    T::Context: Default,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(req: HttpRequest, _state: &S) -> Result<Self, Self::Rejection> {
-        let mut req = Request::from_http(req);
-        let is_form = req
-            .header("content-type")
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        let value = if is_form {
-            req.form_valid().await
-        } else {
-            req.json_valid().await
-        };
-        value.map(Valid).map_err(|e: BodyError| e.into())
-    }
-}
-
-impl<T> std::ops::Deref for Valid<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
     }
 }
 
