@@ -5,9 +5,12 @@
 //! its own stages: `model`, `validate`, `generate`) and `route_set` (`routes![…]`, which
 //! builds a `RouteSet`).
 
+mod affix;
 mod ast;
 mod attr;
+mod chain;
 mod ctx_checks;
+mod endpoint;
 mod errors;
 mod expand;
 mod group;

@@ -156,7 +156,7 @@ fn app_chain(items: &[MiddlewareItem]) -> AppChain {
     // Every list item is named through its alias (`listed.rs`).
     let listed = Listed::new(items);
     let aliases = listed.items();
-    let bounds = crate::expand::middleware_bounds(&items.iter().collect::<Vec<_>>(), &listed);
+    let bounds = crate::chain::middleware_bounds(&items.iter().collect::<Vec<_>>(), &listed);
 
     let mut resumes = TokenStream::new();
     let mut builds = Vec::new();
@@ -168,7 +168,7 @@ fn app_chain(items: &[MiddlewareItem]) -> AppChain {
     let mut layer_index = layer_count;
     for item in items.iter().rev() {
         code = match item {
-            MiddlewareItem::Named(path) => crate::expand::call_named(&listed.ty(path), &code),
+            MiddlewareItem::Named(path) => crate::chain::call_named(&listed.ty(path), &code),
             MiddlewareItem::Layer(expr) => {
                 layer_index -= 1;
                 let index = layer_index;

@@ -18,7 +18,7 @@ use syn::{Ident, Pat, Type};
 
 use super::model::{Declaration, Kind, Style};
 use crate::ast::generic_arg;
-use crate::expand::{extract_parts, parts_bound};
+use crate::chain::{extract_parts, parts_bound};
 
 /// The items of a declaration; `openapi` is what the OpenAPI hook generated for it.
 pub fn declaration(decl: &Declaration, openapi: TokenStream) -> TokenStream {

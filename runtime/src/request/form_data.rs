@@ -3,8 +3,8 @@
 use axum::extract::Multipart;
 use bytes::Bytes;
 
+use super::body_error::{multipart_error, BodyError};
 use super::search::{lookup, lookup_all};
-use super::{multipart_error, BodyError};
 
 /// A submitted form, as the Fetch API's `FormData`: text fields and files by name.
 #[derive(Debug, Clone, Default)]

@@ -16,16 +16,14 @@ use std::fmt;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use axum::body::Body;
-use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, Multipart};
-use axum::response::IntoResponse;
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, COOKIE};
 use http::{Extensions, HeaderMap, Method, StatusCode, Uri};
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
-use crate::validation::error::ValidationError;
+pub use body_error::BodyError;
+use json::{parse_json, shape_error, JsonFailure};
 
 const JSON: &str = "application/json";
 const URLENCODED: &str = "application/x-www-form-urlencoded";
@@ -377,155 +375,6 @@ fn is_length_limit(error: &axum::Error) -> bool {
     false
 }
 
-/// Why a JSON body was refused: a reader's error, or the shape errors together with the
-/// value built from placeholders where the body was wrong, for `json_valid`'s rules.
-enum JsonFailure<T> {
-    Body(BodyError),
-    Shape(ValidationError, Option<T>),
-}
-
-impl<T> JsonFailure<T> {
-    fn into_body_error(self) -> BodyError {
-        match self {
-            Self::Body(error) => error,
-            Self::Shape(errors, _) => BodyError::Invalid(errors),
-        }
-    }
-}
-
-/// Parses straight into `T`; only a body that does not fit pays for finding every error.
-fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonFailure<T>> {
-    // The Fetch API's `json()` decodes with UTF-8 "BOM sniffing" and skips the mark.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(JsonFailure::Body(BodyError::Malformed(
-            "request body is empty, expected JSON".to_owned(),
-        )));
-    }
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let starts_with_array = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
-    let read = if starts_with_array {
-        T::deserialize(objects::Objects(&mut deserializer))
-    } else {
-        T::deserialize(&mut deserializer)
-    };
-    if starts_with_array {
-        if let Err(error) = &read {
-            if error.to_string().contains("expected a JSON object") {
-                // The whole input has the wrong shape: one form error, as zod's
-                // `flatten()` reports a body that is not an object.
-                return Err(JsonFailure::Shape(
-                    ValidationError::from_field("", "expected a JSON object, not an array"),
-                    None,
-                ));
-            }
-        }
-    }
-    let error = match read {
-        Ok(value) => {
-            return match deserializer.end() {
-                Ok(()) => Ok(value),
-                Err(error) => Err(JsonFailure::Body(json_syntax_error(&error))),
-            }
-        }
-        Err(error) => error,
-    };
-    if error.classify() != serde_json::error::Category::Data {
-        return Err(JsonFailure::Body(json_syntax_error(&error)));
-    }
-    every_shape_error(bytes, &error)
-}
-
-#[cold]
-#[inline(never)]
-fn every_shape_error<T: DeserializeOwned>(
-    bytes: &[u8],
-    first: &serde_json::Error,
-) -> Result<T, JsonFailure<T>> {
-    let value: serde_json::Value = match serde_json::from_slice(bytes) {
-        Ok(value) => value,
-        // Past the first error the body is broken or nested deeper than a `Value` may be
-        // (serde skips an unknown field without that limit): the first error, at its path.
-        Err(_) => return Err(first_shape_error(bytes)),
-    };
-    let collected = collect::collect::<T>(&value);
-    let mut errors = ValidationError::default();
-    for (path, message) in collected.errors {
-        errors.push(path, message);
-    }
-    if errors.is_empty() {
-        // Not found again from the parsed value (it cannot tell `1.0` from `1` apart in
-        // every case): the first error, about the whole body.
-        errors.push(String::new(), without_position(first));
-    }
-    Err(JsonFailure::Shape(errors, collected.filled))
-}
-
-/// The first error of a body that does not fit `T`, at its path.
-fn first_shape_error<T: DeserializeOwned>(bytes: &[u8]) -> JsonFailure<T> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let error = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(_) => return JsonFailure::Body(BodyError::Malformed("malformed JSON".to_owned())),
-        Err(error) => error,
-    };
-    let inner = error.inner();
-    match inner.classify() {
-        serde_json::error::Category::Data => {
-            match shape_error(error.path(), &without_position(inner)) {
-                BodyError::Invalid(errors) => JsonFailure::Shape(errors, None),
-                other => JsonFailure::Body(other),
-            }
-        }
-        _ => JsonFailure::Body(json_syntax_error(inner)),
-    }
-}
-
-fn json_syntax_error(error: &serde_json::Error) -> BodyError {
-    let (line, column) = (error.line(), error.column());
-    BodyError::Malformed(format!(
-        "malformed JSON at line {line} column {column}: {}",
-        without_position(error)
-    ))
-}
-
-/// serde_json's message without its ` at line L column C` suffix.
-fn without_position(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    message.strip_suffix(&suffix).unwrap_or(&message).to_owned()
-}
-
-/// A body that parsed but does not fit `T`, as `address.city: invalid type: …`. serde
-/// reports a missing field at its parent, so the field is moved into the path:
-/// `address.city: missing field`.
-fn shape_error(path: &serde_path_to_error::Path, message: &str) -> BodyError {
-    let mut path = if path.iter().next().is_none() {
-        String::new()
-    } else {
-        path.to_string()
-    };
-    let mut message = message;
-    if let Some(field) = message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.strip_suffix('`'))
-    {
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(field);
-        message = "missing field";
-    }
-    BodyError::Invalid(ValidationError::from_field(path, message))
-}
-
-pub(super) fn multipart_error(error: MultipartError) -> BodyError {
-    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        BodyError::TooLarge
-    } else {
-        BodyError::Malformed(format!("malformed multipart body: {}", error.body_text()))
-    }
-}
-
 impl<S: Send + Sync> FromRequest<S> for Request {
     type Rejection = Infallible;
 
@@ -560,87 +409,13 @@ impl fmt::Debug for Request {
     }
 }
 
-/// Why a body reader refused the body. Converts into [`ApiError`] with `?` and answers
-/// `{"error": "<message>"}` with [`status`](BodyError::status).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum BodyError {
-    /// `415`: the content type is not one the reader parses.
-    UnsupportedMediaType {
-        /// What the reader parses.
-        expected: &'static str,
-        /// The media type the client sent, if any.
-        found: Option<String>,
-    },
-    /// `413`: the body is over the route's limit.
-    TooLarge,
-    /// `400`: a reader already took the body.
-    AlreadyRead,
-    /// `400`: the body stream failed (the client went away or sent a broken encoding).
-    Unreadable,
-    /// `400`: the body is malformed; the message names where.
-    Malformed(String),
-    /// `400`: the body does not fit the type or fails its `garde` rules, by field.
-    Invalid(ValidationError),
-}
-
-impl BodyError {
-    /// The status this error answers.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::AlreadyRead | Self::Unreadable | Self::Malformed(_) | Self::Invalid(_) => {
-                StatusCode::BAD_REQUEST
-            }
-        }
-    }
-}
-
-impl fmt::Display for BodyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::UnsupportedMediaType {
-                expected,
-                found: Some(found),
-            } => {
-                write!(f, "expected content-type {expected}, got {found}")
-            }
-            Self::UnsupportedMediaType {
-                expected,
-                found: None,
-            } => {
-                write!(f, "expected content-type {expected}, got none")
-            }
-            Self::TooLarge => f.write_str("request body is larger than this route accepts"),
-            Self::AlreadyRead => f.write_str("body already read"),
-            Self::Unreadable => f.write_str("request body could not be read"),
-            Self::Malformed(message) => f.write_str(message),
-            Self::Invalid(errors) => fmt::Display::fmt(errors, f),
-        }
-    }
-}
-
-impl std::error::Error for BodyError {}
-
-impl From<BodyError> for ApiError {
-    fn from(error: BodyError) -> Self {
-        match error {
-            BodyError::Invalid(errors) => errors.into(),
-            other => ApiError::with_status(other.status(), other.to_string()),
-        }
-    }
-}
-
-impl IntoResponse for BodyError {
-    fn into_response(self) -> axum::response::Response {
-        ApiError::from(self).into_response()
-    }
-}
-
+mod body_error;
 mod collect;
 mod form_data;
+mod json;
+mod map_key;
 mod objects;
+mod placeholder;
 mod search;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! Unit tests of the request readers and look-ups.
 
 use super::*;
+use crate::error::ApiError;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::post;
 use http_body_util::BodyExt;

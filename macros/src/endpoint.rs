@@ -1,0 +1,146 @@
+//! One handler's call: its arguments extracted from the request (path parameters, the
+//! body, extractors, `Ctx` values) and its output turned into a response.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::LitStr;
+
+use crate::ast::{Binding, Handler, Role, Slot};
+
+use crate::affix::affix_marker;
+use crate::chain::{extract_parts, parts_bound, private};
+
+/// The code that extracts a handler's arguments and calls it.
+pub(crate) fn endpoint(
+    handler: &Handler,
+    revalidate: Option<&str>,
+) -> (Vec<TokenStream>, TokenStream) {
+    let rk = private();
+    let mut bounds = Vec::new();
+    let mut stmts = Vec::new();
+    let mut call_args = Vec::new();
+
+    let params: Vec<_> = handler
+        .args
+        .iter()
+        .filter_map(|a| match &a.role {
+            Role::Param {
+                name,
+                slot,
+                value_ty,
+                ..
+            } => Some((name, *slot, value_ty, &a.ty)),
+            _ => None,
+        })
+        .collect();
+    if !params.is_empty() {
+        let names = params.iter().map(|p| p.0);
+        let slot_tys: Vec<_> = params
+            .iter()
+            .map(|(name, slot, value_ty, ty)| match slot {
+                Slot::Segment => quote_spanned!(ty.span()=> #rk::Slot<#rk::Seg<#value_ty>>),
+                Slot::Rest => quote_spanned!(ty.span()=> #rk::Slot<#rk::Rest<#value_ty>>),
+                Slot::Affixed => {
+                    let affix = affix_marker(name);
+                    quote_spanned!(ty.span()=> #rk::Slot<#rk::Affixed<#value_ty, #affix>>)
+                }
+            })
+            .collect();
+        stmts.push(quote! {
+            let __routekit_params = match #rk::path_params::<(#(#slot_tys,)*)>(&mut __rk_parts, &[#(#names),*]) {
+                ::core::result::Result::Ok(params) => params,
+                ::core::result::Result::Err(response) => return response,
+            };
+        });
+    }
+
+    let mut param_index = 0usize;
+    let mut body_stmt = None;
+    for (index, arg) in handler.args.iter().enumerate() {
+        let var = format_ident!("__routekit_arg{}", index);
+        let ty = &arg.ty;
+        match &arg.role {
+            Role::Param {
+                name,
+                binding,
+                slot,
+                value_ty,
+            } => {
+                let field = syn::Index::from(param_index);
+                param_index += 1;
+                let expected = quote!(#value_ty).to_string().replace(' ', "");
+                let expected = LitStr::new(&expected, Span::call_site());
+                let value = quote!(__routekit_params.#field);
+                let path = quote!(__rk_parts.uri.path());
+                let read = match (slot, binding) {
+                    (Slot::Segment | Slot::Affixed, Binding::Required) => {
+                        quote!(#rk::required(#value, #name, #expected))
+                    }
+                    (Slot::Segment | Slot::Affixed, _) => {
+                        quote!(#rk::optional(#value, #name, #expected))
+                    }
+                    (Slot::Rest, Binding::Required) => quote! {
+                        #rk::required(#value, #name, #expected)
+                            .and_then(|text| #rk::rest(text, #path, #name, #expected))
+                    },
+                    (Slot::Rest, Binding::Optional) => quote! {
+                        #rk::optional(#value, #name, #expected).and_then(|text| {
+                            text.map(|text| #rk::rest(text, #path, #name, #expected)).transpose()
+                        })
+                    },
+                    (Slot::Rest, Binding::OrEmpty) => {
+                        quote!(#rk::rest_or_empty(#value, #path, #name, #expected))
+                    }
+                };
+                stmts.push(quote_spanned! {ty.span()=>
+                    let #var: #ty = match #read {
+                        ::core::result::Result::Ok(value) => value,
+                        ::core::result::Result::Err(error) => return #rk::respond(error),
+                    };
+                });
+            }
+            Role::Ctx { .. } | Role::Parts => {
+                let s = quote!(__RkS);
+                bounds.push(parts_bound(ty, &s));
+                stmts.push(extract_parts(&var, ty, &s, &quote!(&__rk_state)));
+            }
+            Role::Body => {
+                bounds.push(quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequest<__RkS> + ::core::marker::Send));
+                body_stmt = Some(quote_spanned! {ty.span()=>
+                    let #var = match #rk::from_request::<#ty, __RkS, _>(__rk_parts, __rk_body, &__rk_state).await {
+                        ::core::result::Result::Ok(value) => value,
+                        ::core::result::Result::Err(response) => return response,
+                    };
+                });
+            }
+        }
+        call_args.push(var);
+    }
+    stmts.extend(body_stmt);
+
+    let ident = &handler.ident;
+    let call = if handler.is_async {
+        quote!(#ident(#(#call_args),*).await)
+    } else {
+        quote!(#ident(#(#call_args),*))
+    };
+    let respond = match revalidate {
+        Some(value) => quote!(#rk::revalidate(
+            #rk::respond(#call),
+            const { #rk::http::HeaderValue::from_static(#value) },
+            __routekit_credentialed,
+        )),
+        None => quote!(#rk::respond(#call)),
+    };
+    // `revalidate`: whether the request carries credentials, read before a body reader
+    // takes the parts.
+    let credentialed = revalidate
+        .map(|_| quote!(let __routekit_credentialed = #rk::credentialed(&__rk_parts.headers);));
+    let code = quote! {
+        #credentialed
+        #(#stmts)*
+        #respond
+    };
+    (bounds, code)
+}

@@ -1,0 +1,323 @@
+//! How one route becomes a method router, called from the code `#[route]` generates: its
+//! definition (`RouteDef`), the options and leading layers around it, and the endpoint
+//! each route form and state kind gets. `RouteSet` (the parent module) assembles them.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+
+use axum::routing::MethodRouter;
+use http::HeaderValue;
+
+use super::model::{AllowValue, CarriedBuild, Mount, RouteInfo};
+use super::shapes::{self, AffixTable};
+
+/// A route ready to register: its description and how to build its method router.
+#[doc(hidden)]
+pub struct RouteDef<S> {
+    pub info: &'static RouteInfo,
+    /// The route options applied as layers around the whole route.
+    pub options: RouteOptions,
+    /// Builds the route's handler and its layers, once per router, given the `Allow`
+    /// value of its path (a function-form route learns it from the other functions of its
+    /// path; a module knows its own).
+    pub build: fn(&'static str) -> RouteRouter<S>,
+}
+
+/// The layers a route's middleware list starts with, applied around its endpoints. The
+/// layer values are built once, in [`RouteDef::build`], beside the route's other list
+/// items (so the `Ctx` checks see them all); this applies clones of them.
+pub type Outer<S> = Box<dyn Fn(MethodRouter<S>) -> MethodRouter<S>>;
+
+/// A route's leading layers, then its options around them.
+pub(super) fn wrap<S>(
+    outer: Option<&Outer<S>>,
+    options: RouteOptions,
+    router: MethodRouter<S>,
+) -> MethodRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let router = match outer {
+        Some(outer) => outer(router),
+        None => router,
+    };
+    options.apply(router)
+}
+
+/// `#[route]` options the runtime applies around a route, once, when the router is built.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RouteOptions {
+    /// `body_limit = N`: `413` past N bytes.
+    pub body_limit: Option<usize>,
+    /// `etag`: [`ETagLayer`](crate::conditional::ETagLayer).
+    pub etag: bool,
+    /// `max_duration = N`: [`TimeLimitLayer`](crate::time_limit::TimeLimitLayer), outermost,
+    /// so it bounds the middleware too.
+    pub max_duration: Option<u64>,
+}
+
+impl RouteOptions {
+    /// Whether no option is set (nothing wraps the route).
+    pub(super) fn is_none(self) -> bool {
+        self.body_limit.is_none() && !self.etag && self.max_duration.is_none()
+    }
+
+    pub(super) fn apply<S>(self, router: MethodRouter<S>) -> MethodRouter<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        let mut router = router;
+        if let Some(limit) = self.body_limit {
+            router = router.layer(axum::extract::DefaultBodyLimit::max(limit));
+        }
+        if self.etag {
+            router = router.layer(crate::conditional::ETagLayer::new());
+        }
+        if let Some(seconds) = self.max_duration {
+            router = router.layer(crate::time_limit::TimeLimitLayer::from_secs(seconds));
+        }
+        router
+    }
+}
+
+/// What [`RouteDef::build`] gives: the route's methods, and for a function-form route the
+/// same handler answering every other method (`OPTIONS`, `405`) through its middleware.
+#[doc(hidden)]
+pub struct RouteRouter<S> {
+    pub main: MethodRouter<S>,
+    pub automatic: Option<MethodRouter<S>>,
+    /// The layers the route's list starts with, when it starts with layers.
+    pub outer: Option<Outer<S>>,
+    /// Builds `main` and `automatic` again with handlers that take the state from the
+    /// request, for a route that shares its axum path with others (`shapes::SharedPath`).
+    pub(super) carried: CarriedBuild<S>,
+    /// The route's handler, when it answers every method itself (a module's, or a
+    /// function's whose `Allow` value needs not travel): what a shared path calls directly.
+    pub(super) direct: Option<shapes::CallWithState<S>>,
+    /// The prefix/suffix text the route's handler checks itself, answering the `404`.
+    pub(super) affixes: Option<&'static AffixTable>,
+    /// For a state-free route whose list starts with layers: the route on every method,
+    /// inside those layers ([`whole_route`]), used where the route is its path's one
+    /// endpoint. Built only then, so the layers are still built once.
+    pub(super) whole: Option<WholeBuild<S>>,
+}
+
+type WholeBuild<S> = Box<dyn FnOnce() -> MethodRouter<S>>;
+
+impl<S: Clone + Send + Sync + 'static> RouteRouter<S> {
+    /// Puts the layers the route's list starts with around its endpoints.
+    pub fn with_outer(self, outer: impl Fn(MethodRouter<S>) -> MethodRouter<S> + 'static) -> Self {
+        Self {
+            outer: Some(Box::new(outer)),
+            ..self
+        }
+    }
+
+    /// The route on every method inside its leading layers, for a state-free route.
+    pub fn with_whole(self, whole: impl FnOnce() -> MethodRouter<S> + 'static) -> Self {
+        Self {
+            whole: Some(Box::new(whole)),
+            ..self
+        }
+    }
+
+    /// The prefix/suffix text the route's handler checks before anything else.
+    pub fn with_affixes(self, table: &'static AffixTable) -> Self {
+        Self {
+            affixes: Some(table),
+            ..self
+        }
+    }
+
+    /// Whether nothing wraps the route's handler: no leading layers, no options.
+    pub(super) fn plain(&self, def: &RouteDef<S>) -> bool {
+        self.outer.is_none() && def.options.is_none()
+    }
+
+    /// The route's leading layers, then its options around them.
+    pub(super) fn wrapped(self, def: &RouteDef<S>) -> Self {
+        let outer = self.outer.as_ref();
+        let wrap = |router| wrap(outer, def.options, router);
+        let main = match self.whole {
+            Some(whole) => def.options.apply(whole()),
+            None => wrap(self.main),
+        };
+        Self {
+            whole: None,
+            main,
+            automatic: self.automatic.map(wrap),
+            outer: None,
+            carried: self.carried,
+            direct: self.direct,
+            affixes: self.affixes,
+        }
+    }
+}
+
+/// How a route's handler becomes an endpoint of its method router: `stateful`, or
+/// `state_free` for a handler that reads nothing from the state (the macro passes it when
+/// the handler's impl has no bound on the state type).
+#[doc(hidden)]
+pub type Endpoint<S, M, H> =
+    fn(Option<axum::routing::MethodFilter>, H) -> MethodRouter<<M as Mount<S>>::State>;
+
+/// `on(filter, handler)` (`any` without a filter), the handler mounted as `M` says.
+#[doc(hidden)]
+pub fn stateful<S, M, H>(
+    filter: Option<axum::routing::MethodFilter>,
+    handler: H,
+) -> MethodRouter<M::State>
+where
+    H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
+    M: Mount<S>,
+    S: Clone + Send + Sync + 'static,
+{
+    let handler = M::mount(handler);
+    match filter {
+        Some(filter) => axum::routing::on(filter, handler),
+        None => axum::routing::any(handler),
+    }
+}
+
+/// `stateful` for a handler that needs no state: on the app's own router, a plain tower
+/// service (`routes/state_free.rs`).
+#[doc(hidden)]
+pub fn state_free<S, M, H>(
+    filter: Option<axum::routing::MethodFilter>,
+    handler: H,
+) -> MethodRouter<M::State>
+where
+    H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>
+        + axum::handler::Handler<(), (), Future = crate::handler::RouteFuture>,
+    M: Mount<S>,
+    S: Clone + Send + Sync + 'static,
+{
+    M::state_free(filter, handler)
+}
+
+/// A route module: one handler for every method of its path, mounted as `M` says
+/// (directly, or behind app-wide middleware).
+#[doc(hidden)]
+pub fn module_router<S, M, H>(handler: H, endpoint: Endpoint<S, M, H>) -> RouteRouter<M::State>
+where
+    H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
+    M: Mount<S>,
+    S: Clone + Send + Sync + 'static,
+{
+    let call = shapes::erase(M::mount(handler.clone()));
+    RouteRouter {
+        main: endpoint(None, handler),
+        automatic: None,
+        outer: None,
+        carried: shapes::carried_module(call.clone()),
+        direct: Some(call),
+        affixes: None,
+        whole: None,
+    }
+}
+
+/// A function-form route: its method, and the automatic answers of its path.
+///
+/// The handler answers those through its own middleware, with the path's `Allow` value,
+/// which only the set of functions of the path decides. It is kept in the route's
+/// [`AllowSlot`] the first time, so the handler stays a unit struct and answers with a
+/// static header value; a second app in the same process that puts the function beside
+/// other methods passes its own value with the request instead.
+#[doc(hidden)]
+pub fn function_router<S, M, H>(
+    filter: axum::routing::MethodFilter,
+    handler: H,
+    allow: &'static str,
+    slot: &'static AllowSlot,
+    endpoint: Endpoint<S, M, H>,
+) -> RouteRouter<M::State>
+where
+    H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
+    M: Mount<S>,
+    S: Clone + Send + Sync + 'static,
+{
+    let mounted = M::mount(handler.clone());
+    let kept = slot.value.get_or_init(|| HeaderValue::from_static(allow));
+    let travelling = kept.as_bytes() != allow.as_bytes();
+    if travelling {
+        slot.shared.store(true, Ordering::Relaxed);
+    }
+    let automatic = match travelling {
+        false => endpoint(None, handler.clone()),
+        true => axum::routing::any(Automatic {
+            handler: mounted.clone(),
+            allow: HeaderValue::from_static(allow),
+        }),
+    };
+    let call = shapes::erase(mounted);
+    let carried = shapes::carried_function(
+        filter,
+        call.clone(),
+        travelling.then(|| HeaderValue::from_static(allow)),
+    );
+    RouteRouter {
+        main: endpoint(Some(filter), handler),
+        automatic: Some(automatic),
+        outer: None,
+        carried,
+        // With its `Allow` value travelling, the automatic answers need the method router.
+        direct: (!travelling).then_some(call),
+        affixes: None,
+        whole: None,
+    }
+}
+
+/// The `Allow` value of a function-form route's path, one `static` per route.
+#[doc(hidden)]
+pub struct AllowSlot {
+    /// Built once: `HeaderValue::from_static` checks every byte, a clone does not.
+    value: OnceLock<HeaderValue>,
+    /// Set once an app gave the route another value, which then travels with the request.
+    shared: AtomicBool,
+}
+
+impl AllowSlot {
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Self {
+            value: OnceLock::new(),
+            shared: AtomicBool::new(false),
+        }
+    }
+}
+
+/// A function-form route's handler answering the methods its path lacks, when its `Allow`
+/// value must travel with the request.
+#[derive(Clone)]
+struct Automatic<H> {
+    handler: H,
+    allow: HeaderValue,
+}
+
+impl<H, S> axum::handler::Handler<(), S> for Automatic<H>
+where
+    H: axum::handler::Handler<(), S>,
+    S: Clone + Send + Sync + 'static,
+{
+    type Future = H::Future;
+
+    fn call(self, mut req: http::Request<axum::body::Body>, state: S) -> Self::Future {
+        req.extensions_mut().insert(AllowValue(self.allow));
+        self.handler.call(req, state)
+    }
+}
+
+/// The `Allow` value of a function-form route's path, for its automatic answers.
+#[doc(hidden)]
+#[cold]
+pub fn allow_of(parts: &http::request::Parts, slot: &AllowSlot) -> HeaderValue {
+    let travelling = match slot.shared.load(Ordering::Relaxed) {
+        true => parts.extensions.get::<AllowValue>().map(|allow| &allow.0),
+        false => None,
+    };
+    match travelling.or_else(|| slot.value.get()) {
+        Some(allow) => allow.clone(),
+        None => HeaderValue::from_static("OPTIONS"),
+    }
+}
