@@ -344,13 +344,51 @@ impl Drop for ErrorCause {
     }
 }
 
-/// A `serde_json::Error` reaching `?` is the server's own: a value that failed to
-/// serialize, or JSON the handler parsed itself (a stored document, an upstream answer).
-/// It answers `500` and the message, which quotes the input, goes only to the log. Client
-/// bodies are read with [`Request::json`](crate::Request::json) or an extractor, which
-/// answer their own `400`s.
-impl From<serde_json::Error> for ApiError {
-    fn from(error: serde_json::Error) -> Self {
-        ApiError::internal(error)
+/// `?` on any error: a library's (`sqlx::Error`, `std::io::Error`, a `serde_json::Error`
+/// from serializing a value or parsing JSON the handler read itself) answers `500
+/// {"error": "Internal server error"}`, and its text, which may name hosts, users or the
+/// input, goes only to the log, with the route's template. routekit's own errors keep their
+/// answers: a [`BodyError`](crate::request::BodyError) its `400`/`413`/`415`, a
+/// [`ValidationError`](crate::ValidationError) its `400` with the fields, a webhook
+/// signature error its `400`.
+///
+/// This is why `ApiError` itself does not implement `std::error::Error` (as `anyhow::Error`
+/// does not), and why a `From<MyError> for ApiError` of your own conflicts with this one: to
+/// give your error a status other than `500`, return it through `ApiError::with_status` (or
+/// implement `IntoResponse` for it) instead.
+impl<E> From<E> for ApiError
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    fn from(error: E) -> Self {
+        // `E` is known where this is instantiated, so each check is a constant: only the
+        // branch for `E` is compiled.
+        let mut slot = Some(error);
+        let any: &mut dyn std::any::Any = &mut slot;
+        if let Some(Some(error)) = any
+            .downcast_mut::<Option<crate::request::BodyError>>()
+            .map(Option::take)
+        {
+            return error.into_api_error();
+        }
+        if let Some(Some(errors)) = any
+            .downcast_mut::<Option<crate::ValidationError>>()
+            .map(Option::take)
+        {
+            return errors.into_api_error();
+        }
+        #[cfg(feature = "webhook")]
+        if let Some(Some(error)) = any
+            .downcast_mut::<Option<crate::webhook::WebhookError>>()
+            .map(Option::take)
+        {
+            return error.into_api_error();
+        }
+        match slot {
+            Some(error) => ApiError::internal(error),
+            None => {
+                ApiError::with_status(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+            }
+        }
     }
 }

@@ -84,9 +84,10 @@ impl std::error::Error for WebhookError {}
 
 /// `400 Bad Request` with a short message: the sender's request is at fault, and the
 /// message tells it which part without revealing anything about the secret.
-impl From<WebhookError> for ApiError {
-    fn from(error: WebhookError) -> Self {
-        ApiError::bad_request(match error {
+impl WebhookError {
+    /// What `?` makes of it (`ApiError`'s `From`).
+    pub(crate) fn into_api_error(self) -> ApiError {
+        ApiError::bad_request(match self {
             WebhookError::MalformedHeader => "Malformed signature header",
             WebhookError::NoSignatures => "No v1 signature",
             WebhookError::SignatureMismatch => "Invalid signature",

@@ -64,8 +64,50 @@ async fn convert_body_error_direct() -> Result<Response, ApiError> {
     Ok(Response::empty())
 }
 
+/// A library's own error type, as `sqlx::Error` or `reqwest::Error` are: `?` works on it
+/// without a `map_err`, and its text (a connection string here) never reaches the client.
+#[derive(Debug)]
+struct LibraryError;
+
+impl std::fmt::Display for LibraryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("could not connect to postgres://admin:hunter2@db.internal")
+    }
+}
+
+impl std::error::Error for LibraryError {}
+
+fn query_the_database() -> Result<u32, LibraryError> {
+    Err(LibraryError)
+}
+
+#[route(GET, "/convert/library")]
+async fn convert_library() -> Result<Response, ApiError> {
+    let rows = query_the_database()?;
+    let bytes = std::fs::read("/nonexistent/routekit-test-file")?;
+    Ok(Response::text(format!("{rows} {}", bytes.len())))
+}
+
+#[route(GET, "/convert/io")]
+async fn convert_io() -> Result<Response, ApiError> {
+    let bytes = std::fs::read("/nonexistent/routekit-test-file")?;
+    Ok(Response::text(format!("{}", bytes.len())))
+}
+
+#[route(GET, "/convert/validation")]
+async fn convert_validation() -> Result<Response, ApiError> {
+    let checked: Result<(), routekit::ValidationError> = Err(
+        routekit::ValidationError::from_field("email", "not an email"),
+    );
+    checked?;
+    Ok(Response::empty())
+}
+
 fn client() -> TestClient {
     TestClient::new(routes![
+        convert_library,
+        convert_io,
+        convert_validation,
         fail,
         impl_into_response,
         convert_serde_json,
@@ -176,6 +218,38 @@ async fn question_mark_converts_serde_json_errors() {
     assert_eq!(
         answer(&res),
         (200, json!({ "name": "Ada", "email": "a@b.c" }))
+    );
+}
+
+#[tokio::test]
+async fn question_mark_converts_any_library_error_to_a_500_that_keeps_its_cause() {
+    let client = client();
+    for path in ["/convert/library", "/convert/io"] {
+        let res = client.get(path).send().await;
+        assert_json_content_type(&res);
+        assert_eq!(
+            answer(&res),
+            (500, json!({ "error": "Internal server error" })),
+            "{path}"
+        );
+        assert!(!res.text().contains("hunter2") && !res.text().contains("nonexistent"));
+    }
+    // The cause is kept for the log, not for the client.
+    let error = ApiError::from(LibraryError);
+    assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!error.to_string().contains("hunter2"), "{error}");
+    assert!(
+        format!("{error:?}").contains("LibraryError"),
+        "the cause is kept: {error:?}"
+    );
+    // routekit's own errors keep their answers through the same `?`.
+    let res = client.get("/convert/validation").send().await;
+    assert_eq!(
+        answer(&res),
+        (
+            400,
+            json!({ "error": { "formErrors": [], "fieldErrors": { "email": ["not an email"] } } })
+        )
     );
 }
 

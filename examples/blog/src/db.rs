@@ -11,7 +11,6 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use routekit::ApiError;
 use serde::Serialize;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
@@ -72,12 +71,6 @@ impl std::fmt::Display for DbError {
 }
 
 impl std::error::Error for DbError {}
-
-impl From<DbError> for ApiError {
-    fn from(error: DbError) -> Self {
-        ApiError::internal(error)
-    }
-}
 
 type Result<T, E = DbError> = std::result::Result<T, E>;
 

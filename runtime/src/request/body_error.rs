@@ -72,10 +72,11 @@ impl fmt::Display for BodyError {
 
 impl std::error::Error for BodyError {}
 
-impl From<BodyError> for ApiError {
-    fn from(error: BodyError) -> Self {
-        match error {
-            BodyError::Invalid(errors) => errors.into(),
+impl BodyError {
+    /// What `?` makes of it (`ApiError`'s `From`): its status and message, or the fields.
+    pub(crate) fn into_api_error(self) -> ApiError {
+        match self {
+            BodyError::Invalid(errors) => errors.into_api_error(),
             other => ApiError::with_status(other.status(), other.to_string()),
         }
     }

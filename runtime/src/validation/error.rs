@@ -93,9 +93,10 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
-impl From<ValidationError> for ApiError {
-    fn from(errors: ValidationError) -> Self {
-        ApiError::with_body(StatusCode::BAD_REQUEST, errors.to_json())
+impl ValidationError {
+    /// What `?` makes of it (`ApiError`'s `From`): `400` with the fields.
+    pub(crate) fn into_api_error(self) -> ApiError {
+        ApiError::with_body(StatusCode::BAD_REQUEST, self.to_json())
     }
 }
 
