@@ -478,3 +478,20 @@ async fn a_merged_axum_router_keeps_its_own_layers_only() {
         "{paths:?}"
     );
 }
+
+/// What the middleware guide says of an app-wide `CorsLayer`: it answers every `OPTIONS`,
+/// a preflight or not, so routekit's automatic `204` with `Allow` is not reached.
+#[tokio::test]
+async fn an_app_wide_cors_layer_answers_every_options_itself() {
+    let app = routes![middleware(trace, tower_http::cors::CorsLayer::permissive()); hello];
+    let client = TestClient::new(app);
+    let plain = client.options("/hello").send().await;
+    assert_eq!(plain.status(), 200);
+    assert_eq!(plain.header("allow"), None);
+    let without: axum::Router = routes![middleware(trace); hello];
+    let res = TestClient::new(without).options("/hello").send().await;
+    assert_eq!(
+        (res.status().as_u16(), res.header("allow")),
+        (204, Some("GET, HEAD, OPTIONS"))
+    );
+}

@@ -193,6 +193,31 @@ async fn module_route_rows() {
     assert!(printed.contains("rt_post::GET") && printed.contains("tag"));
 }
 
+#[route(GET, "/rt/guarded")]
+#[middleware(tag)]
+async fn rt_guarded() -> Response {
+    Response::text("guarded")
+}
+
+#[route(POST, "/rt/guarded")]
+#[middleware(tag)]
+async fn rt_guarded_post() -> Response {
+    Response::text("posted")
+}
+
+#[test]
+fn a_function_paths_automatic_rows_show_the_chain_they_run_through() {
+    let app: axum::Router = routes![rt_guarded, rt_guarded_post];
+    let rows = rows(&app, "/rt/guarded");
+    for method in ["GET", "HEAD", "OPTIONS", "POST"] {
+        assert_eq!(
+            find(&rows, "/rt/guarded", method).middleware,
+            ["tag"],
+            "{method}"
+        );
+    }
+}
+
 #[test]
 fn function_form_rows() {
     let app: axum::Router = routes![rt_hello, rt_hello_post];

@@ -115,12 +115,15 @@ fn operation_id(route: &RouteInfo, module: &str, method: &str) -> String {
 }
 
 /// The tag grouping an operation: the module holding the route (`posts` for
-/// `blog::posts::item`), none for a route at the crate root.
+/// `blog::posts::item`), none for a route at the crate root. A module repeated in a row
+/// counts once: a `#[group] mod admin` in `admin.rs` tags its routes `admin`, not
+/// `admin::admin`.
 fn tag(route: &RouteInfo, module: &str) -> Option<String> {
     let mut parts: Vec<&str> = module.split("::").skip(1).collect();
     if route.kind == RouteKind::Module {
         parts.pop();
     }
+    parts.dedup();
     (!parts.is_empty()).then(|| parts.join("::"))
 }
 
@@ -495,6 +498,30 @@ mod tests {
         );
         assert_eq!(affix_of("/posts/post-{id}", "id"), Some(("post-", "")));
         assert_eq!(affix_of("/posts/{id}", "id"), None);
+    }
+
+    #[test]
+    fn a_module_repeated_in_a_row_tags_once() {
+        static FUNCTION: RouteInfo = RouteInfo {
+            template: "/admin/users",
+            paths: &["/admin/users"],
+            patterns: &["/admin/users"],
+            name: "users",
+            kind: RouteKind::Function,
+            file: "src/admin.rs",
+            line: 1,
+            methods: &[],
+        };
+        // `#[group("/admin")] pub mod admin { … }` in `src/admin.rs`.
+        assert_eq!(
+            tag(&FUNCTION, "todo::admin::admin"),
+            Some("admin".to_owned())
+        );
+        assert_eq!(
+            tag(&FUNCTION, "blog::api::users"),
+            Some("api::users".to_owned())
+        );
+        assert_eq!(tag(&FUNCTION, "blog"), None);
     }
 
     #[test]

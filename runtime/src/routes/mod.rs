@@ -419,10 +419,10 @@ where
     S: Clone + Send + Sync + 'static,
 {
     let info = defs[0].info;
-    let first_chain = declared_chain(info);
+    let first_chain = info.declared_chain();
     let mut methods: Vec<&'static str> = Vec::new();
     for def in &defs {
-        let chain = declared_chain(def.info);
+        let chain = def.info.declared_chain();
         if chain != first_chain {
             panic!(
                 "routekit: the functions of path `{}` carry different middleware: `{}` at {}:{} has [{}] and `{}` at {}:{} has [{}]; give every function of one path the same list (or write one route module)",
@@ -550,14 +550,6 @@ fn merge_one<S>(
             *automatic = auto.map(|auto| wrap(outer, options, auto));
         }
     }
-}
-
-/// The middleware a function-form route declares (its first method's chain).
-fn declared_chain(info: &RouteInfo) -> &'static [&'static str] {
-    info.methods
-        .iter()
-        .find(|m| !m.automatic)
-        .map_or(&[], |m| m.middleware)
 }
 
 /// The `Allow` value for a set of methods, sorted as Next.js sorts them (`HEAD` with

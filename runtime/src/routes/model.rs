@@ -30,6 +30,17 @@ pub struct RouteInfo {
     pub methods: &'static [MethodInfo],
 }
 
+impl RouteInfo {
+    /// The middleware the route declares: its first declared method's chain, which a
+    /// function-form route's automatic answers run through too.
+    pub(crate) fn declared_chain(&self) -> &'static [&'static str] {
+        self.methods
+            .iter()
+            .find(|m| !m.automatic)
+            .map_or(&[], |m| m.middleware)
+    }
+}
+
 /// Which of the two route forms produced a [`RouteInfo`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RouteKind {

@@ -136,8 +136,11 @@ impl Row {
                 method.line,
                 method.automatic,
             ),
+            // The path's functions share one chain (a difference is refused at start-up),
+            // and the automatic answer runs through it.
             Row::Automatic { info, path, method } => {
-                (info, path, method, "(automatic)", &[][..], info.line, true)
+                let chain = info.declared_chain();
+                (info, path, method, "(automatic)", chain, info.line, true)
             }
         };
         RouteEntry {
