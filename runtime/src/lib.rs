@@ -5,8 +5,9 @@
 // `no_run` (a server that would not stop). Mark blocks that are not Rust with their language
 // (`sh`, `text`, `json`, `ts`), and use `ignore` only for Rust that cannot compile at all.
 // Lines starting with `# ` are compiled but hidden on docs.rs; keep them few, since GitHub
-// shows them. `doc_support` (runtime/docs/support, a dev-dependency) holds stand-ins (`Db`,
-// `User`, `app()`) so a block needs one hidden line, `# use doc_support::{Db, User};`, not
+// shows them. `__doc_support` (a hidden module, so the package's own doctests pass) holds
+// stand-ins (`Db`, `User`, `app()`) so a block needs one hidden line,
+// `# use routekit::__doc_support::{Db, User};`, not
 // ten. A block holding `mod`s with `use super::*` must define `fn main` itself (a hidden
 // `# fn main() {}` is enough), or rustdoc wraps it in one and `super` misses its items.
 // The macro reference sits in runtime/docs/*.md, attached to the `pub use` of each macro
@@ -25,6 +26,7 @@ pub mod conditional;
 pub mod context;
 pub mod csrf;
 pub mod error;
+mod error_from;
 mod extract;
 pub mod guide;
 mod handler;
@@ -45,7 +47,12 @@ pub mod validation;
 pub mod webhook;
 
 #[doc(hidden)]
+pub mod __doc_support;
+#[doc(hidden)]
 pub mod __private;
+
+// The macros name `::routekit`, which the stand-ins of `__doc_support` use inside the crate.
+extern crate self as routekit;
 
 pub use after::after;
 pub use context::{Ctx, Next};

@@ -47,7 +47,7 @@ use tower::ServiceExt;
 /// # use routekit::test::TestClient;
 /// # #[tokio::main]
 /// # async fn main() {
-/// # let app = doc_support::app();
+/// # let app = routekit::__doc_support::app();
 /// let client = TestClient::new(app);
 /// let res = client.post("/api/users").json(&serde_json::json!({ "name": "Ada" })).send().await;
 /// assert_eq!(res.status(), 201);

@@ -38,8 +38,6 @@ use std::time::{Duration, SystemTime};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::error::ApiError;
-
 type HmacSha256 = Hmac<Sha256>;
 
 /// The only signature scheme Stripe uses for live events; others (`v0`) are ignored.
@@ -81,20 +79,6 @@ impl fmt::Display for WebhookError {
 }
 
 impl std::error::Error for WebhookError {}
-
-/// `400 Bad Request` with a short message: the sender's request is at fault, and the
-/// message tells it which part without revealing anything about the secret.
-impl WebhookError {
-    /// What `?` makes of it (`ApiError`'s `From`).
-    pub(crate) fn into_api_error(self) -> ApiError {
-        ApiError::bad_request(match self {
-            WebhookError::MalformedHeader => "Malformed signature header",
-            WebhookError::NoSignatures => "No v1 signature",
-            WebhookError::SignatureMismatch => "Invalid signature",
-            WebhookError::OutsideTolerance => "Timestamp outside tolerance",
-        })
-    }
-}
 
 /// Verifies a Stripe `stripe-signature` header against the raw request body, now, with
 /// [`DEFAULT_TOLERANCE`]. See [`verify_stripe_at`] for the rules.
@@ -237,6 +221,7 @@ fn parse_header(header: &str) -> Result<Header<'_>, WebhookError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ApiError;
 
     const SECRET: &str = "whsec_test";
     const PAYLOAD: &[u8] = br#"{"id":"evt_1"}"#;

@@ -3,10 +3,8 @@
 use std::fmt;
 
 use axum::extract::multipart::MultipartError;
-use axum::response::IntoResponse;
 use http::StatusCode;
 
-use crate::error::ApiError;
 use crate::validation::error::ValidationError;
 
 /// Why a body reader refused the body. Converts into [`ApiError`] with `?` and answers
@@ -71,22 +69,6 @@ impl fmt::Display for BodyError {
 }
 
 impl std::error::Error for BodyError {}
-
-impl BodyError {
-    /// What `?` makes of it (`ApiError`'s `From`): its status and message, or the fields.
-    pub(crate) fn into_api_error(self) -> ApiError {
-        match self {
-            BodyError::Invalid(errors) => errors.into_api_error(),
-            other => ApiError::with_status(other.status(), other.to_string()),
-        }
-    }
-}
-
-impl IntoResponse for BodyError {
-    fn into_response(self) -> axum::response::Response {
-        ApiError::from(self).into_response()
-    }
-}
 
 pub(super) fn multipart_error(error: MultipartError) -> BodyError {
     if error.status() == StatusCode::PAYLOAD_TOO_LARGE {

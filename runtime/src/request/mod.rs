@@ -409,7 +409,7 @@ impl fmt::Debug for Request {
     }
 }
 
-mod body_error;
+pub(crate) mod body_error;
 mod collect;
 mod form_data;
 mod json;

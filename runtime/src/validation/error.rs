@@ -5,11 +5,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use axum::response::{IntoResponse, Response};
-use http::StatusCode;
-
-use crate::error::ApiError;
-
 /// Field-by-field input errors, as zod's `error.flatten()`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ValidationError {
@@ -93,23 +88,12 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
-impl ValidationError {
-    /// What `?` makes of it (`ApiError`'s `From`): `400` with the fields.
-    pub(crate) fn into_api_error(self) -> ApiError {
-        ApiError::with_body(StatusCode::BAD_REQUEST, self.to_json())
-    }
-}
-
-impl IntoResponse for ValidationError {
-    fn into_response(self) -> Response {
-        ApiError::from(self).into_response()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ApiError;
     use garde::Validate;
+    use http::StatusCode;
 
     #[derive(serde::Deserialize, Validate)]
     struct Address {

@@ -1,16 +1,19 @@
-//! Stand-ins for the examples in routekit's README and API docs.
+//! Stand-ins for the examples in routekit's README, guide and API docs. Not an API: hidden,
+//! and free to change in any release.
 //!
 //! Those examples are doctests: `cargo test --doc -p routekit` compiles every one (and runs
 //! those not marked `no_run`). An example about routes should not spend ten lines faking a
-//! database, so it starts with one hidden line, `# use doc_support::{Db, User};`, and uses
-//! these. They behave like a tiny fixed data set: the user `ada` (id 1, token `ada-token`),
-//! her post 1, and the user `grace` (id 2, token `grace-token`).
+//! database, so it starts with one hidden line, `# use routekit::__doc_support::{Db, User};`,
+//! and uses these. They behave like a tiny fixed data set: the user `ada` (id 1, token
+//! `ada-token`), her post 1, and the user `grace` (id 2, token `grace-token`).
 //!
-//! This crate is a dev-dependency of `routekit` only and is never published.
+//! They live in the crate rather than in a dev-dependency so that the published crate's
+//! doctests pass from its package alone (a dev-dependency that is not published is dropped
+//! from the package). A few dozen lines of code, no dependency of their own.
 
 use std::sync::Arc;
 
-use routekit::prelude::*;
+use crate::prelude::*;
 use serde::Serialize;
 
 /// A database handle, cheap to clone like a connection pool.
