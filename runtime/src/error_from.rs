@@ -13,8 +13,8 @@ use crate::validation::error::ValidationError;
 /// from serializing a value or parsing JSON the handler read itself) answers `500
 /// {"error": "Internal server error"}`, and its text, which may name hosts, users or the
 /// input, goes only to the log, with the route's template. routekit's own errors keep their
-/// answers: a [`BodyError`](BodyError) its `400`/`413`/`415`, a
-/// [`ValidationError`](crate::ValidationError) its `400` with the fields, a webhook
+/// answers: a [`BodyError`] its `400`/`413`/`415`, a
+/// [`ValidationError`] its `400` with the fields, a webhook
 /// signature error its `400`.
 ///
 /// This is why `ApiError` itself does not implement `std::error::Error` (as `anyhow::Error`

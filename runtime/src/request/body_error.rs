@@ -7,7 +7,7 @@ use http::StatusCode;
 
 use crate::validation::error::ValidationError;
 
-/// Why a body reader refused the body. Converts into [`ApiError`] with `?` and answers
+/// Why a body reader refused the body. Converts into [`ApiError`](crate::ApiError) with `?` and answers
 /// `{"error": "<message>"}` with [`status`](BodyError::status).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
