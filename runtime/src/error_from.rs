@@ -2,6 +2,8 @@
 //! routekit's own errors answer as responses. Apart from `error.rs` so that the error
 //! vocabulary (`ApiError`) does not depend on the readers whose errors it converts.
 
+use std::any::Any;
+
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 
@@ -29,30 +31,30 @@ where
         // `E` is known where this is instantiated, so each check is a constant: only the
         // branch for `E` is compiled.
         let mut slot = Some(error);
-        let any: &mut dyn std::any::Any = &mut slot;
-        if let Some(Some(error)) = any.downcast_mut::<Option<BodyError>>().map(Option::take) {
+        let any: &mut dyn Any = &mut slot;
+        if let Some(error) = take::<BodyError>(any) {
             return error.into_api_error();
         }
-        if let Some(Some(errors)) = any
-            .downcast_mut::<Option<ValidationError>>()
-            .map(Option::take)
-        {
+        if let Some(errors) = take::<ValidationError>(any) {
             return errors.into_api_error();
         }
         #[cfg(feature = "webhook")]
-        if let Some(Some(error)) = any
-            .downcast_mut::<Option<crate::webhook::WebhookError>>()
-            .map(Option::take)
-        {
+        if let Some(error) = take::<crate::webhook::WebhookError>(any) {
             return error.into_api_error();
         }
         match slot {
             Some(error) => ApiError::internal(error),
+            // Emptied only by a `take` above, which returned.
             None => {
                 ApiError::with_status(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
             }
         }
     }
+}
+
+/// The error in `slot` if it is a `T`, taken out.
+fn take<T: 'static>(slot: &mut dyn Any) -> Option<T> {
+    slot.downcast_mut::<Option<T>>()?.take()
 }
 
 impl BodyError {

@@ -38,6 +38,15 @@ fn current_thread(future: impl std::future::Future<Output = ()>) {
         .block_on(future);
 }
 
+fn multi_thread(workers: usize, future: impl std::future::Future<Output = ()>) {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future);
+}
+
 async fn bind(port: u16) -> tokio::net::TcpListener {
     tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
@@ -60,34 +69,19 @@ fn main() {
             };
             current_thread(async move { axum::serve(bind(port).await, app).await.unwrap() });
         }
-        "routekit-serve-mt" => {
-            // The runtime model: `#[tokio::main]`'s multi-thread runtime, one worker.
+        // The runtime model: `#[tokio::main]`'s multi-thread runtime, of one or two workers.
+        "routekit-serve-mt" | "routekit-serve-mt2" => {
             let app = apps::routekit::app(scenario);
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(async move { routekit::serve_on(app, bind(port).await).await.unwrap() });
+            let workers = if server.ends_with("mt2") { 2 } else { 1 };
+            multi_thread(workers, async move {
+                routekit::serve_on(app, bind(port).await).await.unwrap()
+            });
         }
-        "routekit-serve-mt2" | "axum-mt2" => {
-            let app = match server.as_str() {
-                "axum-mt2" => apps::axum::app(scenario),
-                _ => apps::routekit::app(scenario),
-            };
-            let routekit = server == "routekit-serve-mt2";
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(async move {
-                    if routekit {
-                        routekit::serve_on(app, bind(port).await).await.unwrap()
-                    } else {
-                        axum::serve(bind(port).await, app).await.unwrap()
-                    }
-                });
+        "axum-mt2" => {
+            let app = apps::axum::app(scenario);
+            multi_thread(2, async move {
+                axum::serve(bind(port).await, app).await.unwrap()
+            });
         }
         "routekit-serve-ct2" => {
             // actix-web's model: one single-threaded runtime per core, each accepting from
@@ -144,14 +138,9 @@ fn main() {
                 .merge(("address", "127.0.0.1"))
                 .merge(("port", port))
                 .merge(("workers", 1));
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(async move {
-                    let _ = app.configure(figment).launch().await.unwrap();
-                });
+            multi_thread(1, async move {
+                let _ = app.configure(figment).launch().await.unwrap();
+            });
         }
         other => {
             eprintln!("unknown server `{other}` ({})", SERVERS.join(", "));
