@@ -77,17 +77,18 @@ pub use routekit_macros::group;
 pub use routes::{format_route_table, route_table, MethodInfo, RouteEntry, RouteInfo};
 pub use serve::{serve, serve_on, Server};
 pub use trailing_slash::TrailingSlash;
-pub use validation::{Valid, ValidationError};
+pub use validation::{Valid, ValidQuery, ValidationError};
 
 /// Re-exported so a user needs no direct dependency to name cookies.
 pub use cookie;
-/// Re-exported: the validation library `json_valid` and [`Valid`] use.
+/// Re-exported: the validation library `json_valid`, [`Valid`] and [`ValidQuery`] use.
 pub use garde;
 
 /// Everything a route file needs: `use routekit::prelude::*;`.
 pub mod prelude {
     pub use crate::{
         group, middleware, route, routes, ApiError, Ctx, Next, Request, Response, Valid,
+        ValidQuery,
     };
     pub use axum::extract::{Json, Query, State};
     pub use axum::http::{HeaderMap, StatusCode};

@@ -1,7 +1,7 @@
 //! `/api/users`: TanStack's "REST API with multiple methods".
 
 use routekit::prelude::*;
-use routekit::ValidationError;
+use routekit::ValidQuery;
 use serde::Deserialize;
 
 use crate::Db;
@@ -17,31 +17,26 @@ pub struct CreateUser {
 
 /// `?page=&limit=`, the seed's `parseInt(url.searchParams.get('page') || '1')` and
 /// `… 'limit') || '10'`, made strict: a value that is not an integer, a `page` below 1 or a
-/// `limit` outside 1–100 answers `400` in the same `fieldErrors` shape as a bad body.
-pub fn pagination(req: &Request) -> Result<(i64, i64), ValidationError> {
-    let params = req.search_params();
-    let mut errors: Option<ValidationError> = None;
-    let mut field = |name: &str, default: i64, min: i64, max: i64| -> i64 {
-        let Some(raw) = params.get(name).filter(|raw| !raw.is_empty()) else {
-            return default;
-        };
-        let message = match raw.parse::<i64>() {
-            Ok(value) if (min..=max).contains(&value) => return value,
-            Ok(_) => format!("must be between {min} and {max}"),
-            Err(_) => "expected an integer".to_owned(),
-        };
-        match &mut errors {
-            Some(errors) => errors.push(name, message),
-            None => errors = Some(ValidationError::from_field(name, message)),
-        }
-        default
-    };
-    let page = field("page", 1, 1, i64::MAX / 100);
-    let limit = field("limit", 10, 1, 100);
-    match errors {
-        Some(errors) => Err(errors),
-        None => Ok((page, limit)),
-    }
+/// `limit` outside 1–100 answers `400` in the same `fieldErrors` shape as a bad body. An
+/// empty value takes the default, as `|| '1'` does.
+#[derive(Deserialize, garde::Validate, schemars::JsonSchema)]
+pub struct Pagination {
+    /// The page, from 1.
+    #[serde(default = "first_page")]
+    #[garde(range(min = 1, max = i64::MAX / 100))]
+    pub page: i64,
+    /// Users per page, 1–100.
+    #[serde(default = "ten")]
+    #[garde(range(min = 1, max = 100))]
+    pub limit: i64,
+}
+
+fn first_page() -> i64 {
+    1
+}
+
+fn ten() -> i64 {
+    10
 }
 
 #[route("/api/users")]
@@ -49,8 +44,10 @@ pub mod collection {
     use super::*;
 
     /// `{data, pagination: {page, limit, total}}`; a bad `page` or `limit` answers `400`.
-    pub async fn GET(req: Request, State(db): State<Db>) -> Result<Response, ApiError> {
-        let (page, limit) = pagination(&req)?;
+    pub async fn GET(
+        ValidQuery(Pagination { page, limit }): ValidQuery<Pagination>,
+        State(db): State<Db>,
+    ) -> Result<Response, ApiError> {
         let (data, total) = db.users_page(page, limit).await?;
         Ok(Response::json(&serde_json::json!({
             "data": data,

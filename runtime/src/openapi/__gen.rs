@@ -458,6 +458,12 @@ impl<T: JsonSchema> ArgSpec for &&Probe<axum::extract::Query<T>> {
         op.query_params(schema);
     }
 }
+impl<T: JsonSchema> ArgSpec for &&Probe<crate::ValidQuery<T>> {
+    fn arg(&self, op: &mut Operation<'_>) {
+        let schema = op.request_schema::<T>();
+        op.query_params(schema);
+    }
+}
 impl ArgSpec for &&Probe<axum::extract::Multipart> {
     fn arg(&self, op: &mut Operation<'_>) {
         op.body(
@@ -508,6 +514,11 @@ impl<T> ArgSchema for &Probe<axum::Form<T>> {
     }
 }
 impl<T> ArgSchema for &Probe<axum::extract::Query<T>> {
+    fn arg(&self, op: &mut Operation<'_>) {
+        op.answer(400);
+    }
+}
+impl<T> ArgSchema for &Probe<crate::ValidQuery<T>> {
     fn arg(&self, op: &mut Operation<'_>) {
         op.answer(400);
     }

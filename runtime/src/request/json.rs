@@ -79,7 +79,7 @@ fn every_shape_error<T: DeserializeOwned>(
         // (serde skips an unknown field without that limit): the first error, at its path.
         Err(_) => return Err(first_shape_error(bytes)),
     };
-    let collected = collect::collect::<T>(&value);
+    let collected = collect::collect::<T>(&value, false);
     let mut errors = ValidationError::default();
     for (path, message) in collected.errors {
         errors.push(path, message);

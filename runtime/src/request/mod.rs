@@ -229,20 +229,7 @@ impl Request {
             }
             Err(JsonFailure::Body(error)) => Err(error),
             Err(JsonFailure::Shape(mut errors, filled)) => {
-                // The rules of the fields that did deserialize, as zod reports type errors
-                // and rule failures in one answer; never those of a placeholder.
-                if let Some(Err(report)) = filled.map(|value| value.validate()) {
-                    let mut wrong: Vec<String> = errors.paths().map(str::to_owned).collect();
-                    if !errors.form_errors.is_empty() {
-                        wrong.push(String::new());
-                    }
-                    for (path, error) in report.iter() {
-                        let path = path.to_string();
-                        if !wrong.iter().any(|w| collect::overlaps(w, &path)) {
-                            errors.push(path, error.message());
-                        }
-                    }
-                }
+                collect::add_rule_errors(&mut errors, filled);
                 Err(BodyError::Invalid(errors))
             }
         }
@@ -259,6 +246,18 @@ impl Request {
             .validate()
             .map_err(|report| BodyError::Invalid(report.into()))?;
         Ok(value)
+    }
+
+    /// The query string as `T`, then the type's `garde` rules: a `400` in the shape of
+    /// [`json_valid`](Self::json_valid)'s, naming every bad field (`?page=abc&limit=0`
+    /// names both). A repeated key fills a `Vec` field. As an argument:
+    /// [`ValidQuery<T>`](crate::ValidQuery).
+    pub fn query_valid<T>(&self) -> Result<T, BodyError>
+    where
+        T: DeserializeOwned + garde::Validate,
+        T::Context: Default,
+    {
+        query::query_valid(self.url().query().unwrap_or_default())
     }
 
     /// The body as form fields and files, from `multipart/form-data` or an urlencoded form.
@@ -411,14 +410,17 @@ impl fmt::Debug for Request {
 
 pub(crate) mod body_error;
 mod collect;
+mod lenient;
 mod form_data;
 mod json;
 mod map_key;
 mod objects;
 mod placeholder;
+mod query;
 mod search;
 #[cfg(test)]
 mod tests;
 
 pub use form_data::{FormData, FormFile};
 pub use search::{Cookies, SearchParams};
+pub(crate) use query::query_valid;
