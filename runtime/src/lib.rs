@@ -87,8 +87,7 @@ pub use garde;
 /// Everything a route file needs: `use routekit::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        group, middleware, route, routes, ApiError, Ctx, Next, Request, Response, Valid,
-        ValidQuery,
+        group, middleware, route, routes, ApiError, Ctx, Next, Request, Response, Valid, ValidQuery,
     };
     pub use axum::extract::{Json, Query, State};
     pub use axum::http::{HeaderMap, StatusCode};

@@ -119,7 +119,10 @@ async fn an_empty_value_counts_as_absent_as_a_form_field_left_blank() {
     );
     let (status, body) = get("/api/users?page=").await;
     assert_eq!(status, 400);
-    assert_eq!(body["error"]["fieldErrors"]["page"], json!(["missing field"]));
+    assert_eq!(
+        body["error"]["fieldErrors"]["page"],
+        json!(["missing field"])
+    );
 }
 
 #[tokio::test]

@@ -40,7 +40,6 @@ impl State {
     }
 }
 
-
 pub(super) fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()

@@ -410,9 +410,9 @@ impl fmt::Debug for Request {
 
 pub(crate) mod body_error;
 mod collect;
-mod lenient;
 mod form_data;
 mod json;
+mod lenient;
 mod map_key;
 mod objects;
 mod placeholder;
@@ -422,5 +422,5 @@ mod search;
 mod tests;
 
 pub use form_data::{FormData, FormFile};
-pub use search::{Cookies, SearchParams};
 pub(crate) use query::query_valid;
+pub use search::{Cookies, SearchParams};

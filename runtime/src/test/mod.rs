@@ -28,6 +28,11 @@
 //!
 //! In a test crate, write the same inside `#[tokio::test] async fn …`.
 
+mod cookies;
+mod multipart;
+
+use std::sync::{Arc, Mutex};
+
 use axum::body::Body;
 use axum::Router;
 use bytes::Bytes;
@@ -36,6 +41,9 @@ use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tower::ServiceExt;
+
+use cookies::Jar;
+pub use multipart::MultipartForm;
 
 /// Sends requests to a router in process: no socket, no server.
 ///
@@ -60,6 +68,7 @@ use tower::ServiceExt;
 #[derive(Clone)]
 pub struct TestClient {
     app: Router,
+    jar: Option<Arc<Mutex<Jar>>>,
 }
 
 impl TestClient {
@@ -70,7 +79,48 @@ impl TestClient {
     pub fn new(app: Router) -> Self {
         Self {
             app: app.with_state(()),
+            jar: None,
         }
+    }
+
+    /// Keeps the cookies answers set and sends them with later requests, as a browser
+    /// does: a login's `Set-Cookie` is the next request's `Cookie`. Paths and expiry are
+    /// honoured (`Max-Age=0` deletes); `Domain` is not checked and `Secure` cookies are
+    /// sent, as a browser sends them to `localhost`. Clones share the jar.
+    ///
+    /// ```
+    /// # use routekit::prelude::*;
+    /// # use routekit::test::TestClient;
+    /// #[route(POST, "/login")]
+    /// async fn login() -> Response {
+    ///     Response::text("ok").header("set-cookie", "session=abc; Path=/; HttpOnly")
+    /// }
+    ///
+    /// #[route(GET, "/me")]
+    /// async fn me(req: Request) -> Response {
+    ///     Response::text(req.cookies().get("session").unwrap_or("nobody").to_owned())
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let client = TestClient::new(routes![login, me]).with_cookie_jar();
+    /// assert_eq!(client.get("/me").send().await.text(), "nobody");
+    /// client.post("/login").send().await;
+    /// assert_eq!(client.cookie("session").as_deref(), Some("abc"));
+    /// assert_eq!(client.get("/me").send().await.text(), "abc");
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_cookie_jar(mut self) -> Self {
+        self.jar = Some(Arc::default());
+        self
+    }
+
+    /// The value of the jar's cookie `name` that a request to `/` would send; `None`
+    /// without [`with_cookie_jar`](Self::with_cookie_jar).
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let jar = self.jar.as_ref()?;
+        jar.lock().expect("cookie jar").get(name, "/")
     }
 
     /// A request with any method.
@@ -79,6 +129,7 @@ impl TestClient {
             app: self.app.clone(),
             builder: http::Request::builder().method(method).uri(uri),
             body: Body::empty(),
+            jar: self.jar.clone(),
         }
     }
 
@@ -117,6 +168,7 @@ pub struct TestRequest {
     app: Router,
     builder: http::request::Builder,
     body: Body,
+    jar: Option<Arc<Mutex<Jar>>>,
 }
 
 impl TestRequest {
@@ -145,6 +197,12 @@ impl TestRequest {
             .body(text)
     }
 
+    /// A `multipart/form-data` body, with its `content-type`.
+    pub fn multipart(self, form: &MultipartForm) -> Self {
+        self.header("content-type", form.content_type())
+            .body(form.to_bytes())
+    }
+
     /// A raw body.
     pub fn body(mut self, body: impl Into<Body>) -> Self {
         self.body = body.into();
@@ -154,11 +212,25 @@ impl TestRequest {
     /// Sends the request and reads the whole response; then runs the work the handler
     /// registered with [`after`](crate::after()), and returns once it has finished.
     pub async fn send(self) -> TestResponse {
-        let request = self.builder.body(self.body).expect("a valid test request");
+        let mut request = self.builder.body(self.body).expect("a valid test request");
+        let path = request.uri().path().to_owned();
+        if let Some(jar) = &self.jar {
+            if let Some(sent) = jar.lock().expect("cookie jar").header(&path) {
+                let cookie = match request.headers().get(http::header::COOKIE) {
+                    Some(own) => format!("{}; {sent}", own.to_str().unwrap_or_default()),
+                    None => sent,
+                };
+                let value = HeaderValue::try_from(cookie).expect("cookies are header text");
+                request.headers_mut().insert(http::header::COOKIE, value);
+            }
+        }
         let mut scoped = std::pin::pin!(crate::after::scope(self.app.oneshot(request)));
         let response = scoped.as_mut().await.expect("axum routers are infallible");
         let after = scoped.take_value().map(crate::after::Scope::into_work);
         let (parts, body) = response.into_parts();
+        if let Some(jar) = &self.jar {
+            jar.lock().expect("cookie jar").store(&path, &parts.headers);
+        }
         let body = body
             .collect()
             .await
