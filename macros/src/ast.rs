@@ -11,6 +11,8 @@ pub struct Handler {
     pub method: &'static str,
     pub ident: Ident,
     pub is_async: bool,
+    /// Where a return type that is not a response is reported: the type, or the name.
+    pub output_span: proc_macro2::Span,
     pub args: Vec<Arg>,
     pub middleware: Vec<MiddlewareItem>,
     /// openapi hook: doc comment, `#[body]`, `#[response]` and return type.
@@ -182,10 +184,22 @@ pub fn handler(
                     } else {
                         format!("its parameters are `{}`", known.join("`, `"))
                     };
+                    // A near miss (`ids` for `$id`) names the parameter it likely meant.
+                    let near = template
+                        .params()
+                        .filter_map(|s| s.name())
+                        .filter(|p| crate::method::distance(p, name) <= 2.min(p.len() / 2 + 1))
+                        .min_by_key(|p| crate::method::distance(p, name));
+                    let fix = match near {
+                        Some(near) => {
+                            format!("rename the argument to `{near}`, or add `${name}` to the path")
+                        }
+                        None => format!("add `${name}` to the path or rename the argument"),
+                    };
                     errors.error(
                         &typed.pat,
                         format!(
-                            "`{name}` is not a parameter of `{template_text}` ({known}): add `${name}` to the path or rename the argument"
+                            "`{name}` is not a parameter of `{template_text}` ({known}): {fix}"
                         ),
                     );
                 }
@@ -198,6 +212,10 @@ pub fn handler(
         method,
         ident: sig.ident.clone(),
         is_async: sig.asyncness.is_some(),
+        output_span: match &sig.output {
+            syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(&**ty),
+            syn::ReturnType::Default => sig.ident.span(),
+        },
         args: handler_args,
         middleware: Vec::new(),
         openapi: Default::default(), // openapi hook

@@ -174,6 +174,8 @@ pub fn extract_parts(
 
 /// The bound [`extract_parts`] needs: `ty: FromRequestParts<state_ty> + Send`.
 pub fn parts_bound(ty: &syn::Type, state_ty: &TokenStream) -> TokenStream {
-    let rk = private();
+    // The runtime path is spanned at the argument too: the compiler's "required by this
+    // bound" note shows the bound's trait, which then points at the handler's argument.
+    let rk = crate::runtime_at(ty.span());
     quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequestParts<#state_ty> + ::core::marker::Send)
 }

@@ -106,7 +106,8 @@ pub(crate) fn endpoint(
                 stmts.push(extract_parts(&var, ty, &s, &quote!(&__rk_state)));
             }
             Role::Body => {
-                bounds.push(quote_spanned!(ty.span()=> #ty: #rk::axum::extract::FromRequest<__RkS> + ::core::marker::Send));
+                let rk_at = crate::runtime_at(ty.span());
+                bounds.push(quote_spanned!(ty.span()=> #ty: #rk_at::axum::extract::FromRequest<__RkS> + ::core::marker::Send));
                 body_stmt = Some(quote_spanned! {ty.span()=>
                     let #var = match #rk::from_request::<#ty, __RkS, _>(__rk_parts, __rk_body, &__rk_state).await {
                         ::core::result::Result::Ok(value) => value,
@@ -125,13 +126,14 @@ pub(crate) fn endpoint(
     } else {
         quote!(#ident(#(#call_args),*))
     };
+    let answer = respond(handler, &call);
     let respond = match revalidate {
         Some(value) => quote!(#rk::revalidate(
-            #rk::respond(#call),
+            #answer,
             const { #rk::http::HeaderValue::from_static(#value) },
             __routekit_credentialed,
         )),
-        None => quote!(#rk::respond(#call)),
+        None => answer,
     };
     // `revalidate`: whether the request carries credentials, read before a body reader
     // takes the parts.
@@ -143,4 +145,46 @@ pub(crate) fn endpoint(
         #respond
     };
     (bounds, code)
+}
+
+/// `call`'s value as a response, through routekit's `Returns` probe (autoref: a response
+/// type takes `IsResponse`, any other `NotResponse`, which does not compile), spanned at
+/// the handler's return type, so a type that is not a response is one error there.
+pub(crate) fn respond(handler: &Handler, call: &TokenStream) -> TokenStream {
+    let rk = private();
+    match &handler.openapi.output {
+        Some(ty) => quote_spanned! {handler.output_span=>
+            (&&#rk::Returns::<#ty>::NEW).respond(#call)
+        },
+        None => quote_spanned! {handler.output_span=> {
+            let __rk_out = #call;
+            (&&#rk::Returns::of(&__rk_out)).respond(__rk_out)
+        }},
+    }
+}
+
+/// A bare handler's future, its output turned into a response as [`respond`] does. A
+/// named return type is named (`Returns::<Response>::NEW`); an `impl Trait` one is taken
+/// from the future.
+pub(crate) fn respond_to(handler: &Handler, call: &TokenStream) -> TokenStream {
+    let rk = private();
+    match &handler.openapi.output {
+        Some(ty) => quote_spanned! {handler.output_span=>
+            (&&#rk::Returns::<#ty>::NEW).respond_to(#call)
+        },
+        None => quote_spanned! {handler.output_span=> {
+            let __rk_future = #call;
+            (&&#rk::Returns::of_future(&__rk_future)).respond_to(__rk_future)
+        }},
+    }
+}
+
+/// The imports [`respond`] and [`respond_to`] call through, once per route: anonymous, so
+/// they clash with nothing in a route module.
+pub(crate) fn respond_imports() -> TokenStream {
+    let rk = private();
+    quote! {
+        #[allow(unused_imports)]
+        use #rk::{IsResponse as _, NotResponse as _};
+    }
 }

@@ -97,7 +97,8 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             .copied()
             .chain(route.handlers.iter().flat_map(|h| &h.middleware)),
     );
-    items.extend(listed.items());
+    items.extend(listed.items(route.complete));
+    items.extend(crate::endpoint::respond_imports());
     bounds.extend(middleware_bounds(&route_level, &listed));
     let mut checks = crate::ctx_checks::CtxChecks::default();
     checks.middleware(&route_level, 0, &listed);
@@ -118,7 +119,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             && cache.is_none()
             && handler.middleware.is_empty();
         let ident = &handler.ident;
-        let direct = bare.then(|| quote!(#rk::respond_to(#ident())));
+        let direct = bare.then(|| crate::endpoint::respond_to(handler, &quote!(#ident())));
         bounds.extend(handler_bounds);
         let handler_level: Vec<&MiddlewareItem> = handler.middleware.iter().collect();
         bounds.extend(middleware_bounds(&handler_level, &listed));
@@ -135,7 +136,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         let handler_name = format!("{handler_scope}{}", handler.ident);
         let line = line_of(&handler.ident);
         let method = handler.method;
-        let openapi = crate::openapi::operation(handler, &chain_items); // openapi hook
+        let openapi = crate::openapi::operation(handler, &chain_items, &listed); // openapi hook
         method_infos.push(quote! {
             #rk::MethodInfo { method: #method, handler: #handler_name, middleware: &[#(#chain_labels),*], line: #line, automatic: false, openapi: #openapi }
         });

@@ -1,11 +1,13 @@
 //! The names generated code gives the `#[middleware]` functions of a list: per distinct
-//! path a constant, `const __ROUTEKIT_MW0: bool = <auth as MiddlewareInfo>::LISTED;`, and a
+//! path a constant, `const __ROUTEKIT_MW0: bool = <<auth as MiddlewareInfo>::Listing as
+//! Listing>::LISTED;`, and a
 //! type alias, `type __routekit_mw0 = <(auth,) as ListItem<__ROUTEKIT_MW0>>::Type;`, which
 //! is `auth` itself.
 //!
 //! Every bound, check and call of the route names the alias, never the path. An item that
 //! is not a `#[middleware]` function (`#[middleware(NotMiddleware)]`) then fails once, in
-//! the constant, at the item, with `MiddlewareInfo`'s message; the alias is an
+//! the constant, at the item, with `MiddlewareInfo`'s message (or, for one that takes
+//! `#[arg]` arguments, `CallWithArguments`'s); the alias is an
 //! error type, so the bounds generic over the state that name it are left out by the
 //! compiler, rather than each failing again where `routes!` registers the route.
 
@@ -48,8 +50,12 @@ impl Listed {
         Ident::new(&format!("__routekit_mw{index}"), path.span())
     }
 
-    /// The items: per path its constant and its alias.
-    pub fn items(&self) -> TokenStream {
+    /// The items: per path its constant and its alias. `in_module`: the items stand in a
+    /// route module, where every name the list can mean is one of the module's, so a bare
+    /// name is [`resolved`] with a fallback. Elsewhere (a function-form route or `routes!`,
+    /// maybe inside a function body) a name may be local to a block that `use self::*`
+    /// cannot reach, and the compiler's own "expected type, found function" stands.
+    pub fn items(&self, in_module: bool) -> TokenStream {
         self.paths
             .iter()
             .enumerate()
@@ -57,16 +63,64 @@ impl Listed {
                 let rk = crate::runtime_at(path.span());
                 let alias = Ident::new(&format!("__routekit_mw{index}"), path.span());
                 let listed = Ident::new(&format!("__ROUTEKIT_MW{index}"), path.span());
+                let (resolve, ty) = match path.get_ident().filter(|_| in_module) {
+                    Some(name) => resolved(index, name),
+                    // A path with `::` resolves absolutely: the compiler's own error for a
+                    // missing item is then the right one.
+                    None => (TokenStream::new(), quote_spanned!(path.span()=> #path)),
+                };
                 // The path stands only where a type is expected, never in generic arguments,
                 // so that a misspelt name is reported alike (once) in both items.
                 quote_spanned! {path.span()=>
+                    #resolve
                     #[doc(hidden)]
-                    const #listed: bool = <#path as #rk::MiddlewareInfo>::LISTED;
+                    const #listed: bool = <<#ty as #rk::MiddlewareInfo>::Listing as #rk::Listing>::LISTED;
                     #[doc(hidden)]
                     #[allow(non_camel_case_types)]
-                    type #alias = <(#path,) as #rk::ListItem<#listed>>::Type;
+                    type #alias = <(#ty,) as #rk::ListItem<#listed>>::Type;
                 }
             })
             .collect()
     }
+}
+
+/// A bare name resolved with a fallback: the type `name` in scope (a `#[middleware]`
+/// function's struct), or, when there is none (a function without `#[middleware]`, a
+/// misspelling), a stand-in whose `Listing` reports "no `#[middleware]` `name` is in scope:
+/// add `#[middleware]` above `fn name`", at the name, once.
+///
+/// The stand-in is a struct in a block; the name is looked up from a block inside it that
+/// glob-imports the module (`use self::*`). Lexical lookup tries the inner block first, so
+/// a real type wins and the stand-in is found only when the module has no type `name`. (A
+/// type local to a function body is not in the glob, which is why only route modules,
+/// whose names are all module-level, use this.)
+/// The answer is carried out of the blocks by a private trait's associated type.
+fn resolved(index: usize, name: &Ident) -> (TokenStream, TokenStream) {
+    let rk = crate::runtime_at(name.span());
+    let names = Ident::new(&format!("__routekit_name{index}"), name.span());
+    let resolve = quote_spanned! {name.span()=>
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        trait #names {
+            type Type;
+        }
+        const _: () = {
+            #[allow(non_camel_case_types, dead_code)]
+            pub struct #name {}
+            #[diagnostic::do_not_recommend]
+            impl #rk::MiddlewareInfo for #name {
+                type Provides = ();
+                type Requires = ();
+                type Listing = #rk::NotInScope<Self>;
+            }
+            const _: () = {
+                #[allow(unused_imports)]
+                use self::*;
+                impl #names for () {
+                    type Type = #name;
+                }
+            };
+        };
+    };
+    (resolve, quote_spanned!(name.span()=> <() as #names>::Type))
 }

@@ -26,7 +26,7 @@ pub fn nearest(name: &str) -> &'static str {
 }
 
 /// Optimal string alignment distance: a swap of two letters (`GTE`) counts as one edit.
-fn distance(a: &str, b: &str) -> usize {
+pub fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];

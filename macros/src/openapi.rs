@@ -14,6 +14,7 @@ use syn::{Attribute, Expr, Ident, ItemFn, Lit, LitInt, LitStr, ReturnType, Token
 use crate::ast::{type_name, Handler, HandlerDoc, Role, Slot};
 use crate::attr::{is_attr, MiddlewareItem};
 use crate::errors::Errors;
+use crate::listed::Listed;
 
 /// The text of the `#[doc = "…"]` attributes, one line each, the leading space of
 /// `/// text` removed.
@@ -139,7 +140,7 @@ fn contains_impl(ty: &Type) -> bool {
 }
 
 /// The `openapi` field of a generated `MethodInfo`: the handler's describe function.
-pub fn operation(handler: &Handler, chain: &[&MiddlewareItem]) -> TokenStream {
+pub fn operation(handler: &Handler, chain: &[&MiddlewareItem], listed: &Listed) -> TokenStream {
     let rk = crate::runtime();
     let doc = &handler.openapi;
     let mut calls = Vec::new();
@@ -149,9 +150,10 @@ pub fn operation(handler: &Handler, chain: &[&MiddlewareItem]) -> TokenStream {
     }
     for item in chain {
         if let MiddlewareItem::Named(path) = item {
-            // `(path,)`: unambiguously a type, so a function named in the list is reported once.
+            // Through the list's alias, so a name that is no `#[middleware]` is reported once.
+            let alias = listed.ty(path);
             calls.push(
-                quote_spanned!(path.span()=> (&&&__RkProbe::<(#path,)>::NEW).middleware(op);),
+                quote_spanned!(path.span()=> (&&&__RkProbe::<(#alias,)>::NEW).middleware(op);),
             );
         }
     }

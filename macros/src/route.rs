@@ -75,25 +75,36 @@ fn stub_register_fn() -> TokenStream {
     }
 }
 
+/// The `href` of a route that failed to expand, when its template is sound: each parameter
+/// an `impl Display`, so a link elsewhere is not a second error (a wrong "import `href`"
+/// suggestion) for the one mistake.
+fn stub_href(args: Option<&RouteArgs>, vis: &TokenStream) -> Option<TokenStream> {
+    let args = args.filter(|args| args.template_ok)?;
+    Some(links::href(&args.template, &[], vis))
+}
+
 /// The items of a route module that failed to expand.
-fn stub_module() -> TokenStream {
+fn stub_module(args: Option<&RouteArgs>) -> TokenStream {
     let register = stub_register(&quote!(__routekit_route));
     let register_fn = stub_register_fn();
+    let href = stub_href(args, &quote!(pub));
     quote! {
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         pub struct __routekit_route;
         #register
         #register_fn
+        #href
     }
 }
 
 /// The function-form companion of a route that failed to expand.
-fn stub_companion(func: &ItemFn) -> TokenStream {
+fn stub_companion(func: &ItemFn, args: Option<&RouteArgs>) -> TokenStream {
     let vis = &func.vis;
     let ident = &func.sig.ident;
     let register = stub_register(&quote!(#ident));
     let register_fn = stub_register_fn();
+    let href = stub_href(args, &quote!(#vis));
     quote! {
         #[allow(non_camel_case_types, dead_code)]
         #[doc(hidden)]
@@ -101,6 +112,7 @@ fn stub_companion(func: &ItemFn) -> TokenStream {
 
         impl #ident {
             #register_fn
+            #href
         }
 
         #register
@@ -177,10 +189,13 @@ fn module_form(args: Option<RouteArgs>, mut module: ItemMod, mut errors: Errors)
         );
     }
 
-    let Some(args) = args.filter(|_| errors.is_empty()) else {
-        let errors = errors.into_compile_errors();
-        content.push(Item::Verbatim(stub_module()));
-        return quote!(#errors #module);
+    let args = match args {
+        Some(args) if errors.is_empty() => args,
+        args => {
+            let errors = errors.into_compile_errors();
+            content.push(Item::Verbatim(stub_module(args.as_ref())));
+            return quote!(#errors #module);
+        }
     };
     let route = Route {
         args: &args,
@@ -217,16 +232,19 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
             named_method
         }
     };
-    let (Some(args), Some(method)) = (args, method) else {
-        let errors = errors.into_compile_errors();
-        let companion = stub_companion(&func);
-        return quote!(#errors #func #companion);
+    let (args, method) = match (args, method) {
+        (Some(args), Some(method)) => (args, method),
+        (args, _) => {
+            let errors = errors.into_compile_errors();
+            let companion = stub_companion(&func, args.as_ref());
+            return quote!(#errors #func #companion);
+        }
     };
     let mut handler = ast::handler(&func, method, &args, &mut errors);
     handler.openapi = openapi; // openapi hook
     if !errors.is_empty() {
         let errors = errors.into_compile_errors();
-        let companion = stub_companion(&func);
+        let companion = stub_companion(&func, Some(&args));
         return quote!(#errors #func #companion);
     }
     let handlers = [handler];

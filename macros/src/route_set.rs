@@ -90,11 +90,34 @@ fn parse(input: ParseStream) -> syn::Result<(Options, Punctuated<Path, Token![,]
     Ok((options, paths))
 }
 
+/// The routes listed once each, and an error at every later mention of one: axum would
+/// refuse the second at start-up, and the list is where the mistake is. The rest of the
+/// list still expands, so the mistake is the only error.
+fn once_each(paths: Punctuated<Path, Token![,]>) -> (Vec<Path>, TokenStream) {
+    let text = |path: &Path| quote!(#path).to_string().replace(' ', "");
+    let mut kept: Vec<Path> = Vec::new();
+    let mut errors = TokenStream::new();
+    for path in paths {
+        let name = text(&path);
+        if kept.iter().any(|earlier| text(earlier) == name) {
+            let error = syn::Error::new_spanned(
+                &path,
+                format!("`{name}` is listed twice in `routes![…]`: remove this one"),
+            );
+            errors.extend(error.to_compile_error());
+        } else {
+            kept.push(path);
+        }
+    }
+    (kept, errors)
+}
+
 pub fn expand(input: TokenStream) -> TokenStream {
     let (options, paths) = match syn::parse::Parser::parse2(parse, input) {
         Ok(parsed) => parsed,
         Err(error) => return error.to_compile_error(),
     };
+    let (paths, repeated) = once_each(paths);
     let rk = crate::runtime();
     let policy = options.trailing_slash.map(|value| {
         let rk = crate::runtime();
@@ -108,6 +131,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
     match options.middleware {
         None => quote_spanned! {Span::call_site()=>
             {
+                #repeated
                 let mut __routekit_set = #rk::Routes::<_, #rk::Direct, ()>::new();
                 #policy
                 #(#adds)*
@@ -125,6 +149,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
             let set = quote_spanned!(keyword.span()=> #rk::Routes::<_, #rk::ViaApp, __routekit_provides>::new());
             quote_spanned! {Span::call_site()=>
                 {
+                    #repeated
                     #app_items
                     #[allow(non_camel_case_types)]
                     type __routekit_provides = #provides;
@@ -155,7 +180,7 @@ fn app_chain(items: &[MiddlewareItem]) -> AppChain {
         quote!(#s: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static);
     // Every list item is named through its alias (`listed.rs`).
     let listed = Listed::new(items);
-    let aliases = listed.items();
+    let aliases = listed.items(false);
     let bounds = crate::chain::middleware_bounds(&items.iter().collect::<Vec<_>>(), &listed);
 
     let mut resumes = TokenStream::new();

@@ -15,19 +15,20 @@ pub use crate::app::{
 };
 pub use crate::context::{Next, NextFuture};
 pub use crate::extract::{from_parts, from_request};
-pub use crate::handler::{credentialed, respond, respond_to, revalidate, RouteFuture};
+pub use crate::handler::{credentialed, respond, revalidate, RouteFuture};
 pub use crate::links::{
     finish as finish_link, write_display, write_optional_str, write_rest, LinkOptional, LinkSegment,
 };
 pub use crate::middleware::{
-    build_layer, layers, provide, provided, request, require_all, split, through_layer,
+    build_layer, layers, provide, provided, request, require_all, split, through_layer, Bare,
     CallWithArguments, Carry, Configured, ConfiguredService, Layers, LeadingFallible,
-    LeadingInfallible, LeadingLayer, ListItem, Middleware, MiddlewareInfo, ProvidedBy, SatisfiedBy,
-    StepInfo, StepLayer,
+    LeadingInfallible, LeadingLayer, ListItem, Listing, Middleware, MiddlewareInfo, NeedsArguments,
+    NotInScope, ProvidedBy, SatisfiedBy, StepInfo, StepLayer,
 };
 pub use crate::params::{
     optional, path_params, required, rest, rest_or_empty, Affix, Affixed, Rest, Seg, Slot,
 };
+pub use crate::returns::{IsResponse, NotResponse, Returns};
 pub use crate::routes::{
     affixes_fit, allow_of, automatic_answer, function_router, method_not_allowed, module_router,
     state_free, stateful, whole_route, AffixTable, AllowSlot, IgnoreState, MethodInfo, Mount,

@@ -32,11 +32,13 @@ pub mod guide;
 mod handler;
 pub mod links;
 mod middleware;
+mod middleware_types;
 #[cfg_attr(not(feature = "openapi"), doc(hidden))]
 pub mod openapi;
 pub mod params;
 pub mod request;
 pub mod response;
+mod returns;
 pub mod routes;
 mod serve;
 pub mod test;

@@ -418,7 +418,16 @@ async fn cors_answers_the_preflight_of_a_bearer_token_request() {
         .send()
         .await;
     assert_eq!(res.text(), "Hello, Next.js!");
+    // The seed's three headers on the `GET` itself, as its `route.js` sends them.
     assert_eq!(res.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        res.header("access-control-allow-methods"),
+        Some("GET, POST, PUT, DELETE, OPTIONS")
+    );
+    assert_eq!(
+        res.header("access-control-allow-headers"),
+        Some("Content-Type, Authorization")
+    );
 }
 
 #[tokio::test]

@@ -53,10 +53,17 @@ fn info(decl: &Declaration, ident: &Ident) -> TokenStream {
             Some(inner) => quote!((#inner, #tail)),
             None => tail,
         });
+    // Named bare in a list, or only called with its `#[arg]` arguments.
+    let listing = if decl.is_factory() {
+        quote!(#rk::NeedsArguments<Self>)
+    } else {
+        quote!(#rk::Bare)
+    };
     quote! {
         impl #rk::MiddlewareInfo for #ident {
             type Provides = #provides;
             type Requires = #requires;
+            type Listing = #listing;
         }
     }
 }

@@ -4,13 +4,86 @@ use axum::extract::Multipart;
 use bytes::Bytes;
 
 use super::body_error::{multipart_error, BodyError};
-use super::search::{lookup, lookup_all};
 
-/// A submitted form, as the Fetch API's `FormData`: text fields and files by name.
+/// A submitted form, as the Fetch API's `FormData`: text fields and files by name, in the
+/// order sent.
+///
+/// [`get`](Self::get) answers what `formData.get(name)` answers: the first entry of that
+/// name, a text field or a file ([`FormValue`]), so a port that expects text from a part a
+/// browser sent as a file (`formData.append(k, blob)` sends `filename="blob"`) finds out.
+/// [`text`](Self::text) and [`file`](Self::file) ask for one kind.
 #[derive(Debug, Clone, Default)]
 pub struct FormData {
-    fields: Vec<(String, String)>,
-    files: Vec<FormFile>,
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone)]
+enum Entry {
+    Text(String, String),
+    File(FormFile),
+}
+
+impl Entry {
+    fn name(&self) -> &str {
+        match self {
+            Entry::Text(name, _) => name,
+            Entry::File(file) => &file.name,
+        }
+    }
+
+    fn value(&self) -> FormValue<'_> {
+        match self {
+            Entry::Text(_, value) => FormValue::Text(value),
+            Entry::File(file) => FormValue::File(file),
+        }
+    }
+}
+
+/// One entry of a form: `FormDataEntryValue`, a string or a `File`.
+///
+/// It serializes as `JSON.stringify` writes one: a text field as its string, a file as `{}`,
+/// so `Response::json(&json!({ "name": form.get("name") }))` answers what the seed's
+/// `Response.json({ name })` does.
+#[derive(Debug, Clone, Copy)]
+pub enum FormValue<'a> {
+    /// A text field.
+    Text(&'a str),
+    /// A part sent with a file name.
+    File(&'a FormFile),
+}
+
+impl<'a> FormValue<'a> {
+    /// The text, if this is a text field.
+    pub fn as_text(self) -> Option<&'a str> {
+        match self {
+            FormValue::Text(text) => Some(text),
+            FormValue::File(_) => None,
+        }
+    }
+
+    /// The file, if this is one.
+    pub fn as_file(self) -> Option<&'a FormFile> {
+        match self {
+            FormValue::Text(_) => None,
+            FormValue::File(file) => Some(file),
+        }
+    }
+}
+
+impl PartialEq<&str> for FormValue<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_text() == Some(*other)
+    }
+}
+
+impl serde::Serialize for FormValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            FormValue::Text(text) => serializer.serialize_str(text),
+            FormValue::File(_) => serializer.serialize_map(Some(0))?.end(),
+        }
+    }
 }
 
 /// A file from a `multipart/form-data` part that had a file name.
@@ -25,8 +98,10 @@ pub struct FormFile {
 impl FormData {
     pub(super) fn from_urlencoded(body: &[u8]) -> Self {
         Self {
-            fields: form_urlencoded::parse(body).into_owned().collect(),
-            files: Vec::new(),
+            entries: form_urlencoded::parse(body)
+                .into_owned()
+                .map(|(name, value)| Entry::Text(name, value))
+                .collect(),
         }
     }
 
@@ -43,47 +118,76 @@ impl FormData {
             let content_type = field.content_type().map(str::to_owned);
             let bytes = field.bytes().await.map_err(multipart_error)?;
             if file_name.is_some() {
-                form.files.push(FormFile {
+                form.entries.push(Entry::File(FormFile {
                     name,
                     file_name,
                     content_type,
                     bytes,
-                });
+                }));
             } else {
                 let text = String::from_utf8(Vec::from(bytes)).map_err(|_| {
                     BodyError::Malformed(format!("form field `{name}` is not valid UTF-8"))
                 })?;
-                form.fields.push((name, text));
+                form.entries.push(Entry::Text(name, text));
             }
         }
         Ok(form)
     }
 
-    /// The first text field called `name`.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        lookup(&self.fields, name)
+    /// `formData.get(name)`: the first entry called `name`, a text field or a file.
+    pub fn get(&self, name: &str) -> Option<FormValue<'_>> {
+        self.named(name).next()
     }
 
-    /// Every text field called `name`, in order (checkboxes, multi-selects).
-    pub fn get_all(&self, name: &str) -> Vec<&str> {
-        lookup_all(&self.fields, name)
+    /// `formData.getAll(name)`: every entry called `name`, in order (checkboxes,
+    /// multi-selects, several files).
+    pub fn get_all(&self, name: &str) -> Vec<FormValue<'_>> {
+        self.named(name).collect()
     }
 
-    /// The first file called `name`.
+    /// `formData.has(name)`.
+    pub fn has(&self, name: &str) -> bool {
+        self.named(name).next().is_some()
+    }
+
+    /// The first text field called `name`, passing over files of that name.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.named(name).find_map(FormValue::as_text)
+    }
+
+    /// The first file called `name`, passing over text fields of that name.
     pub fn file(&self, name: &str) -> Option<&FormFile> {
-        self.files.iter().find(|file| file.name == name)
+        self.named(name).find_map(FormValue::as_file)
     }
 
     /// Every text field as `(name, value)`, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.fields
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
+        self.entries.iter().filter_map(|entry| match entry {
+            Entry::Text(name, value) => Some((name.as_str(), value.as_str())),
+            Entry::File(_) => None,
+        })
     }
 
     /// Every file, in order.
     pub fn files(&self) -> impl Iterator<Item = &FormFile> {
-        self.files.iter()
+        self.entries.iter().filter_map(|entry| match entry {
+            Entry::File(file) => Some(file),
+            Entry::Text(..) => None,
+        })
+    }
+
+    /// `formData.entries()`: every entry as `(name, value)`, in order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, FormValue<'_>)> {
+        self.entries
+            .iter()
+            .map(|entry| (entry.name(), entry.value()))
+    }
+
+    fn named<'a, 'n>(&'a self, name: &'n str) -> impl Iterator<Item = FormValue<'a>> + use<'a, 'n> {
+        self.entries
+            .iter()
+            .filter(move |entry| entry.name() == name)
+            .map(Entry::value)
     }
 }
 

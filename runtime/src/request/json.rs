@@ -62,9 +62,78 @@ pub(super) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonFai
         Err(error) => error,
     };
     if error.classify() != serde_json::error::Category::Data {
-        return Err(JsonFailure::Body(json_syntax_error(&error)));
+        return not_json(bytes, &error);
     }
     every_shape_error(bytes, &error)
+}
+
+/// A body serde_json refuses before `T` sees it. Two of its refusals are text JavaScript's
+/// `request.json()` reads, so the body is read as it would be there and parsed again: bytes
+/// that are not UTF-8 (`TextDecoder` makes each bad sequence U+FFFD) and a lone surrogate
+/// escape (`"\ud800"`, what a client that cut a string inside an emoji sends; the string
+/// holds U+FFFD in its place, as it would once encoded to UTF-8). A number beyond `f64`
+/// (`1e400`, `Infinity` in JavaScript) is a field error at its path.
+#[cold]
+#[inline(never)]
+fn not_json<T: DeserializeOwned>(
+    bytes: &[u8],
+    error: &serde_json::Error,
+) -> Result<T, JsonFailure<T>> {
+    if let Some(text) = as_javascript_reads(bytes) {
+        return parse_json::<T>(&text);
+    }
+    if error.to_string().starts_with("number out of range") {
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        if let Err(error) = serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            if let BodyError::Invalid(errors) = shape_error(error.path(), "number out of range") {
+                return Err(JsonFailure::Shape(errors, None));
+            }
+        }
+    }
+    Err(JsonFailure::Body(json_syntax_error(error)))
+}
+
+/// `bytes` as `request.json()` reads them: not-UTF-8 bytes replaced by U+FFFD, and lone
+/// surrogate escapes inside strings by `\ufffd`. `None` when that changes nothing.
+fn as_javascript_reads(bytes: &[u8]) -> Option<Vec<u8>> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut changed = matches!(text, std::borrow::Cow::Owned(_));
+    let b = text.as_bytes();
+    let hex4 = |at: usize| -> Option<u32> {
+        let digits = std::str::from_utf8(b.get(at..at + 4)?).ok()?;
+        u32::from_str_radix(digits, 16).ok()
+    };
+    let is_low = |at: usize| {
+        b.get(at..at + 2) == Some(b"\\u")
+            && hex4(at + 2).is_some_and(|u| (0xDC00..0xE000).contains(&u))
+    };
+    let mut out = Vec::with_capacity(b.len());
+    let (mut i, mut in_string) = (0, false);
+    while i < b.len() {
+        let c = b[i];
+        if !in_string || c != b'\\' {
+            in_string ^= c == b'"';
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        match (b.get(i + 1), hex4(i + 2)) {
+            (Some(b'u'), Some(0xD800..=0xDBFF)) if is_low(i + 6) => {
+                out.extend_from_slice(&b[i..i + 12]);
+                i += 12;
+            }
+            (Some(b'u'), Some(0xD800..=0xDFFF)) => {
+                out.extend_from_slice(b"\\ufffd");
+                changed = true;
+                i += 6;
+            }
+            _ => {
+                out.extend_from_slice(&b[i..(i + 2).min(b.len())]);
+                i += 2;
+            }
+        }
+    }
+    changed.then_some(out)
 }
 
 #[cold]

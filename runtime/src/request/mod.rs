@@ -141,9 +141,18 @@ impl Request {
         &mut self.parts.extensions
     }
 
-    /// `headers.get(name)`: the first value, or `None` if absent or not visible ASCII.
+    /// `headers.get(name)`: the first value as text, or `None` if absent. A value with
+    /// bytes beyond ASCII reads as UTF-8, which is how clients send them
+    /// (`Referer: https://example.com/ü`); one that is not UTF-8 reads as `None`, its bytes
+    /// in [`header_bytes`](Self::header_bytes). (Next.js decodes each byte as Latin-1, so
+    /// that `Referer` reads `…/Ã¼` there and `…/ü` here.)
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.parts.headers.get(name)?.to_str().ok()
+        std::str::from_utf8(self.parts.headers.get(name)?.as_bytes()).ok()
+    }
+
+    /// The first value of header `name` as sent, whatever its bytes.
+    pub fn header_bytes(&self, name: &str) -> Option<&[u8]> {
+        Some(self.parts.headers.get(name)?.as_bytes())
     }
 
     /// The query string's parameters (`?page=2&tag=a&tag=b`), decoded.
@@ -421,6 +430,6 @@ mod search;
 #[cfg(test)]
 mod tests;
 
-pub use form_data::{FormData, FormFile};
+pub use form_data::{FormData, FormFile, FormValue};
 pub(crate) use query::query_valid;
 pub use search::{Cookies, SearchParams};

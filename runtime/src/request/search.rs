@@ -39,11 +39,17 @@ impl SearchParams {
     }
 }
 
-/// The cookies the client sent. Names are matched exactly as sent; values are
-/// percent-decoded and stripped of surrounding quotes (as Next.js `cookies()`). A pair that
-/// does not parse, or whose value is not UTF-8 once decoded, is skipped rather than failing
-/// the request. When a name repeats, [`get`](Cookies::get) gives the first, which browsers
-/// send for the most specific path.
+/// The cookies the client sent, read as Next.js's `cookies()` reads them
+/// (`@edge-runtime/cookies`): the header is split at `;` and the spaces after it, a pair
+/// splits at its first `=`, the value is decoded as `decodeURIComponent` decodes it, and
+/// nothing else is trimmed or unquoted, so `token="q"` is `"q"` with its quotes and
+/// `token = x` is a cookie named `token ` (with the space). A value with a bad escape
+/// (`%ZZ`, or bytes that are not UTF-8 once decoded) drops that pair, and a pair without
+/// `=` is a cookie whose value is `true`, as there.
+///
+/// One deliberate difference: when a name repeats, [`get`](Cookies::get) gives the first,
+/// which browsers send for the most specific path (RFC 6265 §5.4), where Next.js keeps the
+/// last; [`get_all`](Cookies::get_all) gives every one.
 ///
 /// Names are not decoded because a browser never encodes one: `__Host%2Dsid=x` is a cookie
 /// named `__Host%2Dsid`, which any page on a sibling subdomain may set, not the
@@ -58,21 +64,25 @@ impl Cookies {
         let pairs = headers
             .iter()
             .filter_map(|value| std::str::from_utf8(value.as_bytes()).ok())
-            .flat_map(cookie::Cookie::split_parse)
-            .flatten()
-            .filter_map(|cookie| {
-                let value = percent_encoding::percent_decode_str(cookie.value_trimmed())
-                    .decode_utf8()
-                    .ok()?;
-                Some((cookie.name().to_owned(), value.into_owned()))
+            .flat_map(|header| header.split(';'))
+            .map(|pair| pair.trim_start_matches(' '))
+            .filter(|pair| !pair.is_empty())
+            .filter_map(|pair| match pair.split_once('=') {
+                None => Some((pair.to_owned(), "true".to_owned())),
+                Some((name, value)) => Some((name.to_owned(), decode_uri_component(value)?)),
             })
             .collect();
         Self { pairs }
     }
 
-    /// The value of cookie `name`.
+    /// The value of cookie `name`: the first sent, when it repeats.
     pub fn get(&self, name: &str) -> Option<&str> {
         lookup(&self.pairs, name)
+    }
+
+    /// Every value of cookie `name`, in the order sent.
+    pub fn get_all(&self, name: &str) -> Vec<&str> {
+        lookup_all(&self.pairs, name)
     }
 
     /// Every `(name, value)` pair, in order.
@@ -96,4 +106,22 @@ pub(super) fn lookup_all<'a>(pairs: &'a [(String, String)], name: &str) -> Vec<&
         .filter(|(key, _)| key == name)
         .map(|(_, value)| value.as_str())
         .collect()
+}
+
+/// JavaScript's `decodeURIComponent`: `None` where it throws, for a `%` not followed by two
+/// hex digits or bytes that are not UTF-8 once decoded.
+fn decode_uri_component(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut index = 0;
+    while let Some(at) = bytes[index..].iter().position(|&b| b == b'%') {
+        let hex = bytes.get(index + at + 1..index + at + 3)?;
+        if !hex.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        index += at + 3;
+    }
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .ok()
+        .map(|decoded| decoded.into_owned())
 }

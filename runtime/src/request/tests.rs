@@ -60,7 +60,8 @@ fn accessors() {
     assert_eq!(req.header("Referer"), Some("https://example.com/"));
     assert_eq!(
         (req.header("x-binary"), req.header("missing")),
-        (None, None)
+        (Some("café"), None),
+        "UTF-8 beyond ASCII reads as text"
     );
     req.extensions_mut().insert(7u32);
     assert_eq!(req.extensions().get::<u32>(), Some(&7));
@@ -99,19 +100,24 @@ fn search_params_decode_plus_and_percent() {
 fn cookies_from_every_header() {
     let mut req = Request::from_http(
         http::Request::get("/")
-            .header(COOKIE, "token=abc%20def; theme=\"dark\"")
-            .header(COOKIE, "bad; token=second; lang=en")
+            .header(COOKIE, "token=abc%20def; theme=dark")
+            .header(COOKIE, "bare; token=second; lang=en")
             .body(Body::empty())
             .unwrap(),
     );
     let cookies = req.cookies();
     assert_eq!(cookies.get("token"), Some("abc def"));
+    assert_eq!(cookies.get_all("token"), ["abc def", "second"]);
     assert_eq!(cookies.get("theme"), Some("dark"));
     assert_eq!(cookies.get("lang"), Some("en"));
-    assert_eq!(cookies.get("bad"), None);
+    assert_eq!(
+        cookies.get("bare"),
+        Some("true"),
+        "a pair without `=`, as Next.js"
+    );
     assert_eq!(
         cookies.iter().map(|(name, _)| name).collect::<Vec<_>>(),
-        ["token", "theme", "token", "lang"]
+        ["token", "theme", "bare", "token", "lang"]
     );
     req.headers_mut()
         .insert(COOKIE, http::HeaderValue::from_static("fresh=1"));
@@ -119,6 +125,39 @@ fn cookies_from_every_header() {
         (req.cookies().get("fresh"), req.cookies().get("token")),
         (Some("1"), None)
     );
+}
+
+/// The four headers of issue 27's differential run against Next.js 16, answered as
+/// `cookies().get("token")` answers them there (but for the first of two, see `Cookies`).
+#[test]
+fn cookies_read_as_nextjs_reads_them() {
+    let token = |header: &'static str| {
+        let req = Request::from_http(
+            http::Request::get("/")
+                .header(COOKIE, header)
+                .body(Body::empty())
+                .unwrap(),
+        );
+        req.cookies().get("token").map(str::to_owned)
+    };
+    // Next.js gives `second`; routekit the first, the most specific path's (documented).
+    assert_eq!(token("token=first; token=second").as_deref(), Some("first"));
+    assert_eq!(token("token=\"quoted\"").as_deref(), Some("\"quoted\""));
+    assert_eq!(token("token=%ZZ"), None);
+    assert_eq!(token("token=%ZZ; token=ok").as_deref(), Some("ok"));
+    assert_eq!(
+        token("token=50%"),
+        None,
+        "a lone `%` throws in decodeURIComponent"
+    );
+    // HTTP strips the header's own surrounding spaces; the name keeps the one before `=`.
+    assert_eq!(token("token = spaced"), None);
+    assert_eq!(
+        token("a=1;token=x").as_deref(),
+        Some("x"),
+        "no space after `;`"
+    );
+    assert_eq!(token("a=1;   token=y ").as_deref(), Some("y "));
 }
 
 #[tokio::test]
@@ -266,9 +305,13 @@ async fn form_data_urlencoded() {
         .await
         .unwrap();
     assert_eq!(
-        (form.get("email"), form.get_all("tag")),
-        (Some("a@b.c"), vec!["x", "y z"])
+        (
+            form.text("email"),
+            form.get("email").and_then(FormValue::as_text)
+        ),
+        (Some("a@b.c"), Some("a@b.c"))
     );
+    assert!(form.get_all("tag") == ["x", "y z"]);
     assert!(form.file("email").is_none() && form.get("missing").is_none());
     let error = request(Some("text/plain"), "x")
         .form_data()
@@ -302,10 +345,8 @@ async fn form_data_multipart() {
         .form_data()
         .await
         .unwrap();
-    assert_eq!(
-        (form.get("email"), form.get_all("tag")),
-        (Some("a@b.c"), vec!["one", "two"])
-    );
+    assert_eq!(form.text("email"), Some("a@b.c"));
+    assert!(form.get_all("tag") == ["one", "two"]);
     let avatar = form.file("avatar").unwrap();
     assert_eq!(
         (avatar.name(), avatar.file_name(), avatar.content_type()),
@@ -314,12 +355,26 @@ async fn form_data_multipart() {
     assert_eq!(avatar.bytes().as_ref(), b"\x89PNG\xff");
     assert_eq!(
         (
-            form.get("avatar"),
+            form.text("avatar"),
             form.iter().count(),
             form.files().count()
         ),
         (None, 3, 1)
     );
+    // `formData.get` sees the file part, as in Next.js: it says what it found.
+    let entry = form.get("avatar").expect("the file part is an entry");
+    assert_eq!(
+        entry.as_file().and_then(FormFile::file_name),
+        Some("me.png")
+    );
+    assert!(entry.as_text().is_none());
+    assert_eq!(serde_json::to_value(entry).unwrap(), serde_json::json!({}));
+    assert_eq!(
+        serde_json::to_value(form.get_all("tag")).unwrap(),
+        serde_json::json!(["one", "two"])
+    );
+    let names: Vec<&str> = form.entries().map(|(name, _)| name).collect();
+    assert_eq!(names, ["email", "tag", "tag", "avatar"]);
 }
 
 #[tokio::test]
@@ -699,4 +754,75 @@ async fn unknown_fields_flatten_and_untagged_enums_are_reported_too() {
             "n": ["invalid type: string \"x\", expected u8"],
         })
     );
+}
+
+#[test]
+fn a_header_beyond_ascii_reads_as_utf8_and_its_bytes_stay_available() {
+    let req = Request::from_http(
+        http::Request::get("/")
+            .header(
+                "referer",
+                http::HeaderValue::from_bytes("https://example.com/ü".as_bytes()).unwrap(),
+            )
+            .header(
+                "x-latin1",
+                http::HeaderValue::from_bytes(b"caf\xe9").unwrap(),
+            )
+            .header("x-plain", "ascii")
+            .body(Body::empty())
+            .unwrap(),
+    );
+    assert_eq!(req.header("referer"), Some("https://example.com/ü"));
+    assert_eq!(req.header("x-plain"), Some("ascii"));
+    assert_eq!(req.header("x-latin1"), None, "not UTF-8");
+    assert_eq!(req.header_bytes("x-latin1"), Some(&b"caf\xe9"[..]));
+    assert_eq!(req.header("absent"), None);
+}
+
+/// Issue 27's JSON that JavaScript's `request.json()` accepts: a lone surrogate and a
+/// byte that is not UTF-8 read as U+FFFD, as there; `1e400` is a field error.
+#[tokio::test]
+async fn json_that_javascript_reads_is_read_as_it_reads_it() {
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct S {
+        s: String,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct N {
+        n: f64,
+    }
+    async fn read<T: serde::de::DeserializeOwned>(body: &'static [u8]) -> Result<T, BodyError> {
+        let mut req = Request::from_http(
+            http::Request::post("/")
+                .header("content-type", "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        );
+        req.json::<T>().await
+    }
+    assert_eq!(read::<S>(br#"{"s":"\ud800"}"#).await.unwrap().s, "\u{FFFD}");
+    assert_eq!(
+        read::<S>(br#"{"s":"a\udc00b"}"#).await.unwrap().s,
+        "a\u{FFFD}b"
+    );
+    assert_eq!(read::<S>(br#"{"s":"\ud83d\ude00"}"#).await.unwrap().s, "😀");
+    assert_eq!(
+        read::<S>(br#"{"s":"\\ud800"}"#).await.unwrap().s,
+        "\\ud800",
+        "an escaped backslash, not an escape"
+    );
+    assert_eq!(
+        read::<S>(b"{\"s\":\"caf\xe9\"}").await.unwrap().s,
+        "caf\u{FFFD}"
+    );
+    let error = read::<N>(br#"{"n": 1e400}"#).await.unwrap_err();
+    assert_eq!(error.to_string(), "n: number out of range");
+    assert!(
+        matches!(error, BodyError::Invalid(_)),
+        "a 400 in zod's shape: {error:?}"
+    );
+    // Still malformed: a surrogate fixed does not make broken JSON whole.
+    let error = read::<S>(br#"{"s":"\ud800"#).await.unwrap_err();
+    assert!(matches!(error, BodyError::Malformed(_)), "{error:?}");
 }
