@@ -170,7 +170,13 @@ impl IntoResponse for ApiError {
         for (name, value) in self.extra.into_iter().flatten() {
             object.insert(name.to_owned(), value);
         }
-        let mut response = render(self.status, object);
+        let mut response = (self.status, axum::Json(&object)).into_response();
+        // The members ride along, so a `render_with` layer around the app renders them its
+        // own way; the default answer is already written.
+        response.extensions_mut().insert(ErrorMembers {
+            status: self.status,
+            members: object,
+        });
         if let Some(cause) = self.cause {
             response.extensions_mut().insert(ErrorCause::new(cause));
         }
@@ -178,28 +184,28 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// What an error answer was made from, riding on its response: `render_with` renders it
+/// again with the app's renderer.
+#[derive(Clone)]
+struct ErrorMembers {
+    status: StatusCode,
+    members: serde_json::Map<String, Value>,
+}
+
 /// Turns an error's status and JSON members (`error`, and any `with_field`) into the
 /// response. Every error routekit answers by itself goes through it.
 pub type Renderer = fn(StatusCode, serde_json::Map<String, Value>) -> axum::response::Response;
 
-static RENDERER: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();
-
-tokio::task_local! {
-    /// The renderer of the app answering the current request, set by [`RenderWith`].
-    static APP_RENDERER: Renderer;
-}
-
-/// Swaps the default error renderer for the whole process, once, before serving. An app
-/// wrapped in [`render_with`] keeps its own; this one serves every other app and the
-/// errors `serve` answers before a request reaches an app (`408`, `413` of a stalled or
-/// oversized body). Returns `Err` with the renderer if one was already set.
-pub fn set_renderer(renderer: Renderer) -> Result<(), Renderer> {
-    RENDERER.set(renderer)
-}
-
 /// Renders every error of the app it wraps with `renderer` (its routes, their middleware,
 /// the `404`, `405` and panics), leaving other apps of the process as they are: two apps,
 /// one speaking RFC 9457 and one the default JSON, can share a process and a test suite.
+/// The renderer belongs to the router it wraps; nothing is process-wide. (The errors
+/// `serve` answers itself, before a request reaches the app, take
+/// [`Server::error_renderer`](crate::Server::error_renderer).)
+///
+/// Each error answer carries what it was made from; this layer renders those again on
+/// their way out, keeping the headers others added (`Allow`, `WWW-Authenticate`, CORS) and
+/// leaving every other answer alone.
 ///
 /// ```
 /// use routekit::prelude::*;
@@ -244,11 +250,11 @@ pub struct RenderWith<S> {
 
 impl<S, R> tower::Service<R> for RenderWith<S>
 where
-    S: tower::Service<R>,
+    S: tower::Service<R, Response = axum::response::Response>,
 {
     type Response = S::Response;
     type Error = S::Error;
-    type Future = tokio::task::futures::TaskLocalFuture<Renderer, S::Future>;
+    type Future = RenderWithFuture<S::Future>;
 
     fn poll_ready(
         &mut self,
@@ -258,21 +264,62 @@ where
     }
 
     fn call(&mut self, request: R) -> Self::Future {
-        // Both the call (which may answer at once) and the future run in scope.
-        let future = APP_RENDERER.sync_scope(self.renderer, || self.inner.call(request));
-        APP_RENDERER.scope(self.renderer, future)
+        RenderWithFuture {
+            future: self.inner.call(request),
+            renderer: self.renderer,
+        }
     }
 }
 
-fn render(status: StatusCode, members: serde_json::Map<String, Value>) -> axum::response::Response {
-    let renderer = APP_RENDERER
-        .try_with(|renderer| *renderer)
-        .ok()
-        .or_else(|| RENDERER.get().copied());
-    match renderer {
-        Some(renderer) => renderer(status, members),
-        None => json(status, members),
+pin_project_lite::pin_project! {
+    /// The future of [`RenderWith`]: the app's answer, an error one rendered again.
+    pub struct RenderWithFuture<F> {
+        #[pin]
+        future: F,
+        renderer: Renderer,
     }
+}
+
+impl<F, E> std::future::Future for RenderWithFuture<F>
+where
+    F: std::future::Future<Output = Result<axum::response::Response, E>>,
+{
+    type Output = F::Output;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let this = self.project();
+        let renderer = *this.renderer;
+        this.future
+            .poll(cx)
+            .map(|result| result.map(|response| rerender(response, renderer)))
+    }
+}
+
+/// `response` rendered again with `renderer` when it is an error answer routekit made;
+/// the headers and extensions others added kept, its own content headers replaced.
+pub(crate) fn rerender(
+    mut response: axum::response::Response,
+    renderer: Renderer,
+) -> axum::response::Response {
+    let Some(error) = response.extensions_mut().remove::<ErrorMembers>() else {
+        return response;
+    };
+    let (parts, _) = response.into_parts();
+    let mut rendered = renderer(error.status, error.members);
+    let own: Vec<http::HeaderName> = rendered.headers().keys().cloned().collect();
+    for (name, value) in &parts.headers {
+        if name != http::header::CONTENT_TYPE
+            && name != http::header::CONTENT_LENGTH
+            && !own.contains(name)
+        {
+            rendered.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    rendered.extensions_mut().extend(parts.extensions);
+    rendered
 }
 
 /// The default renderer: `{"error": …}` as `application/json`.

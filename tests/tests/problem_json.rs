@@ -1,17 +1,11 @@
-//! Swapping the error renderer for RFC 9457 `application/problem+json`, in one place.
-//!
-//! The renderer is process-global, so this file is its own test binary: every test sets it
-//! first (a repeat `set_renderer` answers `Err`, which is fine: it is the same renderer).
+//! Swapping the error renderer for RFC 9457 `application/problem+json`, in one place: the
+//! app's `render_with(problem_json)` layer, which every answer of the app goes through.
 
 use garde::Validate;
 use routekit::prelude::*;
 use routekit::test::{TestClient, TestResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-fn use_problem_json() {
-    let _ = routekit::error::set_renderer(routekit::error::problem_json);
-}
 
 #[derive(Debug, Deserialize, Validate)]
 struct CreateUser {
@@ -82,7 +76,10 @@ mod me {
 }
 
 fn client() -> TestClient {
-    TestClient::new(routes![users, users_extractor, posts, items, me])
+    TestClient::new(
+        routes![users, users_extractor, posts, items, me]
+            .layer(routekit::error::render_with(routekit::error::problem_json)),
+    )
 }
 
 /// Checks the content type and returns status and body.
@@ -109,7 +106,6 @@ fn problem(res: &TestResponse) -> (u16, Value) {
 
 #[tokio::test]
 async fn unknown_path_is_a_404_problem() {
-    use_problem_json();
     let res = client().get("/nowhere").send().await;
     assert_eq!(
         problem(&res),
@@ -122,7 +118,6 @@ async fn unknown_path_is_a_404_problem() {
 
 #[tokio::test]
 async fn missing_method_is_a_405_problem_with_allow() {
-    use_problem_json();
     let client = client();
     let res = client.delete("/api/users").send().await;
     assert_eq!(
@@ -152,7 +147,6 @@ async fn missing_method_is_a_405_problem_with_allow() {
 
 #[tokio::test]
 async fn bad_path_parameter_is_a_400_problem() {
-    use_problem_json();
     let client = client();
     let res = client.get("/api/posts/abc").send().await;
     let (status, body) = problem(&res);
@@ -195,7 +189,6 @@ async fn bad_path_parameter_is_a_400_problem() {
 
 #[tokio::test]
 async fn validation_failure_is_a_400_problem_with_errors() {
-    use_problem_json();
     let client = client();
     for path in ["/api/users", "/api/users-extractor"] {
         let res = client
@@ -255,7 +248,6 @@ async fn validation_failure_is_a_400_problem_with_errors() {
 
 #[tokio::test]
 async fn other_routekit_errors_are_problems_too() {
-    use_problem_json();
     let client = client();
 
     let res = client

@@ -1,6 +1,6 @@
 //! An error renderer belongs to the app it wraps: two apps in one process, one speaking
 //! RFC 9457 through `render_with(problem_json)` and one the default JSON, each answer in
-//! their own shape. (No `set_renderer` in this binary: the default stays the default.)
+//! their own shape. Nothing is process-wide: the renderer is the layer's.
 
 use routekit::error::{problem_json, render_with};
 use routekit::prelude::*;
@@ -86,4 +86,50 @@ async fn a_success_passes_through_untouched() {
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.text(), "one");
+}
+
+#[route(GET, "/api/own")]
+async fn own() -> Response {
+    // A handler's own JSON error answer, not an `ApiError`: the renderer leaves it alone.
+    Response::json(&serde_json::json!({ "message": "mine" })).status(400)
+}
+
+#[route(GET, "/api/denied")]
+async fn denied() -> Result<Response, ApiError> {
+    Err(ApiError::unauthorized("Sign in"))
+}
+
+#[tokio::test]
+async fn only_routekits_error_answers_are_rendered_again_and_keep_their_headers() {
+    let app = routes![own, denied]
+        .layer(tower_http::set_header::SetResponseHeaderLayer::appending(
+            http::header::SET_COOKIE,
+            http::HeaderValue::from_static("a=1"),
+        ))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::appending(
+            http::header::SET_COOKIE,
+            http::HeaderValue::from_static("b=2"),
+        ))
+        .layer(render_with(problem_json));
+    let client = TestClient::new(app);
+    let res = client.get("/api/own").send().await;
+    assert_eq!(res.header("content-type"), Some("application/json"));
+    assert_eq!(
+        res.json::<serde_json::Value>(),
+        serde_json::json!({ "message": "mine" })
+    );
+    let res = client.get("/api/denied").send().await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.header("content-type"), Some("application/problem+json"));
+    assert_eq!(res.json::<serde_json::Value>()["detail"], "Sign in");
+    let cookies: Vec<_> = res
+        .headers()
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .collect();
+    assert_eq!(
+        cookies,
+        ["a=1", "b=2"],
+        "both values of a repeated header kept"
+    );
 }

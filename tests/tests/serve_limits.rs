@@ -245,6 +245,37 @@ async fn a_stalled_body_is_answered_408_and_the_connection_closed() {
 }
 
 #[tokio::test]
+async fn the_servers_own_408_takes_its_error_renderer() {
+    let (app, _dropped) = app();
+    let server = start(app, |s| {
+        s.request_body_timeout(Duration::from_millis(300))
+            .error_renderer(routekit::error::problem_json)
+    })
+    .await;
+    let mut stalled = TcpStream::connect(server.addr).await.unwrap();
+    stalled
+        .write_all(b"POST /limits/echo HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n01234")
+        .await
+        .unwrap();
+    let mut raw = Vec::new();
+    tokio::time::timeout(BOUND, stalled.read_to_end(&mut raw))
+        .await
+        .expect("answered and closed within the bound")
+        .unwrap();
+    let reply = parse(&raw);
+    assert_eq!(reply.status, 408, "{reply:?}");
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/problem+json")
+    );
+    assert_eq!(reply.json()["detail"], "Request body timeout");
+    // What `serve` adds to its own answer stays: the id and the close.
+    assert_eq!(reply.header("connection"), Some("close"));
+    assert!(reply.header("x-request-id").is_some(), "{reply:?}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn at_max_connections_the_next_one_waits_for_a_free_slot() {
     let (app, _dropped) = app();
     let server = start(app, |s| {

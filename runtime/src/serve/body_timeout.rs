@@ -44,6 +44,8 @@ pub(crate) struct ConnShared {
     /// response.
     pub(crate) header: Arc<HeaderDeadline>,
     body_timeout: Duration,
+    /// `Server::error_renderer`, for the `408` answered here.
+    pub(crate) renderer: Option<crate::error::Renderer>,
     next_seq: AtomicU64,
     /// How many entries `timed_out` has: read without the lock on every answer.
     timed_out_len: AtomicUsize,
@@ -56,12 +58,14 @@ impl ConnShared {
         tracker: Arc<Tracker>,
         header: Arc<HeaderDeadline>,
         body_timeout: Duration,
+        renderer: Option<crate::error::Renderer>,
     ) -> Self {
         Self {
             tracker,
             ids: IdBlock::default(),
             header,
             body_timeout,
+            renderer,
             next_seq: AtomicU64::new(0),
             timed_out_len: AtomicUsize::new(0),
             timed_out: Mutex::new(Vec::new()),
@@ -192,6 +196,7 @@ where
 pub(crate) fn timeout_response(
     handler_answer: Response<axum::body::Body>,
     version: Version,
+    renderer: Option<crate::error::Renderer>,
 ) -> axum::response::Response {
     tracing::warn!(
         status = handler_answer.status().as_u16(),
@@ -203,6 +208,9 @@ pub(crate) fn timeout_response(
     );
     let mut res =
         ApiError::with_status(StatusCode::REQUEST_TIMEOUT, "Request body timeout").into_response();
+    if let Some(renderer) = renderer {
+        res = crate::error::rerender(res, renderer);
+    }
     if let Some(id) = handler_answer.headers().get(&X_REQUEST_ID) {
         res.headers_mut().insert(&X_REQUEST_ID, id.clone());
     }

@@ -164,7 +164,7 @@ impl Future for ServeFuture {
         let (shared, scope) = (this.shared.take(), this.inner.take_value());
         if let (Some(seq), Some(shared)) = (this.watched.take(), &shared) {
             if shared.take_timed_out(seq) {
-                res = timeout_response(res, *this.version);
+                res = timeout_response(res, *this.version, shared.renderer);
             }
         }
         if let Some(id) = this.id.take() {

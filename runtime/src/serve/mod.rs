@@ -121,6 +121,7 @@ pub struct Server {
     write_timeout: Duration,
     shutdown_timeout: Duration,
     compression: bool,
+    error_renderer: Option<crate::error::Renderer>,
     signal: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
 }
 
@@ -133,6 +134,7 @@ impl std::fmt::Debug for Server {
             .field("write_timeout", &self.write_timeout)
             .field("shutdown_timeout", &self.shutdown_timeout)
             .field("compression", &self.compression)
+            .field("error_renderer", &self.error_renderer.is_some())
             .field("custom_signal", &self.signal.is_some())
             .finish_non_exhaustive()
     }
@@ -149,6 +151,7 @@ impl Server {
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             compression: true,
+            error_renderer: None,
             signal: None,
         }
     }
@@ -213,6 +216,15 @@ impl Server {
         self
     }
 
+    /// Renders the errors `serve` answers itself, before a request reaches the app (the
+    /// `408` of a stalled body), with `renderer`, as
+    /// [`render_with`](crate::error::render_with) does for the app's own:
+    /// `Server::new(app.layer(render_with(problem_json))).error_renderer(problem_json)`.
+    pub fn error_renderer(mut self, renderer: crate::error::Renderer) -> Self {
+        self.error_renderer = Some(renderer);
+        self
+    }
+
     /// Shuts down when `signal` completes, instead of on Ctrl-C or SIGTERM.
     pub fn with_graceful_shutdown(
         mut self,
@@ -235,6 +247,7 @@ impl Server {
             write_timeout,
             shutdown_timeout,
             compression,
+            error_renderer,
             signal,
         } = self;
         let address = listener.local_addr()?;
@@ -318,6 +331,7 @@ impl Server {
                 tracker.clone(),
                 header.clone(),
                 request_body_timeout,
+                error_renderer,
             ));
             let service = ConnService {
                 app: app.clone(),
