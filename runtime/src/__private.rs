@@ -26,7 +26,8 @@ pub use crate::middleware::{
     NotInScope, ProvidedBy, SatisfiedBy, StepInfo, StepLayer,
 };
 pub use crate::params::{
-    optional, path_params, required, rest, rest_or_empty, Affix, Affixed, Rest, Seg, Slot,
+    name_hash, optional, path_params, required, rest, rest_or_empty, Affix, Affixed, Rest, Seg,
+    Slot,
 };
 pub use crate::returns::{IsResponse, NotResponse, Returns};
 pub use crate::routes::{

@@ -159,81 +159,100 @@ impl<T: FromCatchAll> SlotKind for Rest<T> {
 }
 
 /// One parameter's outcome: `None` when the matched path variant lacks it (an optional
-/// segment), `Some(Err)` when it did not parse.
+/// segment), `Some(Err)` when it did not parse. `NAME` is the parameter's name as
+/// [`name_hash`] spells it, so the slot knows which of axum's parameters is its own.
 #[doc(hidden)]
-pub struct Slot<K: SlotKind>(pub Option<Result<K::Value, InvalidParam>>);
+pub struct Slot<K: SlotKind, const NAME: u64>(pub Option<Result<K::Value, InvalidParam>>);
 
-impl<K: SlotKind> Default for Slot<K> {
+impl<K: SlotKind, const NAME: u64> Default for Slot<K, NAME> {
     fn default() -> Self {
         Slot(None)
     }
 }
 
-impl<'de, K: SlotKind> Deserialize<'de> for Slot<K> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+/// A slot's value, read from axum's parameter text.
+struct SlotValue<K>(PhantomData<K>);
+
+impl<'de, K: SlotKind> DeserializeSeed<'de> for SlotValue<K> {
+    type Value = Option<Result<K::Value, InvalidParam>>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         struct SlotVisitor<K>(PhantomData<K>);
         impl<K: SlotKind> Visitor<'_> for SlotVisitor<K> {
-            type Value = Slot<K>;
+            type Value = Option<Result<K::Value, InvalidParam>>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a path segment")
             }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Slot<K>, E> {
-                Ok(Slot(Some(K::parse(text))))
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(Some(K::parse(text)))
             }
         }
-        deserializer.deserialize_str(SlotVisitor(PhantomData))
+        deserializer.deserialize_str(SlotVisitor::<K>(PhantomData))
     }
+}
+
+/// A parameter name as a number, FNV-1a: what a [`Slot`] carries in its type, so that the
+/// slots of every route whose handler takes `id: u64` share one deserializer, and the
+/// name reaches it with nothing at run time. `#[route]` computes the same function (its
+/// tests and these pin both to the same values); two different names hash alike with a
+/// chance of about one in 2^64.
+#[doc(hidden)]
+pub const fn name_hash(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    hash
 }
 
 /// The slots of one handler's parameters, filled from axum's matched path by name.
 ///
-/// Generic only in the slots' kinds, so every route whose handler takes one `u64` shares
-/// one deserializer. The names, a route's own, reach it through [`READING`] rather than
-/// through a type of the route's: a type per route cost the compiler a serde deserializer
-/// per route (a third of a large app's generated code).
+/// Generic only in the slots' kinds and names' hashes, so every route whose handler takes
+/// one `u64` called `id` shares one deserializer: a type per route cost the compiler a
+/// serde deserializer per route (a third of a large app's generated code).
 #[doc(hidden)]
 pub struct Params<T>(pub T);
 
-std::thread_local! {
-    /// The names of the slots [`path_params`] is filling, in slot order. Set right before
-    /// the synchronous deserialization that reads them, on the same thread.
-    static READING: std::cell::Cell<&'static [&'static str]> = const { std::cell::Cell::new(&[]) };
-}
+/// The index of the slot a parameter name belongs to, among `hashes`.
+struct NameIndex<'a>(&'a [u64]);
 
-struct NameIndex;
-
-impl<'de> DeserializeSeed<'de> for NameIndex {
+impl<'de> DeserializeSeed<'de> for NameIndex<'_> {
     type Value = Option<usize>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        struct NameVisitor;
-        impl Visitor<'_> for NameVisitor {
+        struct NameVisitor<'a>(&'a [u64]);
+        impl Visitor<'_> for NameVisitor<'_> {
             type Value = Option<usize>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a parameter name")
             }
             fn visit_str<E: de::Error>(self, name: &str) -> Result<Option<usize>, E> {
-                Ok(READING.get().iter().position(|known| *known == name))
+                let hash = name_hash(name);
+                Ok(self.0.iter().position(|known| *known == hash))
             }
         }
-        deserializer.deserialize_str(NameVisitor)
+        deserializer.deserialize_str(NameVisitor(self.0))
     }
 }
 
 macro_rules! params_tuple {
-    ($($kind:ident $index:tt),+) => {
-        impl<'de, $($kind: SlotKind),+> Deserialize<'de> for Params<($(Slot<$kind>,)+)> {
+    ($($kind:ident $name:ident $index:tt),+) => {
+        impl<'de, $($kind: SlotKind, const $name: u64),+> Deserialize<'de> for Params<($(Slot<$kind, $name>,)+)> {
             fn deserialize<De: Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
                 struct MapVisitor<T>(PhantomData<T>);
-                impl<'de, $($kind: SlotKind),+> Visitor<'de> for MapVisitor<($($kind,)+)> {
-                    type Value = Params<($(Slot<$kind>,)+)>;
+                impl<'de, $($kind: SlotKind, const $name: u64),+> Visitor<'de> for MapVisitor<($(Slot<$kind, $name>,)+)> {
+                    type Value = Params<($(Slot<$kind, $name>,)+)>;
                     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                         f.write_str("path parameters")
                     }
                     fn visit_map<Ma: MapAccess<'de>>(self, mut map: Ma) -> Result<Self::Value, Ma::Error> {
-                        let mut slots: ($(Slot<$kind>,)+) = Default::default();
-                        while let Some(index) = map.next_key_seed(NameIndex)? {
+                        let names = [$($name),+];
+                        let mut slots: ($(Slot<$kind, $name>,)+) = Default::default();
+                        while let Some(index) = map.next_key_seed(NameIndex(&names))? {
                             match index {
-                                $(Some($index) => slots.$index = map.next_value()?,)+
+                                $(Some($index) => slots.$index.0 = map.next_value_seed(SlotValue::<$kind>(PhantomData))?,)+
                                 _ => {
                                     map.next_value::<IgnoredAny>()?;
                                 }
@@ -242,24 +261,24 @@ macro_rules! params_tuple {
                         Ok(Params(slots))
                     }
                 }
-                deserializer.deserialize_map(MapVisitor::<($($kind,)+)>(PhantomData))
+                deserializer.deserialize_map(MapVisitor::<($(Slot<$kind, $name>,)+)>(PhantomData))
             }
         }
     };
 }
 
-params_tuple!(A 0);
-params_tuple!(A 0, B 1);
-params_tuple!(A 0, B 1, C 2);
-params_tuple!(A 0, B 1, C 2, D 3);
-params_tuple!(A 0, B 1, C 2, D 3, E 4);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+params_tuple!(A NA 0);
+params_tuple!(A NA 0, B NB 1);
+params_tuple!(A NA 0, B NB 1, C NC 2);
+params_tuple!(A NA 0, B NB 1, C NC 2, D ND 3);
+params_tuple!(A NA 0, B NB 1, C NC 2, D ND 3, E NE 4);
+params_tuple!(A NA 0, B NB 1, C NC 2, D ND 3, E NE 4, F NF 5);
+params_tuple!(A NA 0, B NB 1, C NC 2, D ND 3, E NE 4, F NF 5, G NG 6);
+params_tuple!(A NA 0, B NB 1, C NC 2, D ND 3, E NE 4, F NF 5, G NG 6, H NH 7);
+params_tuple!(A NA 0, B NB 1, C NC 2, D ND 3, E NE 4, F NF 5, G NG 6, H NH 7, I NI 8);
+params_tuple!(A NA 0, B NB 1, C NC 2, D ND 3, E NE 4, F NF 5, G NG 6, H NH 7, I NI 8, J NJ 9);
+params_tuple!(A NA 0, B NB 1, C NC 2, D ND 3, E NE 4, F NF 5, G NG 6, H NH 7, I NI 8, J NJ 9, K NK 10);
+params_tuple!(A NA 0, B NB 1, C NC 2, D ND 3, E NE 4, F NF 5, G NG 6, H NH 7, I NI 8, J NJ 9, K NK 10, L NL 11);
 
 /// The `400` a parameter that does not parse answers: it names the parameter and the type.
 pub fn invalid_param(name: &'static str, expected: &'static str) -> ApiError {
@@ -272,8 +291,8 @@ pub fn invalid_param(name: &'static str, expected: &'static str) -> ApiError {
 
 /// A required parameter's value.
 #[doc(hidden)]
-pub fn required<K: SlotKind>(
-    slot: Slot<K>,
+pub fn required<K: SlotKind, const NAME: u64>(
+    slot: Slot<K, NAME>,
     name: &'static str,
     expected: &'static str,
 ) -> Result<K::Value, ApiError> {
@@ -288,8 +307,8 @@ pub fn required<K: SlotKind>(
 
 /// An optional segment's (`{-$lang}`) or optional catch-all's value: `None` when absent.
 #[doc(hidden)]
-pub fn optional<K: SlotKind>(
-    slot: Slot<K>,
+pub fn optional<K: SlotKind, const NAME: u64>(
+    slot: Slot<K, NAME>,
     name: &'static str,
     expected: &'static str,
 ) -> Result<Option<K::Value>, ApiError> {
@@ -326,8 +345,8 @@ fn refused<T: FromCatchAll>(name: &'static str, expected: &'static str) -> ApiEr
 
 /// An optional catch-all taken without `Option`: absent means empty (`Vec::new()`, `""`).
 #[doc(hidden)]
-pub fn rest_or_empty<T: FromCatchAll>(
-    slot: Slot<Rest<T>>,
+pub fn rest_or_empty<T: FromCatchAll, const NAME: u64>(
+    slot: Slot<Rest<T>, NAME>,
     path: &str,
     name: &'static str,
     expected: &'static str,
@@ -339,12 +358,11 @@ pub fn rest_or_empty<T: FromCatchAll>(
     }
 }
 
-/// Reads a handler's path parameters, named `names` in slot order, out of axum's matched
-/// route. Synchronous: axum's `Path` answers in its first poll, which happens here, so the
-/// names set in [`READING`] are the ones its deserializer reads.
+/// Reads a handler's path parameters (each slot's type names its parameter) out of axum's
+/// matched route. Synchronous: axum's `Path` answers in its first poll, which happens here.
 #[inline]
 #[doc(hidden)]
-pub fn path_params<T>(parts: &mut Parts, names: &'static [&'static str]) -> Result<T, Response>
+pub fn path_params<T>(parts: &mut Parts) -> Result<T, Response>
 where
     Params<T>: serde::de::DeserializeOwned + Send,
 {
@@ -357,9 +375,8 @@ where
     }
     if let Some(aliases) = parts.extensions.get::<ParamAliases>() {
         let aliases = aliases.0.clone();
-        return renamed::<T>(parts, names, &aliases);
+        return renamed::<T>(parts, &aliases);
     }
-    READING.set(names);
     let extract = std::pin::pin!(Path::<Params<T>>::from_request_parts(parts, &()));
     match extract.poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(Ok(Path(params))) => Ok(params.0),
@@ -377,11 +394,7 @@ pub(crate) struct ParamAliases(pub(crate) std::sync::Arc<[(&'static str, &'stati
 /// [`path_params`] for a request matched under another route's parameter names: the
 /// values, read once more by the names this route uses.
 #[cold]
-fn renamed<T>(
-    parts: &mut Parts,
-    names: &'static [&'static str],
-    aliases: &[(&'static str, &'static str)],
-) -> Result<T, Response>
+fn renamed<T>(parts: &mut Parts, aliases: &[(&'static str, &'static str)]) -> Result<T, Response>
 where
     Params<T>: serde::de::DeserializeOwned + Send,
 {
@@ -412,7 +425,6 @@ where
             .map_or(key, |(_, own)| *own);
         (key, value)
     });
-    READING.set(names);
     match Params::<T>::deserialize(MapDeserializer::<_, Error>::new(entries)) {
         Ok(params) => Ok(params.0),
         Err(_) => Err(ApiError::bad_request("invalid path parameters").into_response()),
@@ -453,6 +465,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn name_hash_is_fnv_1a_as_the_macros_compute_it() {
+        // The same values are pinned in routekit-macros' `endpoint` tests.
+        assert_eq!(name_hash(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(name_hash("id"), 0x08b7_2e07_b55c_3ac0);
+        assert_eq!(name_hash("slug"), name_hash("slug"));
+        assert_ne!(name_hash("id"), name_hash("di"));
+    }
+
+    #[test]
     fn catch_all_splits_the_raw_rest_then_decodes_each_segment() {
         let vec = |decoded: &str, path: &str| {
             rest::<Vec<String>>(decoded.into(), path, "slug", "Vec<String>").unwrap()
@@ -465,7 +486,7 @@ mod tests {
         let text = rest::<String>("a/b".into(), "/docs/a%2Fb", "slug", "String").unwrap();
         assert_eq!(text, "a/b");
         let absent = rest_or_empty(
-            Slot::<Rest<Vec<String>>>(None),
+            Slot::<Rest<Vec<String>>, 0>(None),
             "/docs",
             "slug",
             "Vec<String>",
@@ -512,7 +533,7 @@ mod tests {
             );
         }
         let absent = rest_or_empty(
-            Slot::<Rest<std::path::PathBuf>>(None),
+            Slot::<Rest<std::path::PathBuf>, 0>(None),
             "/static",
             "file",
             "PathBuf",
@@ -524,10 +545,11 @@ mod tests {
     fn slots_report_parse_failures_without_failing() {
         assert_eq!(<Seg<u64> as SlotKind>::parse("12"), Ok(12));
         assert_eq!(<Seg<u64> as SlotKind>::parse("x"), Err(InvalidParam));
-        let error = required(Slot::<Seg<u64>>(Some(Err(InvalidParam))), "id", "u64").unwrap_err();
+        let error =
+            required(Slot::<Seg<u64>, 0>(Some(Err(InvalidParam))), "id", "u64").unwrap_err();
         assert_eq!(error.status(), http::StatusCode::BAD_REQUEST);
         assert_eq!(error.error(), "invalid path parameter `id`: expected u64");
-        assert!(optional(Slot::<Seg<u64>>(None), "id", "u64")
+        assert!(optional(Slot::<Seg<u64>, 0>(None), "id", "u64")
             .unwrap()
             .is_none());
     }
