@@ -56,7 +56,17 @@ impl Listed {
     /// maybe inside a function body) a name may be local to a block that `use self::*`
     /// cannot reach, and the compiler's own "expected type, found function" stands.
     pub fn items(&self, in_module: bool) -> TokenStream {
-        self.paths
+        let named =
+            (in_module && self.paths.iter().any(|(_, p)| p.get_ident().is_some())).then(|| {
+                quote::quote! {
+                    #[doc(hidden)]
+                    #[allow(non_camel_case_types)]
+                    trait __routekit_named<const I: usize> {
+                        type Type;
+                    }
+                }
+            });
+        let items: TokenStream = self.paths
             .iter()
             .enumerate()
             .map(|(index, (_, path))| {
@@ -80,47 +90,41 @@ impl Listed {
                     type #alias = <(#ty,) as #rk::ListItem<#listed>>::Type;
                 }
             })
-            .collect()
+            .collect();
+        quote::quote!(#named #items)
     }
 }
 
 /// A bare name resolved with a fallback: the type `name` in scope (a `#[middleware]`
 /// function's struct), or, when there is none (a function without `#[middleware]`, a
-/// misspelling), a stand-in whose `Listing` reports "no `#[middleware]` `name` is in scope:
-/// add `#[middleware]` above `fn name`", at the name, once.
+/// misspelling), `NotAMiddleware`, whose `Listing` reports "no `#[middleware]` function of
+/// this name is in scope: add `#[middleware]` above its `fn`", at the name, once.
 ///
-/// The stand-in is a struct in a block; the name is looked up from a block inside it that
-/// glob-imports the module (`use self::*`). Lexical lookup tries the inner block first, so
-/// a real type wins and the stand-in is found only when the module has no type `name`. (A
-/// type local to a function body is not in the glob, which is why only route modules,
-/// whose names are all module-level, use this.)
-/// The answer is carried out of the blocks by a private trait's associated type.
+/// The stand-in is a type alias in a block; the name is looked up from a block inside it
+/// that glob-imports the module (`use self::*`). Lexical lookup tries the inner block first,
+/// so a real type wins and the stand-in is found only when the module has no type `name`.
+/// (A type local to a function body is not in the glob, which is why only route modules,
+/// whose names are all module-level, use this.) The answer leaves the blocks as an
+/// implementation of the module's private `__routekit_named<index>` (private, so a private
+/// middleware may be the answer).
 fn resolved(index: usize, name: &Ident) -> (TokenStream, TokenStream) {
     let rk = crate::runtime_at(name.span());
-    let names = Ident::new(&format!("__routekit_name{index}"), name.span());
+    let index = proc_macro2::Literal::usize_unsuffixed(index);
     let resolve = quote_spanned! {name.span()=>
-        #[doc(hidden)]
-        #[allow(non_camel_case_types)]
-        trait #names {
-            type Type;
-        }
         const _: () = {
             #[allow(non_camel_case_types, dead_code)]
-            pub struct #name {}
-            #[diagnostic::do_not_recommend]
-            impl #rk::MiddlewareInfo for #name {
-                type Provides = ();
-                type Requires = ();
-                type Listing = #rk::NotInScope<Self>;
-            }
+            type #name = #rk::NotAMiddleware;
             const _: () = {
                 #[allow(unused_imports)]
                 use self::*;
-                impl #names for () {
+                impl __routekit_named<#index> for () {
                     type Type = #name;
                 }
             };
         };
     };
-    (resolve, quote_spanned!(name.span()=> <() as #names>::Type))
+    (
+        resolve,
+        quote_spanned!(name.span()=> <() as __routekit_named<#index>>::Type),
+    )
 }

@@ -23,7 +23,7 @@ pub use crate::middleware::{
     build_layer, layers, provide, provided, request, require_all, split, through_layer, Bare,
     CallWithArguments, Carry, Configured, ConfiguredService, Layers, LeadingFallible,
     LeadingInfallible, LeadingLayer, ListItem, Listing, Middleware, MiddlewareInfo, NeedsArguments,
-    NotInScope, ProvidedBy, SatisfiedBy, StepInfo, StepLayer,
+    NotAMiddleware, NotInScope, ProvidedBy, SatisfiedBy, StepInfo, StepLayer,
 };
 pub use crate::params::{
     name_hash, optional, path_params, required, rest, rest_or_empty, Affix, Affixed, Rest, Seg,

@@ -23,7 +23,7 @@ use crate::request::Request;
 
 pub use crate::middleware_types::{
     require_all, Bare, CallWithArguments, ListItem, Listing, MiddlewareInfo, NeedsArguments,
-    NotInScope, ProvidedBy, SatisfiedBy,
+    NotAMiddleware, NotInScope, ProvidedBy, SatisfiedBy,
 };
 
 /// Running a `#[middleware]` function in front of `rest`, the remainder of the chain.

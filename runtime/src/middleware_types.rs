@@ -47,6 +47,18 @@ pub struct NotInScope<M>(PhantomData<M>);
 
 impl<M> Listing for NotInScope<M> where (): MiddlewareInScope<M> {}
 
+/// The stand-in a route module's list item resolves to when no type of its name is in
+/// scope (a function without `#[middleware]`, a misspelling): listing it reports
+/// [`MiddlewareInScope`]'s message at the item.
+pub struct NotAMiddleware;
+
+#[diagnostic::do_not_recommend]
+impl MiddlewareInfo for NotAMiddleware {
+    type Provides = ();
+    type Requires = ();
+    type Listing = NotInScope<NotAMiddleware>;
+}
+
 /// Implemented by nothing: the message of a list item that names no `#[middleware]`.
 #[diagnostic::on_unimplemented(
     message = "no `#[middleware]` function of this name is in scope",
