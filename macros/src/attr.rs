@@ -69,6 +69,10 @@ impl Parse for RouteArgs {
             let name = ident.to_string();
             match method::from_name(&name) {
                 Some(m) => method = Some((m, ident)),
+                None if name.eq_ignore_ascii_case("ANY") => errors.error(
+                    &ident,
+                    "`ANY` is a route module's catch-all handler: write `#[route(\"/path\")] mod m { pub async fn ANY(…) }`, or name the methods",
+                ),
                 None => errors.error(
                     &ident,
                     format!(

@@ -44,7 +44,11 @@ fn leading_layer(expr: &syn::Expr, local: &Ident) -> TokenStream {
 /// The `Allow` header value of a route module: its methods, `HEAD` with `GET`, and
 /// `OPTIONS`, sorted as Next.js sorts them.
 pub fn allow(handlers: &[Handler]) -> String {
-    let mut methods: Vec<&str> = handlers.iter().map(|h| h.method).collect();
+    let mut methods: Vec<&str> = handlers
+        .iter()
+        .map(|h| h.method)
+        .filter(|m| *m != "ANY")
+        .collect();
     if methods.contains(&"GET") {
         methods.push("HEAD");
     }
@@ -142,7 +146,17 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         });
     }
     let methods: Vec<&str> = route.handlers.iter().map(|h| h.method).collect();
+    // An `ANY` handler answers what no named method does, so it is tried last and takes
+    // the place of the automatic `OPTIONS` and `405`.
+    let mut any = None;
     for (handler, handler_level, inner, direct) in endpoints {
+        if handler.method == "ANY" {
+            any = Some((
+                chain.wrap(&handler_level, inner, &bounds, &values, &listed),
+                direct,
+            ));
+            continue;
+        }
         let code = chain.wrap(&handler_level, inner, &bounds, &values, &listed);
         let method = format_ident!("{}", handler.method);
         let also_head = handler.method == "GET" && !methods.contains(&"HEAD");
@@ -169,10 +183,12 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         quote!(#rk::allow_of(&__rk_parts, &__ROUTEKIT_ALLOW))
     };
     let handles_options = methods.contains(&"OPTIONS");
-    let automatic = if handles_options {
-        quote!(#rk::method_not_allowed(&__rk_parts.method, #allow_value))
-    } else {
-        quote!(#rk::automatic_answer(&__rk_parts.method, #allow_value))
+    let automatic = match &any {
+        Some((code, _)) => code.clone(),
+        None if handles_options => {
+            quote!(#rk::method_not_allowed(&__rk_parts.method, #allow_value))
+        }
+        None => quote!(#rk::automatic_answer(&__rk_parts.method, #allow_value)),
     };
     // The layers a route's list starts with wrap the whole route: axum builds them once,
     // when the router is finalised, around the route's one endpoint, at the cost of a
@@ -225,11 +241,27 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                 }
             }
         });
+        let tail = match &any {
+            Some((_, Some(direct))) => quote! {
+                #rk::RouteFuture::pending(#template, #direct)
+            },
+            Some((code, None)) => {
+                let split = mentions(code, &["__rk_parts", "__rk_body"])
+                    .then(|| quote!(let (mut __rk_parts, __rk_body) = __rk_request.into_parts();));
+                quote! {
+                    #split
+                    #rk::RouteFuture::pending(#template, async move { #code })
+                }
+            }
+            None => quote! {
+                let (mut __rk_parts, __rk_body) = __rk_request.into_parts();
+                let __rk_allow = #allow_value;
+                #rk::RouteFuture::automatic(__rk_parts.method, __rk_allow, #handles_options)
+            },
+        };
         quote! {
             #(#branches)*
-            let (mut __rk_parts, __rk_body) = __rk_request.into_parts();
-            let __rk_allow = #allow_value;
-            #rk::RouteFuture::automatic(__rk_parts.method, __rk_allow, #handles_options)
+            #tail
         }
     } else {
         let branches = branches.iter().map(|(test, code, _)| {
@@ -269,7 +301,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         let openapi = crate::openapi::none(); // openapi hook
         method_infos.push(quote!(#rk::MethodInfo { method: "HEAD", handler: "(GET)", middleware: &[#(#chain_labels),*], line: #line, automatic: true, openapi: #openapi }));
     }
-    if route.complete && !methods.contains(&"OPTIONS") {
+    if route.complete && !methods.contains(&"OPTIONS") && !methods.contains(&"ANY") {
         let openapi = crate::openapi::none(); // openapi hook
         method_infos.push(quote!(#rk::MethodInfo { method: "OPTIONS", handler: "(automatic)", middleware: &[#(#route_labels),*], line: #route_line, automatic: true, openapi: #openapi }));
     }

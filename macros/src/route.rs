@@ -147,7 +147,9 @@ fn module_form(args: Option<RouteArgs>, mut module: ItemMod, mut errors: Errors)
         let name = func.sig.ident.to_string();
         let middleware = attr::take_middleware(&mut func.attrs, &mut errors);
         let openapi = crate::openapi::take(func, &mut errors); // openapi hook
-        match method::from_name(&name) {
+                                                               // TanStack's `ANY`: every method the module does not name.
+        let any = (name == "ANY" || name == "any").then_some("ANY");
+        match method::from_name(&name).or(any) {
             Some(m) => {
                 allow_method_name(func);
                 if let Some(previous) = handlers.iter().find(|h| h.method == m) {

@@ -49,7 +49,7 @@ impl<M> Listing for NotInScope<M> where (): MiddlewareInScope<M> {}
 
 /// The stand-in a route module's list item resolves to when no type of its name is in
 /// scope (a function without `#[middleware]`, a misspelling): listing it reports
-/// [`MiddlewareInScope`]'s message at the item.
+/// `MiddlewareInScope`'s message at the item.
 pub struct NotAMiddleware;
 
 #[diagnostic::do_not_recommend]

@@ -166,7 +166,9 @@ impl Builder {
         }
     }
 
-    fn add(&mut self, route: &'static RouteInfo, method: &MethodInfo) {
+    /// `method`'s operation, filed under the OpenAPI method `verb` (its own, or for an
+    /// `ANY` handler each method it stands for, `posts.item.any.put`).
+    fn add(&mut self, route: &'static RouteInfo, method: &MethodInfo, verb: &str) {
         let Some(describe) = method.openapi.0 else {
             return;
         };
@@ -174,7 +176,11 @@ impl Builder {
         describe(&mut op);
         let shape = Shape::finish(op);
 
-        let base_id = operation_id(route, shape.module, method.method);
+        let mut base_id = operation_id(route, shape.module, method.method);
+        if !method.method.eq_ignore_ascii_case(verb) {
+            base_id.push('.');
+            base_id.push_str(verb);
+        }
         let tag = tag(route, shape.module);
         let mut security = Map::new();
         for (name, scheme) in &shape.security {
@@ -295,7 +301,7 @@ impl Builder {
             self.paths
                 .entry(openapi_path(path))
                 .or_default()
-                .insert(method.method.to_ascii_lowercase(), Value::Object(operation));
+                .insert(verb.to_owned(), Value::Object(operation));
         }
     }
 }
@@ -367,7 +373,20 @@ pub fn document(routes: &[&'static RouteInfo], info: &Info) -> Value {
     routes.sort_by_key(|r| (r.template, r.file, r.line));
     for route in routes {
         for method in route.methods.iter().filter(|m| !m.automatic) {
-            builder.add(route, method);
+            if method.method != "ANY" {
+                builder.add(route, method, &method.method.to_ascii_lowercase());
+                continue;
+            }
+            // TanStack's `ANY`: every method the module does not name, as operations.
+            for verb in ["get", "post", "put", "patch", "delete"] {
+                let named = route
+                    .methods
+                    .iter()
+                    .any(|m| !m.automatic && m.method.eq_ignore_ascii_case(verb));
+                if !named {
+                    builder.add(route, method, verb);
+                }
+            }
         }
     }
 
