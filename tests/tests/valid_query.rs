@@ -183,5 +183,7 @@ fn the_document_lists_each_field_with_its_rules() {
     assert_eq!(limit["schema"]["minimum"], 1, "{limit:#}");
     assert_eq!(limit["schema"]["maximum"], 100, "{limit:#}");
     assert_eq!(param("q")["schema"]["minLength"], 1, "{op:#}");
+    // `?page=` reads as no `page`, which OpenAPI spells `allowEmptyValue`.
+    assert_eq!(page["allowEmptyValue"], true, "{page:#}");
     assert!(op["responses"]["400"].is_object(), "{op:#}");
 }

@@ -214,7 +214,9 @@ impl<'g> Operation<'g> {
         }
     }
 
-    fn query_params(&mut self, schema: Schema) {
+    /// Each field of `schema` as a query parameter. `empty_is_absent`: the reader takes
+    /// `?page=` as no `page` (`ValidQuery`), which OpenAPI says with `allowEmptyValue`.
+    fn query_params(&mut self, schema: Schema, empty_is_absent: bool) {
         self.answer(400);
         let schema = schema.to_value();
         let resolved = self.resolve(&schema, true);
@@ -235,6 +237,9 @@ impl<'g> Operation<'g> {
             });
             if let Some(description) = property.get("description") {
                 param["description"] = description.clone();
+            }
+            if empty_is_absent {
+                param["allowEmptyValue"] = Value::Bool(true);
             }
             self.query.push(param);
         }
@@ -455,13 +460,13 @@ impl<T: JsonSchema> ArgSpec for &&Probe<axum::Form<T>> {
 impl<T: JsonSchema> ArgSpec for &&Probe<axum::extract::Query<T>> {
     fn arg(&self, op: &mut Operation<'_>) {
         let schema = op.request_schema::<T>();
-        op.query_params(schema);
+        op.query_params(schema, false);
     }
 }
 impl<T: JsonSchema> ArgSpec for &&Probe<crate::ValidQuery<T>> {
     fn arg(&self, op: &mut Operation<'_>) {
         let schema = op.request_schema::<T>();
-        op.query_params(schema);
+        op.query_params(schema, true);
     }
 }
 impl ArgSpec for &&Probe<axum::extract::Multipart> {
