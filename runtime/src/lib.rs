@@ -47,6 +47,8 @@ pub mod trailing_slash;
 pub mod validation;
 #[cfg(feature = "webhook")]
 pub mod webhook;
+#[cfg(feature = "ws")]
+pub mod ws;
 
 #[doc(hidden)]
 pub mod __doc_support;

@@ -1,0 +1,114 @@
+//! WebSocket routes through `routekit::serve`, over a real socket: the route's middleware
+//! runs before the upgrade (no token, no socket: `401`), and the socket then carries
+//! frames both ways with the context the middleware provided.
+
+mod serve_support;
+
+use futures_util::{SinkExt, StreamExt};
+use routekit::prelude::*;
+use routekit::ws::{Message, WebSocket, WebSocketUpgrade};
+use serve_support::{start, BOUND};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{self, Message as ClientMessage};
+
+#[derive(Clone)]
+struct User {
+    name: &'static str,
+}
+
+#[middleware]
+async fn auth(headers: HeaderMap) -> Result<User, ApiError> {
+    match headers.get("authorization").and_then(|v| v.to_str().ok()) {
+        Some("Bearer ada-token") => Ok(User { name: "ada" }),
+        _ => Err(ApiError::unauthorized("Unauthorized")),
+    }
+}
+
+#[route(GET, "/api/echo")]
+#[middleware(auth)]
+async fn echo(ws: WebSocketUpgrade, user: Ctx<User>) -> axum::response::Response {
+    let name = user.name;
+    ws.on_upgrade(move |socket| talk(socket, name))
+}
+
+async fn talk(mut socket: WebSocket, name: &'static str) {
+    while let Some(Ok(message)) = socket.recv().await {
+        let Message::Text(text) = message else {
+            continue;
+        };
+        let reply = format!("{name}: {text}");
+        if socket.send(Message::Text(reply.into())).await.is_err() {
+            break;
+        }
+    }
+}
+
+fn request(
+    addr: std::net::SocketAddr,
+    token: Option<&str>,
+) -> tungstenite::handshake::client::Request {
+    let mut request = format!("ws://{addr}/api/echo")
+        .into_client_request()
+        .unwrap();
+    if let Some(token) = token {
+        request
+            .headers_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    }
+    request
+}
+
+#[tokio::test]
+async fn a_websocket_route_talks_through_serve_after_its_middleware() {
+    let server = start(routes![echo], |s| s).await;
+
+    let (mut socket, response) = tokio::time::timeout(
+        BOUND,
+        tokio_tungstenite::connect_async(request(server.addr, Some("ada-token"))),
+    )
+    .await
+    .expect("handshake in time")
+    .expect("the upgrade is accepted");
+    assert_eq!(response.status(), 101);
+    for text in ["hello", "again"] {
+        socket.send(ClientMessage::text(text)).await.unwrap();
+        let reply = tokio::time::timeout(BOUND, socket.next())
+            .await
+            .expect("a reply in time")
+            .expect("the socket is open")
+            .unwrap();
+        assert_eq!(reply, ClientMessage::text(format!("ada: {text}")));
+    }
+    socket.close(None).await.unwrap();
+
+    // No token: the middleware answers before any socket exists.
+    let refused = tokio_tungstenite::connect_async(request(server.addr, None)).await;
+    match refused {
+        Err(tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 401);
+            let body = response.body().as_deref().unwrap_or_default();
+            assert_eq!(
+                serde_json::from_slice::<serde_json::Value>(body).unwrap(),
+                serde_json::json!({ "error": "Unauthorized" })
+            );
+        }
+        other => panic!("expected a 401 before the upgrade, got {other:?}"),
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_plain_request_to_a_websocket_route_gets_a_json_error() {
+    let client = routekit::test::TestClient::new(routes![echo]);
+    let res = client
+        .get("/api/echo")
+        .header("authorization", "Bearer ada-token")
+        .send()
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.header("content-type"), Some("application/json"));
+    assert_eq!(
+        res.json::<serde_json::Value>(),
+        serde_json::json!({ "error": "Connection header did not include 'upgrade'" })
+    );
+}
