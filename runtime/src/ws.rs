@@ -49,3 +49,22 @@
 //! repository does.
 
 pub use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+
+/// In the OpenAPI document a WebSocket route's operation takes the upgrade header.
+#[cfg(feature = "openapi")]
+impl crate::openapi::__gen::ArgSpec
+    for &&crate::openapi::__gen::Probe<axum::extract::ws::WebSocketUpgrade>
+{
+    fn arg(&self, op: &mut crate::openapi::__gen::Operation<'_>) {
+        // A WebSocket handshake: OpenAPI describes no socket, so the operation says that it
+        // takes the upgrade and answers `400` to a request that is not one.
+        op.answer(400);
+        op.query.push(serde_json::json!({
+            "name": "upgrade",
+            "in": "header",
+            "required": true,
+            "description": "A WebSocket handshake (RFC 6455): `Upgrade: websocket` with `Connection: upgrade`, `Sec-WebSocket-Version: 13` and a `Sec-WebSocket-Key`; answered `101 Switching Protocols`.",
+            "schema": { "type": "string", "const": "websocket" },
+        }));
+    }
+}

@@ -112,3 +112,19 @@ async fn a_plain_request_to_a_websocket_route_gets_a_json_error() {
         serde_json::json!({ "error": "Connection header did not include 'upgrade'" })
     );
 }
+
+#[test]
+fn the_document_says_the_operation_takes_the_upgrade() {
+    use routekit::openapi::{document, Info};
+    let infos: Vec<&'static routekit::RouteInfo> =
+        vec![echo::__routekit_def::<(), routekit::__private::Direct>().info];
+    let doc = document(&infos, &Info::new("test", "1.0.0"));
+    let op = &doc["paths"]["/api/echo"]["get"];
+    let upgrade = op["parameters"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == "upgrade"))
+        .unwrap_or_else(|| panic!("no upgrade header in {op:#}"));
+    assert_eq!(upgrade["in"], "header");
+    assert_eq!(upgrade["schema"]["const"], "websocket");
+    assert!(op["responses"]["400"].is_object(), "{op:#}");
+}

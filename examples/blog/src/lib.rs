@@ -15,11 +15,13 @@ use routekit::prelude::*;
 
 pub use db::Db;
 
-/// What every handler can reach through `State<…>`: the database and the webhook secret.
+/// What every handler can reach through `State<…>`: the database, the webhook secret and
+/// the live feed of new posts.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub stripe: StripeSecret,
+    pub feed: posts::Feed,
 }
 
 /// The signing secret of the Stripe webhook endpoint (`whsec_…`).
@@ -29,6 +31,12 @@ pub struct StripeSecret(pub Arc<str>);
 impl FromRef<AppState> for Db {
     fn from_ref(state: &AppState) -> Db {
         state.db.clone()
+    }
+}
+
+impl FromRef<AppState> for posts::Feed {
+    fn from_ref(state: &AppState) -> posts::Feed {
+        state.feed.clone()
     }
 }
 
@@ -43,6 +51,7 @@ impl AppState {
         AppState {
             db,
             stripe: StripeSecret(stripe_secret.into()),
+            feed: posts::Feed::new(),
         }
     }
 }
@@ -81,6 +90,7 @@ pub fn app(state: AppState) -> axum::Router {
         health,
         users::collection,
         posts::collection,
+        posts::live,
         posts::item,
         webhooks::stripe,
         nextjs::team,

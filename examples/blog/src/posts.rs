@@ -118,11 +118,75 @@ pub mod collection {
     pub async fn POST(
         user: Ctx<User>,
         State(db): State<Db>,
+        State(feed): State<Feed>,
         mut req: Request,
     ) -> Result<Response, ApiError> {
         let body: NewPost = req.json_valid().await?;
         let post = db.create_post(user.id, &body.title, &body.body).await?;
+        feed.publish(&post);
         Ok(Response::json(&post).status(201))
+    }
+}
+
+/// The posts this instance creates, as they are created: what `/api/posts/live` sends.
+/// In process (a `tokio` broadcast channel), so with several instances each feed carries
+/// the posts created through it.
+#[derive(Clone)]
+pub struct Feed(tokio::sync::broadcast::Sender<crate::db::Post>);
+
+impl Feed {
+    /// A feed that keeps the last 64 posts for a slow reader.
+    pub fn new() -> Self {
+        Feed(tokio::sync::broadcast::channel(64).0)
+    }
+
+    fn publish(&self, post: &crate::db::Post) {
+        // No one listening is fine.
+        let _ = self.0.send(post.clone());
+    }
+}
+
+impl Default for Feed {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `GET /api/posts/live`: a WebSocket that sends each new post as a JSON text frame. A
+/// reader too slow for the feed misses the posts it fell behind on, never blocks a writer.
+#[route(GET, "/api/posts/live")]
+pub async fn live(
+    ws: routekit::ws::WebSocketUpgrade,
+    State(feed): State<Feed>,
+) -> axum::response::Response {
+    let posts = feed.0.subscribe();
+    ws.on_upgrade(move |socket| send_posts(socket, posts))
+}
+
+async fn send_posts(
+    mut socket: routekit::ws::WebSocket,
+    mut posts: tokio::sync::broadcast::Receiver<crate::db::Post>,
+) {
+    use routekit::ws::Message;
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        tokio::select! {
+            post = posts.recv() => match post {
+                Ok(post) => {
+                    let Ok(text) = serde_json::to_string(&post) else { continue };
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                }
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return,
+            },
+            // The client closing (or anything it sends) ends the feed on `None`/`Close`.
+            message = socket.recv() => match message {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => {}
+            },
+        }
     }
 }
 

@@ -222,3 +222,60 @@ async fn the_database_outlives_a_restart() {
     );
     assert!(server.stop().success());
 }
+
+/// `/api/posts/live` through the real binary: a WebSocket that receives each post created
+/// while it is open, as JSON.
+#[tokio::test]
+async fn the_live_feed_sends_new_posts_over_a_websocket() {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::fresh_durable_database_url(dir.path()).await;
+    let server = Server::start(&url, SECRET);
+    let ws_url = server
+        .url("/api/posts/live")
+        .replacen("http://", "ws://", 1);
+    let (mut feed, response) = tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio_tungstenite::connect_async(ws_url),
+    )
+    .await
+    .expect("handshake in time")
+    .expect("the upgrade is accepted");
+    assert_eq!(response.status(), 101);
+
+    let http = reqwest::Client::new();
+    for title in ["First", "Second"] {
+        let res = http
+            .post(server.url("/api/posts"))
+            .header("authorization", ADA)
+            .json(&json!({ "title": title, "body": "live" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let frame = tokio::time::timeout(Duration::from_secs(10), feed.next())
+            .await
+            .expect("the post arrives in time")
+            .expect("the feed is open")
+            .unwrap();
+        let Message::Text(text) = frame else {
+            panic!("a text frame, got {frame:?}")
+        };
+        let post: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            (post["title"].as_str(), post["body"].as_str()),
+            (Some(title), Some("live"))
+        );
+    }
+
+    // A plain request to the feed is a JSON 400, not an upgrade.
+    let res = http
+        .get(server.url("/api/posts/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.json::<Value>().await.unwrap()["error"].is_string());
+}
