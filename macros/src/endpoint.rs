@@ -11,15 +11,6 @@ use crate::ast::{Binding, Handler, Role, Slot};
 use crate::affix::affix_marker;
 use crate::chain::{extract_parts, parts_bound, private};
 
-/// The runtime's `name_hash` (FNV-1a), computed here so the slot's type names a literal.
-/// Two names of one template never collide: a template's names are checked to differ,
-/// and 64-bit FNV-1a has no known collision among identifiers this short.
-pub(crate) fn name_hash(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
 /// The code that extracts a handler's arguments and calls it.
 pub(crate) fn endpoint(
     handler: &Handler,
@@ -56,8 +47,7 @@ pub(crate) fn endpoint(
                         quote_spanned!(ty.span()=> #rk::Affixed<#value_ty, #affix>)
                     }
                 };
-                let hash = syn::LitInt::new(&format!("0x{:016x}", name_hash(name)), ty.span());
-                quote_spanned!(ty.span()=> #rk::Slot<#kind, #hash>)
+                quote_spanned!(ty.span()=> #rk::Slot<#kind, { #rk::name_hash(#name) }>)
             })
             .collect();
         stmts.push(quote! {
@@ -199,15 +189,5 @@ pub(crate) fn respond_imports() -> TokenStream {
     quote! {
         #[allow(unused_imports)]
         use #rk::{IsResponse as _, NotResponse as _};
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn name_hash_is_the_runtimes() {
-        // The same values are pinned in routekit's `params` tests.
-        assert_eq!(super::name_hash(""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(super::name_hash("id"), 0x08b7_2e07_b55c_3ac0);
     }
 }

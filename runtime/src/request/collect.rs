@@ -29,10 +29,10 @@ use crate::validation::error::ValidationError;
 /// The most passes one body gets: one per error that stops a pass.
 const MAX_PASSES: usize = 32;
 
-/// What the search found: every `(path, message)` in document order, and `T` built with
-/// placeholders where the body was wrong (`None` when no placeholder fitted).
+/// What the search found: every field error, one per path, in document order, and `T`
+/// built with placeholders where the body was wrong (`None` when no placeholder fitted).
 pub(super) struct Collected<T> {
-    pub errors: Vec<(String, String)>,
+    pub errors: ValidationError,
     pub filled: Option<T>,
 }
 
@@ -102,7 +102,14 @@ pub(super) fn collect<T: for<'de> Deserialize<'de>>(value: &Value, text: bool) -
         }
         add(&mut errors, path, message);
     }
-    Collected { errors, filled }
+    let mut found = ValidationError::default();
+    for (path, message) in errors {
+        found.push(path, message);
+    }
+    Collected {
+        errors: found,
+        filled,
+    }
 }
 
 /// `a` and `b` are the same path, or one lies inside the other (`""` holds every path).

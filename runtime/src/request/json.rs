@@ -149,10 +149,7 @@ fn every_shape_error<T: DeserializeOwned>(
         Err(_) => return Err(first_shape_error(bytes)),
     };
     let collected = collect::collect::<T>(&value, false);
-    let mut errors = ValidationError::default();
-    for (path, message) in collected.errors {
-        errors.push(path, message);
-    }
+    let mut errors = collected.errors;
     if errors.is_empty() {
         // Not found again from the parsed value (it cannot tell `1.0` from `1` apart in
         // every case): the first error, about the whole body.

@@ -36,10 +36,7 @@ where
                     .filled
                     .ok_or_else(|| invalid("", "the query does not fit"))?
             } else {
-                let mut errors = ValidationError::default();
-                for (path, message) in collected.errors {
-                    errors.push(path, message);
-                }
+                let mut errors = collected.errors;
                 collect::add_rule_errors(&mut errors, collected.filled);
                 return Err(BodyError::Invalid(errors));
             }
