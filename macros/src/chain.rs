@@ -23,7 +23,8 @@ pub(crate) fn state_param() -> Ident {
 /// The generic bounds every generated impl repeats.
 pub(crate) fn state_bound() -> TokenStream {
     let s = state_param();
-    quote!(#s: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static)
+    let rk = private();
+    quote!(#s: #rk::StateBound)
 }
 
 /// The chain's code, built from the innermost answer outwards. The code of every stage
@@ -131,7 +132,7 @@ pub fn call_named(ty: &Ident, code: &TokenStream) -> TokenStream {
     let s = state_param();
     let rk = crate::runtime_at(ty.span());
     quote_spanned! {ty.span()=>
-    <#ty as #rk::Middleware<#s>>::call(__rk_parts, __rk_body, __rk_state, move |mut __rk_parts: #rk::http::request::Parts, __rk_body: #rk::axum::body::Body, __rk_state: #s| async move {
+    <#ty as #rk::Middleware<#s>>::call(__rk_parts, __rk_body, __rk_state, move |mut __rk_parts, __rk_body, __rk_state| async move {
         #code
     }).await
     }
@@ -165,10 +166,7 @@ pub fn extract_parts(
 ) -> TokenStream {
     let rk = private();
     quote_spanned! {ty.span()=>
-        let #var = match #rk::from_parts::<#ty, #state_ty>(&mut __rk_parts, #state).await {
-            ::core::result::Result::Ok(value) => value,
-            ::core::result::Result::Err(response) => return response,
-        };
+        let #var = #rk::attempt!(#rk::from_parts::<#ty, #state_ty>(&mut __rk_parts, #state).await);
     }
 }
 

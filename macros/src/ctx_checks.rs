@@ -32,9 +32,8 @@ fn provided(items: &[&MiddlewareItem], listed: &Listed) -> TokenStream {
     };
     for item in items.iter().rev() {
         if let MiddlewareItem::Named(path) = item {
-            let rk = crate::runtime_at(path.span());
-            let ty = listed.ty(path);
-            list = quote_spanned!(path.span()=> (<#ty as #rk::MiddlewareInfo>::Provides, #list));
+            let with = listed.with(path);
+            list = quote_spanned!(path.span()=> #with<#list>);
         }
     }
     list

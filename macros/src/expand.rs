@@ -142,7 +142,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         let method = handler.method;
         let openapi = crate::openapi::operation(handler, &chain_items, &listed); // openapi hook
         method_infos.push(quote! {
-            #rk::MethodInfo { method: #method, handler: #handler_name, middleware: &[#(#chain_labels),*], line: #line, automatic: false, openapi: #openapi }
+            #rk::MethodInfo { method: #method, handler: #handler_name, middleware: &[#(#chain_labels),*], line: #line, openapi: #openapi }
         });
     }
     let methods: Vec<&str> = route.handlers.iter().map(|h| h.method).collect();
@@ -180,7 +180,12 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             #[doc(hidden)]
             static __ROUTEKIT_ALLOW: #rk::AllowSlot = #rk::AllowSlot::new();
         });
-        quote!(#rk::allow_of(&__rk_parts, &__ROUTEKIT_ALLOW))
+        quote!(#rk::allow_of(&__rk_parts.extensions, &__ROUTEKIT_ALLOW))
+    };
+    let request_allow = if route.complete {
+        allow_value.clone()
+    } else {
+        quote!(#rk::allow_of(__rk_request.extensions(), &__ROUTEKIT_ALLOW))
     };
     let handles_options = methods.contains(&"OPTIONS");
     let automatic = match &any {
@@ -254,9 +259,8 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                 }
             }
             None => quote! {
-                let (mut __rk_parts, __rk_body) = __rk_request.into_parts();
-                let __rk_allow = #allow_value;
-                #rk::RouteFuture::automatic(__rk_parts.method, __rk_allow, #handles_options)
+                let __rk_allow = #request_allow;
+                #rk::RouteFuture::automatic(__rk_request, __rk_allow, #handles_options)
             },
         };
         quote! {
@@ -286,26 +290,6 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
 
     let route_labels = labels(&route_level);
     let route_line = line_of(&route.args.template_lit);
-    if methods.contains(&"GET") && !methods.contains(&"HEAD") {
-        let get = route
-            .handlers
-            .iter()
-            .find(|h| h.method == "GET")
-            .expect("GET is defined");
-        let chain_labels: Vec<String> = route_labels
-            .iter()
-            .cloned()
-            .chain(get.middleware.iter().map(MiddlewareItem::label))
-            .collect();
-        let line = line_of(&get.ident);
-        let openapi = crate::openapi::none(); // openapi hook
-        method_infos.push(quote!(#rk::MethodInfo { method: "HEAD", handler: "(GET)", middleware: &[#(#chain_labels),*], line: #line, automatic: true, openapi: #openapi }));
-    }
-    if route.complete && !methods.contains(&"OPTIONS") && !methods.contains(&"ANY") {
-        let openapi = crate::openapi::none(); // openapi hook
-        method_infos.push(quote!(#rk::MethodInfo { method: "OPTIONS", handler: "(automatic)", middleware: &[#(#route_labels),*], line: #route_line, automatic: true, openapi: #openapi }));
-    }
-
     let Chain { resumes, builds } = chain;
     items.extend(resumes);
     // A prefix/suffix parameter's text is checked by the handler, first: a path without it
@@ -347,21 +331,39 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             quote!(__routekit_handler { layers: #rk::layers(::std::vec![#(#builds),*]) }),
         )
     };
+    // A function-form route's items sit in a `const _` block that allows these lints once
+    // (`route.rs`); a module's sit among the user's items, each allowing its own.
+    let allow = |lints: TokenStream| route.complete.then(|| quote!(#[allow(#lints)]));
+    let allow_handler = allow(quote!(non_camel_case_types, dead_code));
+    let allow_call = allow(quote!(
+        unused_mut,
+        unused_variables,
+        clippy::let_unit_value,
+        clippy::needless_return
+    ));
+    let allow_register = allow(quote!(private_bounds, private_interfaces));
+    let allow_register_fn = allow(quote!(
+        private_bounds,
+        private_interfaces,
+        dead_code,
+        non_snake_case,
+        unused_variables
+    ));
     items.extend(quote! {
-        #[allow(non_camel_case_types, dead_code)]
+        #allow_handler
         #[doc(hidden)]
         #[derive(Clone)]
         pub struct __routekit_handler #fields
 
-        impl<#s> #rk::axum::handler::Handler<(), #s> for __routekit_handler
+        impl<#s> #rk::Handler<(), #s> for __routekit_handler
         where
             #state,
             #(#bounds,)*
         {
             type Future = #rk::RouteFuture;
 
-            #[allow(unused_mut, unused_variables, clippy::let_unit_value, clippy::needless_return)]
-            fn call(self, __rk_request: #rk::http::Request<#rk::axum::body::Body>, __rk_state: #s) -> Self::Future {
+            #allow_call
+            fn call(self, __rk_request: #rk::HttpRequest, __rk_state: #s) -> Self::Future {
                 #affix_check
                 #take_layers
                 #call_body
@@ -428,15 +430,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             quote!(#rk::function_router::<#s, __RkM, _>(#filter, #handler, __rk_allow, &__ROUTEKIT_ALLOW, #endpoint)),
         )
     };
-    let body_limit = match route.args.body_limit {
-        Some(limit) => quote!(::core::option::Option::Some(#limit)),
-        None => quote!(::core::option::Option::None),
-    };
-    let etag = route.args.etag;
-    let max_duration = match route.args.max_duration {
-        Some(seconds) => quote!(::core::option::Option::Some(#seconds)),
-        None => quote!(::core::option::Option::None),
-    };
+    let options = route_options(route.args);
     let build = if values.0.is_empty() {
         quote!(#router #with_affixes)
     } else {
@@ -446,14 +440,68 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             #router #whole #outer #with_affixes
         })
     };
-    let def = quote! {
-        #[doc(hidden)]
-        #[allow(private_bounds, private_interfaces, dead_code, non_snake_case, unused_variables)]
-        pub fn __routekit_def<#s, __RkM>() -> #rk::RouteDef<<__RkM as #rk::Mount<#s>>::State>
+    // What `routes!` calls, `__routekit_register`, and what a `#[group]` names, the
+    // `Register` impl of a module's unit struct or a function's companion, which forwards
+    // to it: both carry the route's `Ctx` checks in their where-clauses, generic over the
+    // app-wide list `__RkA` that `routes!` gives.
+    let app = crate::ctx_checks::app_param();
+    let indices = &checks.indices;
+    let index_tuple = checks.index_tuple();
+    let predicates = &checks.predicates;
+    // The handler's own bounds are named through it, once: a failed one is still reported
+    // as itself, at the user's argument, "required for `__routekit_handler`".
+    // A chain with layers also builds their `__routekit_resume_N` functions here, which
+    // carry the same bounds themselves.
+    let handler_bound = match (bounds.is_empty(), builds.is_empty()) {
+        (true, _) => TokenStream::new(),
+        (false, true) => {
+            quote!(__routekit_handler: #rk::Handler<(), #s, Future = #rk::RouteFuture>,)
+        }
+        (false, false) => quote!(#(#bounds,)*),
+    };
+    let where_clause = quote! {
         where
             #state,
             __RkM: #rk::Mount<#s>,
-            #(#bounds,)*
+            #handler_bound
+            #(#predicates,)*
+    };
+    let (self_ty, register_path, marker) = if route.complete {
+        (
+            quote!(__routekit_route),
+            quote!(__routekit_register),
+            quote! {
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                pub struct __routekit_route;
+            },
+        )
+    } else {
+        let companion = format_ident!("{}", route.name);
+        (
+            quote!(#companion),
+            quote!(Self::__routekit_register),
+            quote!(),
+        )
+    };
+    items.extend(quote! {
+        #allow_register
+        impl<#s, __RkM, #app, #(#indices),*> #rk::Register<#s, __RkM, #app, #index_tuple> for #self_ty
+        #where_clause
+        {
+            #[inline]
+            fn register(__rk_routes: &mut #rk::Routes<#s, __RkM, #app>) {
+                #register_path::<#s, __RkM, #app, #(#indices),*>(__rk_routes);
+            }
+        }
+    });
+    let def = quote! {
+        #marker
+
+        #[doc(hidden)]
+        #allow_register_fn
+        pub fn __routekit_register<#s, __RkM, #app, #(#indices),*>(__rk_routes: &mut #rk::Routes<#s, __RkM, #app>)
+        #where_clause
         {
             static INFO: #rk::RouteInfo = #rk::RouteInfo {
                 template: #template,
@@ -463,73 +511,33 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                 kind: #rk::RouteKind::#kind,
                 file: ::core::file!(),
                 line: #route_line,
+                middleware: &[#(#route_labels),*],
                 methods: &[#(#method_infos),*],
             };
-            #rk::RouteDef {
+            __rk_routes.add(#rk::RouteDef {
                 info: &INFO,
-                options: #rk::RouteOptions {
-                    body_limit: #body_limit,
-                    etag: #etag,
-                    max_duration: #max_duration,
-                },
+                options: #options,
                 build: |__rk_allow: &'static str| #build,
-            }
-        }
-    };
-    // What `routes!` calls, `__routekit_register`, and what a `#[group]` names, the
-    // `Register` impl of a module's unit struct or a function's companion: both add the
-    // route, and both carry the route's `Ctx` checks in their where-clauses, generic over
-    // the app-wide list `__RkA` that `routes!` gives.
-    let app = crate::ctx_checks::app_param();
-    let indices = &checks.indices;
-    let index_tuple = checks.index_tuple();
-    let predicates = &checks.predicates;
-    let where_clause = quote! {
-        where
-            #state,
-            __RkM: #rk::Mount<#s>,
-            #(#bounds,)*
-            #(#predicates,)*
-    };
-    let (self_ty, def_path, marker) = if route.complete {
-        (
-            quote!(__routekit_route),
-            quote!(__routekit_def),
-            quote! {
-                #[doc(hidden)]
-                #[allow(non_camel_case_types)]
-                pub struct __routekit_route;
-            },
-        )
-    } else {
-        let companion = format_ident!("{}", route.name);
-        (quote!(#companion), quote!(Self::__routekit_def), quote!())
-    };
-    items.extend(quote! {
-        #[allow(private_bounds, private_interfaces)]
-        impl<#s, __RkM, #app, #(#indices),*> #rk::Register<#s, __RkM, #app, #index_tuple> for #self_ty
-        #where_clause
-        {
-            #[inline]
-            fn register(__rk_routes: &mut #rk::Routes<#s, __RkM, #app>) {
-                __rk_routes.add(#def_path::<#s, __RkM>());
-            }
-        }
-    });
-    let def = quote! {
-        #def
-        #marker
-
-        #[doc(hidden)]
-        #[inline]
-        #[allow(private_bounds, private_interfaces)]
-        pub fn __routekit_register<#s, __RkM, #app, #(#indices),*>(__rk_routes: &mut #rk::Routes<#s, __RkM, #app>)
-        #where_clause
-        {
-            __rk_routes.add(#def_path::<#s, __RkM>());
+            });
         }
     };
     (items, def)
+}
+
+/// The route's `#[route]` options, `RouteOptions::NONE` when it sets none.
+fn route_options(args: &RouteArgs) -> TokenStream {
+    let rk = private();
+    if args.body_limit.is_none() && !args.etag && args.max_duration.is_none() {
+        return quote!(#rk::RouteOptions::NONE);
+    }
+    let some = |value: Option<TokenStream>| match value {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    };
+    let body_limit = some(args.body_limit.map(|limit| quote!(#limit)));
+    let max_duration = some(args.max_duration.map(|seconds| quote!(#seconds)));
+    let etag = args.etag;
+    quote!(#rk::RouteOptions { body_limit: #body_limit, etag: #etag, max_duration: #max_duration })
 }
 
 /// Whether generated `code` names one of `idents` (the chain's locals), so that a local

@@ -249,7 +249,7 @@ fn register(children: &[Child]) -> TokenStream {
         .fold(quote!(()), |tail, index| quote!((#index, #tail)));
     let where_clause = quote! {
         where
-            #s: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
+            #s: #rk::StateBound,
             __RkM: #rk::Mount<#s>,
             #(#bounds,)*
     };

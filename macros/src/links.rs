@@ -127,19 +127,30 @@ pub fn href(template: &Template, handlers: &[Handler], vis: &TokenStream) -> Tok
             Segment::Static(_) => unreachable!("a static segment has no name"),
         }
     }
+    // A path without parameters is its text.
+    let fixed = args.is_empty().then(|| match literal.as_str() {
+        "" => "/".to_owned(),
+        text => text.to_owned(),
+    });
     flush(&mut literal, &mut stmts);
     let doc = format!(
         "The URL path of this route, `{}`, its parameters filled in order and percent-encoded.",
         template_text(template)
     );
+    let body = match fixed {
+        Some(text) => quote!(::std::string::String::from(#text)),
+        None => quote! {
+            let mut __rk_href = ::std::string::String::with_capacity(#capacity);
+            #(#stmts)*
+            #rk::finish_link(__rk_href)
+        },
+    };
     quote! {
         #[doc = #doc]
         #[must_use]
         #[allow(dead_code, clippy::too_many_arguments)]
         #vis fn href(#(#args),*) -> ::std::string::String {
-            let mut __rk_href = ::std::string::String::with_capacity(#capacity);
-            #(#stmts)*
-            #rk::finish_link(__rk_href)
+            #body
         }
     }
 }

@@ -50,6 +50,17 @@ impl Listed {
         Ident::new(&format!("__routekit_mw{index}"), path.span())
     }
 
+    /// The alias of `path`'s list step, `__routekit_with0<T>`: what it provides, then `T`
+    /// (`(<auth as MiddlewareInfo>::Provides, T)`), so each `Ctx` check names its list in
+    /// one short type rather than spelling every provider out again.
+    pub fn with(&self, path: &Path) -> Ident {
+        let alias = self
+            .ty(path)
+            .to_string()
+            .replace("__routekit_mw", "__routekit_with");
+        Ident::new(&alias, path.span())
+    }
+
     /// The items: per path its constant and its alias. `in_module`: the items stand in a
     /// route module, where every name the list can mean is one of the module's, so a bare
     /// name is [`resolved`] with a fallback. Elsewhere (a function-form route or `routes!`,
@@ -73,6 +84,7 @@ impl Listed {
                 let rk = crate::runtime_at(path.span());
                 let alias = Ident::new(&format!("__routekit_mw{index}"), path.span());
                 let listed = Ident::new(&format!("__ROUTEKIT_MW{index}"), path.span());
+                let with = Ident::new(&format!("__routekit_with{index}"), path.span());
                 let (resolve, ty) = match path.get_ident().filter(|_| in_module) {
                     Some(name) => resolved(index, name),
                     // A path with `::` resolves absolutely: the compiler's own error for a
@@ -88,6 +100,9 @@ impl Listed {
                     #[doc(hidden)]
                     #[allow(non_camel_case_types)]
                     type #alias = <(#ty,) as #rk::ListItem<#listed>>::Type;
+                    #[doc(hidden)]
+                    #[allow(non_camel_case_types)]
+                    type #with<__RkT> = (<#alias as #rk::MiddlewareInfo>::Provides, __RkT);
                 }
             })
             .collect();

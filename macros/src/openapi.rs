@@ -199,20 +199,14 @@ pub fn operation(handler: &Handler, chain: &[&MiddlewareItem], listed: &Listed) 
     }
     quote! {
         #rk::if_openapi!({
-            #rk::openapi::Hook(::core::option::Option::Some(|op: &mut #rk::openapi::Operation<'_>| {
+            #rk::openapi::Hook(|op: &mut #rk::openapi::Operation<'_>| {
                 #[allow(unused_imports)]
                 use #rk::openapi::__gen::prelude::*;
                 op.module(::core::module_path!());
                 #(#calls)*
-            }))
+            })
         } else { () })
     }
-}
-
-/// The `openapi` field of an automatic method's `MethodInfo`.
-pub fn none() -> TokenStream {
-    let rk = crate::runtime();
-    quote!(#rk::openapi::NO_HOOK)
 }
 
 /// `#[security(…)]` on a middleware declaration.

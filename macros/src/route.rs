@@ -271,6 +271,10 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
         #[doc(hidden)]
         #vis struct #companion {}
 
+        #[allow(
+            non_camel_case_types, non_snake_case, dead_code, private_bounds, private_interfaces,
+            unused_mut, unused_variables, clippy::let_unit_value, clippy::needless_return
+        )]
         const _: () = {
             #items
             impl #companion {

@@ -176,8 +176,7 @@ struct AppChain {
 fn app_chain(items: &[MiddlewareItem]) -> AppChain {
     let rk = crate::runtime();
     let s = format_ident!("__RkS");
-    let state =
-        quote!(#s: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static);
+    let state = quote!(#s: #rk::StateBound);
     // Every list item is named through its alias (`listed.rs`).
     let listed = Listed::new(items);
     let aliases = listed.items(false);

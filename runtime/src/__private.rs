@@ -6,6 +6,7 @@ pub use axum;
 pub use http;
 pub use routekit_macros::middleware;
 
+pub use crate::__routekit_attempt as attempt;
 pub use crate::__routekit_if_openapi as if_openapi;
 pub use crate::openapi;
 pub use crate::TrailingSlash;
@@ -15,7 +16,7 @@ pub use crate::app::{
 };
 pub use crate::context::{Next, NextFuture};
 pub use crate::extract::{from_parts, from_request};
-pub use crate::handler::{credentialed, respond, revalidate, RouteFuture};
+pub use crate::handler::{credentialed, respond, revalidate, HttpRequest, RouteFuture, StateBound};
 pub use crate::links::{
     finish as finish_link, write_display, write_optional_str, write_rest, LinkOptional, LinkSegment,
 };
@@ -35,4 +36,20 @@ pub use crate::routes::{
     state_free, stateful, whole_route, AffixTable, AllowSlot, IgnoreState, MethodInfo, Mount,
     RouteDef, RouteInfo, RouteKind, RouteOptions, StateFree,
 };
+pub use axum::handler::Handler;
 pub use tower::Layer;
+
+/// `?` for a generated handler, whose early answer is a response rather than an error
+/// value: the `Ok` value, or `return` the `Err` as the response (`respond` is the identity
+/// on a `Response`). What `serde_json`'s `tri!` is to `?`, so every extraction in an
+/// expansion is one statement that reads like hand-written axum.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __routekit_attempt {
+    ($result:expr) => {
+        match $result {
+            ::core::result::Result::Ok(value) => value,
+            ::core::result::Result::Err(error) => return $crate::__private::respond(error),
+        }
+    };
+}

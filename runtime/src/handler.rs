@@ -72,12 +72,16 @@ impl RouteFuture {
         }))
     }
 
-    /// The automatic answer to `method`: `OPTIONS` (unless the route has its own, then
-    /// `handles_options`) answers `204` with `allow`, anything else `405`.
+    /// The automatic answer to `request`'s method: `OPTIONS` (unless the route has its
+    /// own, then `handles_options`) answers `204` with `allow`, anything else `405`.
     #[inline]
-    pub fn automatic(method: http::Method, allow: HeaderValue, handles_options: bool) -> Self {
+    pub fn automatic(
+        request: http::Request<axum::body::Body>,
+        allow: HeaderValue,
+        handles_options: bool,
+    ) -> Self {
         RouteFuture::Automatic(Some(Automatic {
-            method,
+            method: request.into_parts().0.method,
             allow,
             kind: match handles_options {
                 true => Answer::NotAllowed,
@@ -189,6 +193,18 @@ fn panicked(route: &str, panic: Box<dyn std::any::Any + Send>) -> Response {
     ApiError::with_status(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
         .into_response()
 }
+
+/// What an app's state type is to every generated item: `Clone + Send + Sync + 'static`,
+/// named once so each generated where-clause says it in one bound (a supertrait's bounds
+/// are implied wherever the trait is).
+#[doc(hidden)]
+pub trait StateBound: Clone + Send + Sync + 'static {}
+
+impl<S: Clone + Send + Sync + 'static> StateBound for S {}
+
+/// The request a generated handler is called with.
+#[doc(hidden)]
+pub type HttpRequest = http::Request<axum::body::Body>;
 
 /// Turns whatever a handler returned into axum's response.
 #[inline]

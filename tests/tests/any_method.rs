@@ -126,8 +126,7 @@ fn the_route_table_and_the_document_list_any() {
         "no automatic OPTIONS beside ANY: {table}"
     );
 
-    let infos: Vec<&'static RouteInfo> =
-        vec![proxy::__routekit_def::<(), routekit::__private::Direct>().info];
+    let infos: Vec<&'static RouteInfo> = routekit::openapi::routes_of(&routes![proxy]);
     let doc = document(&infos, &Info::new("test", "1.0.0"));
     let item = &doc["paths"]["/api/proxy/{id}"];
     assert_eq!(item["get"]["operationId"], "proxy.get", "{item:#}");

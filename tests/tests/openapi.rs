@@ -8,16 +8,15 @@ use std::str::FromStr;
 
 use routekit::openapi::{document, Info, JsonSchema};
 use routekit::prelude::*;
-use routekit::RouteInfo;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-/// The document of the named routes (`post` for a module, `hello` for a function).
-macro_rules! doc {
-    ($($($seg:ident)::+),* $(,)?) => {{
-        let infos: Vec<&'static RouteInfo> = vec![$($($seg)::+::__routekit_def::<(), routekit::__private::Direct>().info),*];
-        document(&infos, &Info::new("test", "1.0.0"))
-    }};
+/// The document of an app's routes.
+fn doc_of(app: &axum::Router) -> Value {
+    document(
+        &routekit::openapi::routes_of(app),
+        &Info::new("test", "1.0.0"),
+    )
 }
 
 fn op<'a>(doc: &'a Value, path: &str, method: &str) -> &'a Value {
@@ -95,7 +94,7 @@ mod things {
 
 #[test]
 fn path_parameters_have_the_schema_of_their_type() {
-    let doc = doc![things];
+    let doc = doc_of(&routes![things]);
     let op = op(&doc, "/things/{id}/{uuid}/{colour}/{kind}", "get");
     let id = param(op, "id");
     assert_eq!(id["in"], "path");
@@ -125,7 +124,7 @@ async fn guide(slug: Option<Vec<String>>) -> Response {
 
 #[test]
 fn catch_alls_and_optional_segments_are_described_honestly() {
-    let doc = doc![files, about, guide];
+    let doc = doc_of(&routes![files, about, guide]);
     let files = op(&doc, "/files/{path}", "get");
     let path = param(files, "path");
     assert_eq!(path["schema"]["type"], "string");
@@ -223,7 +222,7 @@ async fn signup(mut req: Request) -> Result<Response, ApiError> {
 
 #[test]
 fn query_parameters_come_from_the_query_type() {
-    let doc = doc![accounts];
+    let doc = doc_of(&routes![accounts]);
     let get = op(&doc, "/accounts", "get");
     let page = param(get, "page");
     assert_eq!(page["in"], "query");
@@ -235,7 +234,7 @@ fn query_parameters_come_from_the_query_type() {
 
 #[test]
 fn bodies_by_extractor_with_garde_rules_as_constraints() {
-    let doc = doc![accounts, upload, signup];
+    let doc = doc_of(&routes![accounts, upload, signup]);
     let post = op(&doc, "/accounts", "post");
     let body = &post["requestBody"];
     assert_eq!(body["required"], true);
@@ -270,7 +269,7 @@ fn bodies_by_extractor_with_garde_rules_as_constraints() {
 
 #[test]
 fn responses_from_typed_return_values() {
-    let doc = doc![accounts, signup, upload];
+    let doc = doc_of(&routes![accounts, signup, upload]);
     let get = op(&doc, "/accounts", "get");
     let ok = &get["responses"]["200"]["content"]["application/json"]["schema"];
     assert_eq!(ok["type"], "array");
@@ -309,7 +308,7 @@ async fn untyped() -> Response {
 
 #[test]
 fn an_untyped_response_is_any_answer() {
-    let doc = doc![untyped];
+    let doc = doc_of(&routes![untyped]);
     let op = op(&doc, "/untyped", "get");
     let default = &op["responses"]["default"];
     assert!(
@@ -324,7 +323,7 @@ fn an_untyped_response_is_any_answer() {
 
 #[test]
 fn routekit_answers_only_where_they_can_occur() {
-    let doc = doc![untyped, accounts, things, signup];
+    let doc = doc_of(&routes![untyped, accounts, things, signup]);
     let plain = statuses(op(&doc, "/untyped", "get"));
     assert_eq!(plain, ["500", "default"], "no parameters, no body");
 
@@ -403,7 +402,7 @@ mod private {
 
 #[test]
 fn security_is_declared_once_on_the_middleware() {
-    let doc = doc![private, untyped];
+    let doc = doc_of(&routes![private, untyped]);
     let schemes = &doc["components"]["securitySchemes"];
     assert_eq!(
         schemes["auth"],
@@ -473,7 +472,7 @@ pub mod other {
 
 #[test]
 fn doc_comments_become_summary_and_description() {
-    let doc = doc![blog::post, blog::hello];
+    let doc = doc_of(&routes![blog::post, blog::hello]);
     let get = op(&doc, "/posts/{id}", "get");
     assert_eq!(get["summary"], "Reads one post.");
     assert_eq!(
@@ -491,14 +490,14 @@ fn doc_comments_become_summary_and_description() {
 
 #[test]
 fn operation_ids_come_from_the_module_path_and_are_unique() {
-    let doc = doc![
+    let doc = doc_of(&routes![
         blog::post,
         blog::hello,
         other::hello,
         about,
         guide,
         accounts
-    ];
+    ]);
     assert_eq!(
         op(&doc, "/posts/{id}", "get")["operationId"],
         "blog.post.get"
@@ -537,10 +536,7 @@ fn operation_ids_come_from_the_module_path_and_are_unique() {
 #[test]
 fn the_same_route_twice_still_has_unique_ids() {
     // Two documents' worth of one route: ids get a suffix rather than repeat.
-    let infos = vec![
-        blog::hello::__routekit_def::<(), routekit::__private::Direct>().info,
-        other::hello::__routekit_def::<(), routekit::__private::Direct>().info,
-    ];
+    let infos = routekit::openapi::routes_of(&routes![blog::hello, other::hello]);
     let doc = document(&infos, &Info::new("t", "1"));
     assert_ne!(
         op(&doc, "/hello", "get")["operationId"],
@@ -550,7 +546,7 @@ fn the_same_route_twice_still_has_unique_ids() {
 
 #[test]
 fn the_document_is_openapi_3_1() {
-    let doc = doc![things, accounts, private];
+    let doc = doc_of(&routes![things, accounts, private]);
     assert_eq!(doc["openapi"], "3.1.0");
     assert_eq!(doc["info"]["title"], "test");
     assert_eq!(doc["info"]["version"], "1.0.0");

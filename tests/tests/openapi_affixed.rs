@@ -29,12 +29,8 @@ async fn tile(z: u8, x: u32) -> Response {
 }
 
 fn doc() -> Value {
-    let infos: Vec<&'static RouteInfo> = vec![
-        post::__routekit_def::<(), routekit::__private::Direct>().info,
-        text_file::__routekit_def::<(), routekit::__private::Direct>().info,
-        json_file::__routekit_def::<(), routekit::__private::Direct>().info,
-        tile::__routekit_def::<(), routekit::__private::Direct>().info,
-    ];
+    let infos: Vec<&'static RouteInfo> =
+        routekit::openapi::routes_of(&routes![post, text_file, json_file, tile]);
     document(&infos, &Info::new("test", "1.0.0"))
 }
 

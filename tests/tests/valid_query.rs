@@ -163,8 +163,7 @@ async fn a_repeated_key_fills_a_list_and_one_key_is_a_list_of_one() {
 
 #[test]
 fn the_document_lists_each_field_with_its_rules() {
-    let infos: Vec<&'static RouteInfo> =
-        vec![users::__routekit_def::<(), routekit::__private::Direct>().info];
+    let infos: Vec<&'static RouteInfo> = routekit::openapi::routes_of(&routes![users]);
     let doc = document(&infos, &Info::new("test", "1.0.0"));
     let op = &doc["paths"]["/api/users"]["get"];
     let param = |name: &str| {

@@ -116,8 +116,7 @@ async fn a_plain_request_to_a_websocket_route_gets_a_json_error() {
 #[test]
 fn the_document_says_the_operation_takes_the_upgrade() {
     use routekit::openapi::{document, Info};
-    let infos: Vec<&'static routekit::RouteInfo> =
-        vec![echo::__routekit_def::<(), routekit::__private::Direct>().info];
+    let infos: Vec<&'static routekit::RouteInfo> = routekit::openapi::routes_of(&routes![echo]);
     let doc = document(&infos, &Info::new("test", "1.0.0"));
     let op = &doc["paths"]["/api/echo"]["get"];
     let upgrade = op["parameters"]

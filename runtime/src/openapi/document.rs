@@ -169,9 +169,7 @@ impl Builder {
     /// `method`'s operation, filed under the OpenAPI method `verb` (its own, or for an
     /// `ANY` handler each method it stands for, `posts.item.any.put`).
     fn add(&mut self, route: &'static RouteInfo, method: &MethodInfo, verb: &str) {
-        let Some(describe) = method.openapi.0 else {
-            return;
-        };
+        let describe = method.openapi.0;
         let mut op = Operation::new(&mut self.gens);
         describe(&mut op);
         let shape = Shape::finish(op);
@@ -372,7 +370,7 @@ pub fn document(routes: &[&'static RouteInfo], info: &Info) -> Value {
     let mut routes = routes.to_vec();
     routes.sort_by_key(|r| (r.template, r.file, r.line));
     for route in routes {
-        for method in route.methods.iter().filter(|m| !m.automatic) {
+        for method in route.methods {
             if method.method != "ANY" {
                 builder.add(route, method, &method.method.to_ascii_lowercase());
                 continue;
@@ -382,7 +380,7 @@ pub fn document(routes: &[&'static RouteInfo], info: &Info) -> Value {
                 let named = route
                     .methods
                     .iter()
-                    .any(|m| !m.automatic && m.method.eq_ignore_ascii_case(verb));
+                    .any(|m| m.method.eq_ignore_ascii_case(verb));
                 if !named {
                     builder.add(route, method, verb);
                 }
@@ -529,6 +527,7 @@ mod tests {
             kind: RouteKind::Function,
             file: "src/admin.rs",
             line: 1,
+            middleware: &[],
             methods: &[],
         };
         // `#[group("/admin")] pub mod admin { … }` in `src/admin.rs`.

@@ -53,20 +53,17 @@ macro_rules! __routekit_if_openapi {
     ($($on:tt)*) => {};
 }
 
-/// A method's generated describe function, called once per document; `None` for the
-/// methods routekit adds by itself.
+/// A declared method's generated describe function, called once per document (the
+/// methods routekit adds by itself are not in the document).
 #[cfg(feature = "openapi")]
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
-pub struct Hook(pub Option<fn(&mut Operation<'_>)>);
+pub struct Hook(pub fn(&mut Operation<'_>));
 
 #[cfg(feature = "openapi")]
 impl PartialEq for Hook {
     fn eq(&self, other: &Self) -> bool {
-        match (self.0, other.0) {
-            (Some(a), Some(b)) => std::ptr::fn_addr_eq(a, b),
-            (a, b) => a.is_none() && b.is_none(),
-        }
+        std::ptr::fn_addr_eq(self.0, other.0)
     }
 }
 
@@ -77,16 +74,6 @@ impl Eq for Hook {}
 #[cfg(not(feature = "openapi"))]
 #[doc(hidden)]
 pub type Hook = ();
-
-/// The hook of a method routekit adds by itself (`HEAD`, `OPTIONS`): nothing to describe.
-#[cfg(feature = "openapi")]
-#[doc(hidden)]
-pub const NO_HOOK: Hook = Hook(None);
-
-/// The hook of a method routekit adds by itself (`HEAD`, `OPTIONS`): nothing to describe.
-#[cfg(not(feature = "openapi"))]
-#[doc(hidden)]
-pub const NO_HOOK: Hook = ();
 
 #[cfg(feature = "openapi")]
 #[doc(hidden)]
@@ -138,8 +125,8 @@ mod with_the_feature {
     #[test]
     fn the_wrapper_emits_its_tokens() {
         let hook: super::Hook =
-            crate::__routekit_if_openapi!({ super::Hook(None) } else { compile_error!("off") });
-        assert!(hook.0.is_none());
+            crate::__routekit_if_openapi!({ super::Hook(|_| ()) } else { compile_error!("off") });
+        assert_eq!(hook, hook);
         crate::__routekit_if_openapi! {
             let emitted = true;
         }

@@ -58,6 +58,13 @@ pub struct RouteOptions {
 }
 
 impl RouteOptions {
+    /// No option set: nothing wraps the route.
+    pub const NONE: Self = Self {
+        body_limit: None,
+        etag: false,
+        max_duration: None,
+    };
+
     /// Whether no option is set (nothing wraps the route).
     pub(super) fn is_none(self) -> bool {
         self.body_limit.is_none() && !self.etag && self.max_duration.is_none()
@@ -311,9 +318,9 @@ where
 /// The `Allow` value of a function-form route's path, for its automatic answers.
 #[doc(hidden)]
 #[cold]
-pub fn allow_of(parts: &http::request::Parts, slot: &AllowSlot) -> HeaderValue {
+pub fn allow_of(extensions: &http::Extensions, slot: &AllowSlot) -> HeaderValue {
     let travelling = match slot.shared.load(Ordering::Relaxed) {
-        true => parts.extensions.get::<AllowValue>().map(|allow| &allow.0),
+        true => extensions.get::<AllowValue>().map(|allow| &allow.0),
         false => None,
     };
     match travelling.or_else(|| slot.value.get()) {

@@ -222,11 +222,7 @@ where
             };
             let mut main = Reused::new(main, def.info.paths.len());
             for (&path, &pattern) in def.info.paths.iter().zip(def.info.patterns) {
-                rows.extend(def.info.methods.iter().map(|method| Row::Declared {
-                    info: def.info,
-                    path,
-                    method,
-                }));
+                rows.extend(Row::of(def.info, path, true));
                 let router = match (&carried, shared(path)) {
                     (Some(carried), true) => carried.clone(),
                     _ => main.next(),
@@ -375,12 +371,8 @@ fn check_owner(
                 info.template, other.name, other.file, other.line, info.name, info.file, info.line
             );
         }
-        for method in info.methods.iter().filter(|m| !m.automatic) {
-            if let Some(previous) = other
-                .methods
-                .iter()
-                .find(|m| m.method == method.method && !m.automatic)
-            {
+        for method in info.methods {
+            if let Some(previous) = other.methods.iter().find(|m| m.method == method.method) {
                 panic!(
                     "routekit: `{} {}` is defined twice: by `{}` at {}:{} and by `{}` at {}:{}",
                     method.method,
@@ -419,10 +411,10 @@ where
     S: Clone + Send + Sync + 'static,
 {
     let info = defs[0].info;
-    let first_chain = info.declared_chain();
+    let first_chain = info.middleware;
     let mut methods: Vec<&'static str> = Vec::new();
     for def in &defs {
-        let chain = def.info.declared_chain();
+        let chain = def.info.middleware;
         if chain != first_chain {
             panic!(
                 "routekit: the functions of path `{}` carry different middleware: `{}` at {}:{} has [{}] and `{}` at {}:{} has [{}]; give every function of one path the same list (or write one route module)",
@@ -461,11 +453,7 @@ where
     let mut direct = None;
     for def in defs {
         for &path in def.info.paths {
-            rows.extend(def.info.methods.iter().map(|method| Row::Declared {
-                info: def.info,
-                path,
-                method,
-            }));
+            rows.extend(Row::of(def.info, path, false));
         }
         let built = (def.build)(allow);
         plain &= built.plain(&def);

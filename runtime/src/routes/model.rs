@@ -26,18 +26,22 @@ pub struct RouteInfo {
     pub file: &'static str,
     /// Source line of the `#[route]` item.
     pub line: u32,
-    /// Every method it answers, automatic ones included.
+    /// The route's own middleware list (a module's route-level list, a function's list):
+    /// what its automatic answers run through.
+    pub middleware: &'static [&'static str],
+    /// The methods it declares. The automatic ones (`HEAD` from `GET`, `OPTIONS`) follow
+    /// from these and are the route table's to add, not data of every route.
     pub methods: &'static [MethodInfo],
 }
 
 impl RouteInfo {
-    /// The middleware the route declares: its first declared method's chain, which a
-    /// function-form route's automatic answers run through too.
-    pub(crate) fn declared_chain(&self) -> &'static [&'static str] {
-        self.methods
-            .iter()
-            .find(|m| !m.automatic)
-            .map_or(&[], |m| m.middleware)
+    /// The declared `GET`, when the route answers `HEAD` with it.
+    pub(crate) fn head_from_get(&self) -> Option<&'static MethodInfo> {
+        let methods = self.methods;
+        match methods.iter().any(|m| m.method == "HEAD") {
+            true => None,
+            false => methods.iter().find(|m| m.method == "GET"),
+        }
     }
 }
 
@@ -55,16 +59,14 @@ pub enum RouteKind {
 pub struct MethodInfo {
     /// `"GET"`, `"HEAD"`, …
     pub method: &'static str,
-    /// The handler function, or `"(automatic)"` for the answers routekit adds.
+    /// The handler function.
     pub handler: &'static str,
     /// The middleware chain that runs before the handler, outermost first.
     pub middleware: &'static [&'static str],
     /// Source line of the handler.
     pub line: u32,
-    /// `true` for `HEAD` from `GET`, `OPTIONS` and other answers routekit adds.
-    pub automatic: bool,
     /// openapi hook: describes the operation for the OpenAPI document (feature `openapi`;
-    /// `()` without it). `None` for automatic methods.
+    /// `()` without it).
     #[doc(hidden)]
     pub openapi: crate::openapi::Hook,
 }

@@ -112,7 +112,14 @@ pub(super) enum Row {
         path: &'static str,
         method: &'static MethodInfo,
     },
-    /// An answer routekit adds to a function-form path (`OPTIONS`).
+    /// `HEAD` answered by the route's `GET`, through `GET`'s chain.
+    Head {
+        info: &'static RouteInfo,
+        path: &'static str,
+        get: &'static MethodInfo,
+    },
+    /// An answer routekit adds (`OPTIONS`), through the route's own list (a path's
+    /// functions share one: a difference is refused at start-up).
     Automatic {
         info: &'static RouteInfo,
         path: &'static str,
@@ -121,27 +128,65 @@ pub(super) enum Row {
 }
 
 impl Row {
+    /// The rows of `info` on `path`: its declared methods, and `HEAD` where `GET` answers
+    /// it. `options`: the route adds `OPTIONS` itself (a module without `OPTIONS` or `ANY`).
+    pub(super) fn of(
+        info: &'static RouteInfo,
+        path: &'static str,
+        options: bool,
+    ) -> impl Iterator<Item = Row> {
+        let declared = info
+            .methods
+            .iter()
+            .map(move |method| Row::Declared { info, path, method });
+        let head = info
+            .head_from_get()
+            .map(|get| Row::Head { info, path, get });
+        let options = options
+            .then(|| {
+                !info
+                    .methods
+                    .iter()
+                    .any(|m| m.method == "OPTIONS" || m.method == "ANY")
+            })
+            .filter(|lacks| *lacks)
+            .map(|_| Row::Automatic {
+                info,
+                path,
+                method: "OPTIONS",
+            });
+        declared.chain(head).chain(options)
+    }
+
     fn entry(self, app_labels: &[&'static str]) -> RouteEntry {
         let (info, path, method, handler, middleware, line, automatic) = match self {
             Row::Declared { info, path, method } => (
                 info,
                 path,
                 method.method,
-                if method.automatic {
-                    "(automatic)"
-                } else {
-                    method.handler
-                },
+                method.handler,
                 method.middleware,
                 method.line,
-                method.automatic,
+                false,
             ),
-            // The path's functions share one chain (a difference is refused at start-up),
-            // and the automatic answer runs through it.
-            Row::Automatic { info, path, method } => {
-                let chain = info.declared_chain();
-                (info, path, method, "(automatic)", chain, info.line, true)
-            }
+            Row::Head { info, path, get } => (
+                info,
+                path,
+                "HEAD",
+                "(automatic)",
+                get.middleware,
+                get.line,
+                true,
+            ),
+            Row::Automatic { info, path, method } => (
+                info,
+                path,
+                method,
+                "(automatic)",
+                info.middleware,
+                info.line,
+                true,
+            ),
         };
         RouteEntry {
             method,
