@@ -36,7 +36,8 @@ const RUNTIME: &str = include_str!("runtime.ts");
 /// let app: axum::Router = routes![post];
 /// let source = routekit::client::typescript(&app);
 /// assert!(source.contains("export function createClient(options: ClientOptions)"));
-/// assert!(source.contains("export type PostGetInput = CallOptions & {\n  id: number;\n};"));
+/// assert!(source.contains("export type PostGetInput = CallOptions & {"));
+/// assert!(source.contains("  /** @format uint64 */\n  id: number;\n"));
 /// assert!(source.contains("  | Success<200, number>\n"));
 /// ```
 pub fn typescript(app: &Router) -> String {
