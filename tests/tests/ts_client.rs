@@ -1,7 +1,9 @@
 //! The TypeScript client of a small app, checked by the real compiler: npm's `typescript`
 //! (`tsc --strict --noEmit`), installed by `scripts/ts-tools.sh` into the target directory.
 //! Right usage compiles (with `// @ts-expect-error` on the wrong lines, each of which must
-//! be an error), and a file of wrong calls fails with the error codes it should.
+//! be an error), a file of wrong calls fails with the error codes it should, and the
+//! compiled client, run by `node --test` with a stand-in `fetch`, sends what the document
+//! says (query arrays as repeated keys, encoded path parameters, each body's content type).
 //!
 //! Without the tools the tests say so and pass; `ROUTEKIT_REQUIRE_TSC=1` (CI) makes that
 //! a failure.
@@ -398,4 +400,158 @@ fn wrong_calls_fail_with_the_errors_they_should() {
         !output.contains("client.ts("),
         "errors in the client itself:\n{output}"
     );
+}
+
+/// The requests the client builds and how it reads answers, through a stand-in `fetch`:
+/// compiled by tsc, run by `node --test`.
+const RUNTIME_TEST: &str = r#"import { strict as assert } from "node:assert";
+import { test } from "node:test";
+
+import { createClient } from "./client.js";
+
+type Sent = { url: string; method: string; headers: Headers; body: unknown };
+
+function recording(answer: () => Response) {
+  const sent: Sent[] = [];
+  const fetch = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    sent.push({ url: String(url), method: init?.method ?? "GET", headers: new Headers(init?.headers), body: init?.body });
+    return answer();
+  };
+  return { sent, fetch: fetch as typeof globalThis.fetch };
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+test("a query sends arrays as repeated keys and leaves out what is undefined", async () => {
+  const { sent, fetch } = recording(() => json(200, []));
+  const api = createClient({ baseUrl: "http://api.test/", fetch });
+  await api.posts.collection.get({ query: { tag: ["a b", "c&d"], status: "draft", page: undefined } });
+  assert.equal(sent[0]?.url, "http://api.test/api/posts?tag=a+b&tag=c%26d&status=draft");
+  await api.posts.collection.get();
+  assert.equal(sent[1]?.url, "http://api.test/api/posts");
+});
+
+test("path parameters are encoded; a catch-all keeps its slashes", async () => {
+  const { sent, fetch } = recording(() => json(200, []));
+  const api = createClient({ baseUrl: "http://api.test", fetch });
+  await api.files.get({ path: "a/b c/ü?#" });
+  await api.blob.put({ key: "x/y", body: new Uint8Array([1, 2]) });
+  assert.deepEqual(sent.map((s) => s.url), [
+    "http://api.test/files/a/b%20c/%C3%BC%3F%23",
+    "http://api.test/api/blobs/x%2Fy",
+  ]);
+  await assert.rejects(api.blob.put({ key: "", body: new Uint8Array() }), TypeError);
+  await assert.rejects(api.files.get({ path: "a/../b" }), TypeError);
+});
+
+test("the client's headers, a function's, and the call's own over them", async () => {
+  const { sent, fetch } = recording(() => json(200, {}));
+  let token = "one";
+  const api = createClient({ baseUrl: "http://api.test", fetch, headers: () => ({ authorization: `Bearer ${token}`, "x-a": "client" }) });
+  await api.posts.item.get({ id: 1, headers: { "x-a": "call" } });
+  token = "two";
+  await api.posts.item.get({ id: 2 });
+  assert.deepEqual(
+    sent.map((s) => [s.headers.get("authorization"), s.headers.get("x-a")]),
+    [["Bearer one", "call"], ["Bearer two", "client"]],
+  );
+});
+
+test("bodies: JSON, a form, text, bytes and multipart", async () => {
+  const { sent, fetch } = recording(() => json(200, {}));
+  const api = createClient({ baseUrl: "http://api.test", fetch });
+  await api.posts.collection.post({ body: { title: "T", body: "B" } });
+  await api.signup.post({ body: { email: "a@example.com" } });
+  await api.note.post({ body: "hello" });
+  await api.blob.put({ key: "k", body: new Uint8Array([7]) });
+  const form = new FormData();
+  form.append("name", "x");
+  await api.upload.post({ body: form });
+  assert.deepEqual(sent.map((s) => [s.method, s.headers.get("content-type")]), [
+    ["POST", "application/json"],
+    ["POST", "application/x-www-form-urlencoded"],
+    ["POST", "text/plain; charset=utf-8"],
+    ["PUT", "application/octet-stream"],
+    ["POST", null],
+  ]);
+  assert.equal(sent[0]?.body, JSON.stringify({ title: "T", body: "B" }));
+  assert.equal(String(sent[1]?.body), "email=a%40example.com");
+  assert.equal(sent[2]?.body, "hello");
+  assert.ok(sent[4]?.body instanceof FormData);
+});
+
+test("answers: data on success, error otherwise, nothing for a 204", async () => {
+  let next = () => json(200, { id: 1 });
+  const { fetch } = recording(() => next());
+  const api = createClient({ baseUrl: "http://api.test", fetch });
+  const ok = await api.posts.item.get({ id: 1 });
+  assert.deepEqual([ok.ok, ok.status, ok.ok && ok.data.id], [true, 200, 1]);
+
+  next = () => json(400, { error: { formErrors: [], fieldErrors: { title: ["too short"] } } });
+  const bad = await api.posts.collection.post({ body: { title: "", body: "" } });
+  if (bad.ok) assert.fail("a 400 is no success");
+  assert.deepEqual(bad.error, { error: { formErrors: [], fieldErrors: { title: ["too short"] } } });
+
+  next = () => new Response(null, { status: 204 });
+  const gone = await api.posts.item.delete({ id: 1 });
+  assert.deepEqual([gone.ok, gone.status, "data" in gone && gone.data], [true, 204, undefined]);
+
+  next = () => new Response("echo", { status: 200, headers: { "content-type": "text/plain; charset=utf-8" } });
+  const note = await api.note.post({ body: "echo" });
+  assert.deepEqual([note.ok, note.ok && note.data], [true, "echo"]);
+});
+"#;
+
+#[test]
+fn the_runtime_builds_requests_and_reads_answers() {
+    let Some(tsc) = tsc() else { return };
+    let Some(node) = which("node") else {
+        if std::env::var_os("ROUTEKIT_REQUIRE_TSC").is_some() {
+            panic!("node not found; ROUTEKIT_REQUIRE_TSC is set");
+        }
+        eprintln!("skipped: node not found on PATH");
+        return;
+    };
+    let dir = project("runtime", &[("runtime.test.ts", RUNTIME_TEST)]);
+    let types = tsc.parent().unwrap().parent().unwrap().join("@types");
+    let output = Command::new(&tsc)
+        .current_dir(&dir)
+        .args(["--strict", "--pretty", "false", "--outDir", "out"])
+        .args([
+            "--target",
+            "es2022",
+            "--lib",
+            "es2022,dom",
+            "--module",
+            "nodenext",
+        ])
+        .args(["--types", "node", "--typeRoots"])
+        .arg(&types)
+        .args(["client.ts", "runtime.test.ts"])
+        .output()
+        .expect("tsc runs");
+    assert!(
+        output.status.success(),
+        "tsc:\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let output = Command::new(node)
+        .current_dir(&dir)
+        .args(["--test", "out/runtime.test.js"])
+        .output()
+        .expect("node runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "node --test:\n{text}");
+    assert!(
+        text.lines().any(|l| l == "# pass 5") && text.lines().any(|l| l == "# fail 0"),
+        "{text}"
+    );
+}
+
+/// `program` on `PATH`.
+fn which(program: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
 }
