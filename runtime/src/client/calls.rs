@@ -191,7 +191,8 @@ fn body_type(schemas: &Schemas<'_>, answer: &Answer<'_>) -> Option<Ty> {
 
 /// The result's members: `Success<201, Post>`, `NoContent<204>`, `Failure<400, …>`, and for
 /// `default` a `Failure<number, …>`. An operation that documents no success may still
-/// answer one, with a body the document does not describe: `Success<number, unknown>`.
+/// answer one, with a body the document does not describe: `Success<number, unknown>`;
+/// one that documents no failure gets `Failure<number, unknown>` the same way.
 fn variants(schemas: &Schemas<'_>, answers: &[Answer<'_>]) -> Vec<String> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
@@ -215,6 +216,10 @@ fn variants(schemas: &Schemas<'_>, answers: &[Answer<'_>]) -> Vec<String> {
             (false, Some(body)) => format!("Failure<{status}, {}>", body.text),
             (false, None) => format!("Failure<{status}, unknown>"),
         });
+    }
+    // Nothing documents a failure: one may come all the same, with any body.
+    if answers.iter().all(|a| a.status.is_success()) {
+        push("Failure<number, unknown>".to_owned());
     }
     out
 }
