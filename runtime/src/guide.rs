@@ -20,6 +20,9 @@ pub mod serving {}
 #[doc = include_str!("../docs/guide/openapi.md")]
 pub mod openapi {}
 
+#[doc = include_str!("../docs/guide/client.md")]
+pub mod client {}
+
 #[doc = include_str!("../docs/guide/testing.md")]
 pub mod testing {}
 

@@ -21,6 +21,8 @@
 mod after;
 mod answers;
 mod app;
+#[cfg(feature = "client-ts")]
+pub mod client;
 pub mod client_ip;
 pub mod conditional;
 pub mod context;

@@ -1,6 +1,7 @@
 //! The example app: every route handler of the two seed documents (TanStack Start server
 //! routes, Next.js route handlers), ported to routekit over SQLite or PostgreSQL.
 
+pub mod client;
 pub mod config;
 pub mod db;
 pub mod nextjs;

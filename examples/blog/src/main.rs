@@ -1,6 +1,9 @@
 //! `cargo run -p blog`: serves the example on `HOST:PORT` (default 127.0.0.1:3000), with
 //! its data in `DATABASE_URL` (default `sqlite:blog.db`, created on first run;
 //! `postgres://…` for PostgreSQL). See `blog::config` for demo mode.
+//!
+//! `cargo run -p blog -- client [FILE]` writes the example's TypeScript client instead
+//! (to `examples/blog/client/blog-client.ts` unless a file is given; `-` prints it).
 
 use std::time::Instant;
 
@@ -9,6 +12,14 @@ use blog::config::Config;
 #[tokio::main]
 async fn main() {
     let started = Instant::now();
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        None => {}
+        Some("client") => return write_client(args.next()).await,
+        Some(other) => refuse(&format!(
+            "unknown command `{other}`: `blog` serves the app, `blog client [FILE]` writes its TypeScript client"
+        )),
+    }
     tracing_subscriber::fmt().init();
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -18,6 +29,31 @@ async fn main() {
         eprintln!("blog: {error}");
         std::process::exit(1);
     }
+}
+
+/// `blog client [FILE]`: the TypeScript client, written to `FILE` (`-` for standard output)
+/// or to the shipped `client/blog-client.ts`.
+async fn write_client(file: Option<String>) {
+    let source = match blog::client::typescript().await {
+        Ok(source) => source,
+        Err(error) => {
+            eprintln!("blog: {error}");
+            std::process::exit(1);
+        }
+    };
+    let path = match file.as_deref() {
+        Some("-") => {
+            print!("{source}");
+            return;
+        }
+        Some(file) => std::path::PathBuf::from(file),
+        None => blog::client::shipped_path(),
+    };
+    if let Err(error) = std::fs::write(&path, source) {
+        eprintln!("blog: writing {}: {error}", path.display());
+        std::process::exit(1);
+    }
+    println!("wrote {}", path.display());
 }
 
 /// Stops before anything is opened or bound, with a message saying what to change.
