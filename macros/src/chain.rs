@@ -166,7 +166,7 @@ pub fn extract_parts(
 ) -> TokenStream {
     let rk = private();
     quote_spanned! {ty.span()=>
-        let #var = #rk::attempt!(#rk::from_parts::<#ty, #state_ty>(&mut __rk_parts, #state).await);
+        let #var = match #rk::from_parts::<#ty, #state_ty>(&mut __rk_parts, #state).await { ::core::result::Result::Ok(value) => value, ::core::result::Result::Err(error) => return #rk::respond(error) };
     }
 }
 

@@ -51,7 +51,7 @@ pub(crate) fn endpoint(
             })
             .collect();
         stmts.push(quote! {
-            let __routekit_params = #rk::attempt!(#rk::path_params::<(#(#slot_tys,)*)>(&mut __rk_parts));
+            let __routekit_params = match #rk::path_params::<(#(#slot_tys,)*)>(&mut __rk_parts) { ::core::result::Result::Ok(value) => value, ::core::result::Result::Err(error) => return #rk::respond(error) };
         });
     }
 
@@ -94,7 +94,7 @@ pub(crate) fn endpoint(
                     }
                 };
                 stmts.push(quote_spanned! {ty.span()=>
-                    let #var: #ty = #rk::attempt!(#read);
+                    let #var: #ty = match #read { ::core::result::Result::Ok(value) => value, ::core::result::Result::Err(error) => return #rk::respond(error) };
                 });
             }
             Role::Ctx { .. } | Role::Parts => {
@@ -106,7 +106,7 @@ pub(crate) fn endpoint(
                 let rk_at = crate::runtime_at(ty.span());
                 bounds.push(quote_spanned!(ty.span()=> #ty: #rk_at::axum::extract::FromRequest<__RkS> + ::core::marker::Send));
                 body_stmt = Some(quote_spanned! {ty.span()=>
-                    let #var = #rk::attempt!(#rk::from_request::<#ty, __RkS, _>(__rk_parts, __rk_body, &__rk_state).await);
+                    let #var = match #rk::from_request::<#ty, __RkS, _>(__rk_parts, __rk_body, &__rk_state).await { ::core::result::Result::Ok(value) => value, ::core::result::Result::Err(error) => return #rk::respond(error) };
                 });
             }
         }

@@ -6,7 +6,6 @@ pub use axum;
 pub use http;
 pub use routekit_macros::middleware;
 
-pub use crate::__routekit_attempt as attempt;
 pub use crate::__routekit_if_openapi as if_openapi;
 pub use crate::openapi;
 pub use crate::TrailingSlash;
@@ -38,18 +37,3 @@ pub use crate::routes::{
 };
 pub use axum::handler::Handler;
 pub use tower::Layer;
-
-/// `?` for a generated handler, whose early answer is a response rather than an error
-/// value: the `Ok` value, or `return` the `Err` as the response (`respond` is the identity
-/// on a `Response`). What `serde_json`'s `tri!` is to `?`, so every extraction in an
-/// expansion is one statement that reads like hand-written axum.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __routekit_attempt {
-    ($result:expr) => {
-        match $result {
-            ::core::result::Result::Ok(value) => value,
-            ::core::result::Result::Err(error) => return $crate::__private::respond(error),
-        }
-    };
-}

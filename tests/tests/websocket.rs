@@ -127,3 +127,87 @@ fn the_document_says_the_operation_takes_the_upgrade() {
     assert_eq!(upgrade["schema"]["const"], "websocket");
     assert!(op["responses"]["400"].is_object(), "{op:#}");
 }
+
+#[tokio::test]
+async fn test_client_talks_to_a_websocket_route_in_process() {
+    let client = routekit::test::TestClient::new(routes![echo]);
+    let mut socket = tokio::time::timeout(
+        BOUND,
+        client
+            .websocket("/api/echo")
+            .header("authorization", "Bearer ada-token")
+            .connect(),
+    )
+    .await
+    .expect("handshake in time")
+    .expect("the upgrade is accepted");
+    for text in ["hello", "again"] {
+        socket.send_text(text).await;
+        let reply = tokio::time::timeout(BOUND, socket.recv_text())
+            .await
+            .expect("a reply in time");
+        assert_eq!(reply.as_deref(), Some(format!("ada: {text}").as_str()));
+    }
+    // A binary frame is skipped by the route, which answers the next text frame.
+    socket.send(Message::Binary(vec![1, 2, 3].into())).await;
+    socket.send_text("third").await;
+    assert_eq!(socket.recv_text().await.as_deref(), Some("ada: third"));
+    socket.close().await;
+}
+
+#[tokio::test]
+async fn test_client_gets_the_answer_that_refused_the_upgrade() {
+    let client = routekit::test::TestClient::new(routes![echo]);
+    let refused = match client.websocket("/api/echo").connect().await {
+        Ok(_) => panic!("no token: the middleware refuses the upgrade"),
+        Err(response) => response,
+    };
+    assert_eq!(refused.status(), 401);
+    assert_eq!(
+        refused.json::<serde_json::Value>(),
+        serde_json::json!({ "error": "Unauthorized" })
+    );
+    let missing = match client.websocket("/api/nothing").connect().await {
+        Ok(_) => panic!("no route, no upgrade"),
+        Err(response) => response,
+    };
+    assert_eq!(missing.status(), 404);
+}
+
+#[middleware]
+async fn session(headers: HeaderMap) -> Result<User, ApiError> {
+    match headers.get("cookie").and_then(|v| v.to_str().ok()) {
+        Some("session=ada") => Ok(User { name: "ada" }),
+        _ => Err(ApiError::unauthorized("Unauthorized")),
+    }
+}
+
+#[route(POST, "/login")]
+async fn login() -> Response {
+    Response::text("ok").header("set-cookie", "session=ada; Path=/")
+}
+
+#[route(GET, "/api/chat")]
+#[middleware(session)]
+async fn chat(ws: WebSocketUpgrade, user: Ctx<User>) -> axum::response::Response {
+    let name = user.name;
+    ws.on_upgrade(move |socket| talk(socket, name))
+}
+
+#[tokio::test]
+async fn test_client_sends_its_cookie_jar_with_the_handshake() {
+    let client = routekit::test::TestClient::new(routes![login, chat]).with_cookie_jar();
+    let before = client.websocket("/api/chat").connect().await;
+    assert_eq!(
+        before.err().map(|r| r.status()),
+        Some(StatusCode::UNAUTHORIZED)
+    );
+    client.post("/login").send().await;
+    let mut socket = client
+        .websocket("/api/chat")
+        .connect()
+        .await
+        .expect("the session cookie lets it in");
+    socket.send_text("hi").await;
+    assert_eq!(socket.recv_text().await.as_deref(), Some("ada: hi"));
+}

@@ -30,20 +30,24 @@
 
 mod cookies;
 mod multipart;
+mod response;
+#[cfg(feature = "ws")]
+mod websocket;
 
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::Router;
-use bytes::Bytes;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use http::{HeaderName, HeaderValue, Method};
 use http_body_util::BodyExt;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tower::ServiceExt;
 
 use cookies::Jar;
 pub use multipart::MultipartForm;
+pub use response::TestResponse;
+#[cfg(feature = "ws")]
+pub use websocket::{TestWebSocket, TestWebSocketRequest};
 
 /// Sends requests to a router in process: no socket, no server.
 ///
@@ -163,6 +167,53 @@ impl TestClient {
     }
 }
 
+#[cfg(feature = "ws")]
+impl TestClient {
+    /// A WebSocket handshake with `uri`; [`connect`](TestWebSocketRequest::connect) runs it.
+    ///
+    /// ```
+    /// # #[cfg(feature = "ws")] {
+    /// use routekit::prelude::*;
+    /// use routekit::test::TestClient;
+    /// use routekit::ws::{Message, WebSocket, WebSocketUpgrade};
+    ///
+    /// #[route(GET, "/api/echo")]
+    /// async fn echo(ws: WebSocketUpgrade) -> axum::response::Response {
+    ///     ws.on_upgrade(|mut socket: WebSocket| async move {
+    ///         while let Some(Ok(Message::Text(text))) = socket.recv().await {
+    ///             let _ = socket.send(Message::Text(format!("echo: {text}").into())).await;
+    ///         }
+    ///     })
+    /// }
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let client = TestClient::new(routes![echo]);
+    /// let mut socket = client.websocket("/api/echo").connect().await.expect("upgraded");
+    /// socket.send_text("hi").await;
+    /// assert_eq!(socket.recv_text().await.as_deref(), Some("echo: hi"));
+    ///
+    /// // A plain request to the route is refused: `connect` answers the response.
+    /// let refused = client.get("/api/echo").send().await;
+    /// assert_eq!(refused.status(), 400);
+    /// # });
+    /// # }
+    /// ```
+    pub fn websocket(&self, uri: &str) -> TestWebSocketRequest {
+        let path = uri.split('?').next().unwrap_or("/");
+        TestWebSocketRequest::new(
+            self.app.clone(),
+            uri,
+            cookie_header(self.jar.as_ref(), path),
+        )
+    }
+}
+
+/// The `Cookie` header the jar sends with a request to `path`, if any.
+fn cookie_header(jar: Option<&Arc<Mutex<Jar>>>, path: &str) -> Option<HeaderValue> {
+    let sent = jar?.lock().expect("cookie jar").header(path)?;
+    Some(HeaderValue::try_from(sent).expect("cookies are header text"))
+}
+
 /// A request being built; `send` runs it.
 pub struct TestRequest {
     app: Router,
@@ -214,15 +265,17 @@ impl TestRequest {
     pub async fn send(self) -> TestResponse {
         let mut request = self.builder.body(self.body).expect("a valid test request");
         let path = request.uri().path().to_owned();
-        if let Some(jar) = &self.jar {
-            if let Some(sent) = jar.lock().expect("cookie jar").header(&path) {
-                let cookie = match request.headers().get(http::header::COOKIE) {
-                    Some(own) => format!("{}; {sent}", own.to_str().unwrap_or_default()),
-                    None => sent,
-                };
-                let value = HeaderValue::try_from(cookie).expect("cookies are header text");
-                request.headers_mut().insert(http::header::COOKIE, value);
-            }
+        if let Some(sent) = cookie_header(self.jar.as_ref(), &path) {
+            let cookie = match request.headers().get(http::header::COOKIE) {
+                Some(own) => format!(
+                    "{}; {}",
+                    own.to_str().unwrap_or_default(),
+                    sent.to_str().unwrap_or_default()
+                ),
+                None => sent.to_str().unwrap_or_default().to_owned(),
+            };
+            let value = HeaderValue::try_from(cookie).expect("cookies are header text");
+            request.headers_mut().insert(http::header::COOKIE, value);
         }
         let mut scoped = std::pin::pin!(crate::after::scope(self.app.oneshot(request)));
         let response = scoped.as_mut().await.expect("axum routers are infallible");
@@ -244,45 +297,5 @@ impl TestRequest {
             headers: parts.headers,
             body,
         }
-    }
-}
-
-/// A response read in full.
-#[derive(Debug)]
-pub struct TestResponse {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-impl TestResponse {
-    /// The status code.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-    /// All headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-    /// One header as text.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-    /// The body as text.
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-    /// The body bytes.
-    pub fn bytes(&self) -> &Bytes {
-        &self.body
-    }
-    /// The body parsed as JSON; panics with the body text when it is not.
-    pub fn json<T: DeserializeOwned>(&self) -> T {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "response body is not the expected JSON ({e}): {}",
-                self.text()
-            )
-        })
     }
 }
