@@ -229,19 +229,22 @@ fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
     dir
 }
 
+/// The language, libraries and module system every compile here uses, as the CI script's.
+const TARGET: [&str; 6] = [
+    "--target",
+    "es2022",
+    "--lib",
+    "es2022,dom",
+    "--module",
+    "nodenext",
+];
+
 /// `tsc --strict --noEmit` on `files` in `dir`: whether it passed, and what it printed.
 fn check(tsc: &Path, dir: &Path, files: &[&str]) -> (bool, String) {
     let output = Command::new(tsc)
         .current_dir(dir)
         .args(["--strict", "--noEmit", "--pretty", "false"])
-        .args([
-            "--target",
-            "es2022",
-            "--lib",
-            "es2022,dom",
-            "--module",
-            "nodenext",
-        ])
+        .args(TARGET)
         .args(files)
         .output()
         .expect("tsc runs");
@@ -518,14 +521,7 @@ fn the_runtime_builds_requests_and_reads_answers() {
     let output = Command::new(&tsc)
         .current_dir(&dir)
         .args(["--strict", "--pretty", "false", "--outDir", "out"])
-        .args([
-            "--target",
-            "es2022",
-            "--lib",
-            "es2022,dom",
-            "--module",
-            "nodenext",
-        ])
+        .args(TARGET)
         .args(["--types", "node", "--typeRoots"])
         .arg(&types)
         .args(["client.ts", "runtime.test.ts"])

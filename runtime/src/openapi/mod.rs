@@ -124,9 +124,13 @@ mod without_the_feature {
 mod with_the_feature {
     #[test]
     fn the_wrapper_emits_its_tokens() {
+        fn describe(_: &mut super::Operation<'_>) {}
         let hook: super::Hook =
-            crate::__routekit_if_openapi!({ super::Hook(|_| ()) } else { compile_error!("off") });
-        assert_eq!(hook, hook);
+            crate::__routekit_if_openapi!({ super::Hook(describe) } else { compile_error!("off") });
+        assert!(std::ptr::fn_addr_eq(
+            hook.0,
+            describe as fn(&mut super::Operation<'_>)
+        ));
         crate::__routekit_if_openapi! {
             let emitted = true;
         }

@@ -142,19 +142,15 @@ impl Row {
         let head = info
             .head_from_get()
             .map(|get| Row::Head { info, path, get });
-        let options = options
-            .then(|| {
-                !info
-                    .methods
-                    .iter()
-                    .any(|m| m.method == "OPTIONS" || m.method == "ANY")
-            })
-            .filter(|lacks| *lacks)
-            .map(|_| Row::Automatic {
-                info,
-                path,
-                method: "OPTIONS",
-            });
+        let answers_options = info
+            .methods
+            .iter()
+            .any(|m| matches!(m.method, "OPTIONS" | "ANY"));
+        let options = (options && !answers_options).then_some(Row::Automatic {
+            info,
+            path,
+            method: "OPTIONS",
+        });
         declared.chain(head).chain(options)
     }
 
