@@ -101,7 +101,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             .copied()
             .chain(route.handlers.iter().flat_map(|h| &h.middleware)),
     );
-    items.extend(listed.items(route.complete));
+    items.extend(listed.items());
     items.extend(crate::endpoint::respond_imports());
     bounds.extend(middleware_bounds(&route_level, &listed));
     let mut checks = crate::ctx_checks::CtxChecks::default();

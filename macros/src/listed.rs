@@ -61,22 +61,20 @@ impl Listed {
         Ident::new(&alias, path.span())
     }
 
-    /// The items: per path its constant and its alias. `in_module`: the items stand in a
-    /// route module, where every name the list can mean is one of the module's, so a bare
-    /// name is [`resolved`] with a fallback. Elsewhere (a function-form route or `routes!`,
-    /// maybe inside a function body) a name may be local to a block that `use self::*`
-    /// cannot reach, and the compiler's own "expected type, found function" stands.
-    pub fn items(&self, in_module: bool) -> TokenStream {
-        let named =
-            (in_module && self.paths.iter().any(|(_, p)| p.get_ident().is_some())).then(|| {
-                quote::quote! {
-                    #[doc(hidden)]
-                    #[allow(non_camel_case_types)]
-                    trait __routekit_named<const I: usize> {
-                        type Type;
-                    }
+    /// The items: per path its constant and its alias. A path without generic arguments
+    /// is [`imported`] with a fallback, so that a function without `#[middleware]` (or a
+    /// misspelt name) is reported as that rather than as the compiler's "expected type,
+    /// found function".
+    pub fn items(&self) -> TokenStream {
+        let named = self.paths.iter().any(|(_, p)| importable(p)).then(|| {
+            quote::quote! {
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                trait __routekit_named<const I: usize> {
+                    type Type;
                 }
-            });
+            }
+        });
         let items: TokenStream = self.paths
             .iter()
             .enumerate()
@@ -85,11 +83,10 @@ impl Listed {
                 let alias = Ident::new(&format!("__routekit_mw{index}"), path.span());
                 let listed = Ident::new(&format!("__ROUTEKIT_MW{index}"), path.span());
                 let with = Ident::new(&format!("__routekit_with{index}"), path.span());
-                let (resolve, ty) = match path.get_ident().filter(|_| in_module) {
-                    Some(name) => resolved(index, name),
-                    // A path with `::` resolves absolutely: the compiler's own error for a
-                    // missing item is then the right one.
-                    None => (TokenStream::new(), quote_spanned!(path.span()=> #path)),
+                let (resolve, ty) = if importable(path) {
+                    imported(index, path)
+                } else {
+                    (TokenStream::new(), quote_spanned!(path.span()=> #path))
                 };
                 // The path stands only where a type is expected, never in generic arguments,
                 // so that a misspelt name is reported alike (once) in both items.
@@ -110,36 +107,49 @@ impl Listed {
     }
 }
 
-/// A bare name resolved with a fallback: the type `name` in scope (a `#[middleware]`
-/// function's struct), or, when there is none (a function without `#[middleware]`, a
-/// misspelling), `NotAMiddleware`, whose `Listing` reports "no `#[middleware]` function of
-/// this name is in scope: add `#[middleware]` above its `fn`", at the name, once.
-///
-/// The stand-in is a type alias in a block; the name is looked up from a block inside it
-/// that glob-imports the module (`use self::*`). Lexical lookup tries the inner block first,
-/// so a real type wins and the stand-in is found only when the module has no type `name`.
-/// (A type local to a function body is not in the glob, which is why only route modules,
-/// whose names are all module-level, use this.) The answer leaves the blocks as an
-/// implementation of the module's private `__routekit_named<index>` (private, so a private
-/// middleware may be the answer).
-fn resolved(index: usize, name: &Ident) -> (TokenStream, TokenStream) {
-    let rk = crate::runtime_at(name.span());
+/// Whether `use #path as …;` can name it: no generic arguments.
+fn importable(path: &Path) -> bool {
+    path.segments.iter().all(|s| s.arguments.is_none())
+}
+
+/// A path resolved with a fallback wherever it stands, a function body included: a type
+/// alias `__routekit_found = NotAMiddleware` in a block, and inside it
+/// `use path as __routekit_found;`. An import binds only the namespaces the path has, so a
+/// `#[middleware]` function (a function and a struct) replaces the alias with its struct,
+/// while a plain function binds only a value and leaves the alias, whose `Listing` reports
+/// "add `#[middleware]`" at the name. A bare name is also given a macro of its own in the
+/// outer block, so that the import finds at least that and a misspelling gets the same
+/// message instead of "unresolved import". (A path with `::` that names nothing fails the
+/// import at its last segment, with the compiler's suggestion of a similar name in that
+/// module; the failed import reports nothing further.) The answer leaves the blocks as an
+/// implementation of the scope's private `__routekit_named<index>`.
+fn imported(index: usize, path: &Path) -> (TokenStream, TokenStream) {
+    let rk = crate::runtime_at(path.span());
     let index = proc_macro2::Literal::usize_unsuffixed(index);
-    let resolve = quote_spanned! {name.span()=>
+    let found = Ident::new("__routekit_found", path.span());
+    // Any macro will do: the import needs a name in the macro namespace only.
+    let somewhere = path.get_ident().map(|name| {
+        quote_spanned! {path.span()=>
+            #[allow(unused_imports)]
+            use #rk::if_openapi as #name;
+        }
+    });
+    let resolve = quote_spanned! {path.span()=>
         const _: () = {
             #[allow(non_camel_case_types, dead_code)]
-            type #name = #rk::NotAMiddleware;
+            type #found = #rk::NotAMiddleware;
+            #somewhere
             const _: () = {
                 #[allow(unused_imports)]
-                use self::*;
+                use #path as #found;
                 impl __routekit_named<#index> for () {
-                    type Type = #name;
+                    type Type = #found;
                 }
             };
         };
     };
     (
         resolve,
-        quote_spanned!(name.span()=> <() as __routekit_named<#index>>::Type),
+        quote_spanned!(path.span()=> <() as __routekit_named<#index>>::Type),
     )
 }

@@ -179,7 +179,7 @@ fn app_chain(items: &[MiddlewareItem]) -> AppChain {
     let state = quote!(#s: #rk::StateBound);
     // Every list item is named through its alias (`listed.rs`).
     let listed = Listed::new(items);
-    let aliases = listed.items(false);
+    let aliases = listed.items();
     let bounds = crate::chain::middleware_bounds(&items.iter().collect::<Vec<_>>(), &listed);
 
     let mut resumes = TokenStream::new();
