@@ -8,6 +8,7 @@
 mod affix;
 mod ast;
 mod attr;
+mod calls;
 mod chain;
 mod ctx_checks;
 mod endpoint;

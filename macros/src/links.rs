@@ -54,9 +54,25 @@ fn is_string(ty: &Type) -> bool {
     type_name(ty).is_some_and(|n| n == "String")
 }
 
+/// A route's `href` function and its parameters, which its typed calls take too.
+pub struct Href {
+    /// The function, `vis` as the route's own visibility.
+    pub item: TokenStream,
+    /// Its parameters, `id: impl LinkSegment<u64>`, in template order.
+    pub args: Vec<TokenStream>,
+    /// Their names.
+    pub names: Vec<syn::Ident>,
+}
+
 /// The `href` function of a route, `vis` as the route's own visibility.
 pub fn href(template: &Template, handlers: &[Handler], vis: &TokenStream) -> TokenStream {
+    link(template, handlers, vis).item
+}
+
+/// [`href`] with its parameters.
+pub fn link(template: &Template, handlers: &[Handler], vis: &TokenStream) -> Href {
     let rk = crate::runtime();
+    let mut names = Vec::new();
     let mut args = Vec::new();
     let mut stmts = Vec::new();
     let mut literal = String::new();
@@ -77,6 +93,7 @@ pub fn href(template: &Template, handlers: &[Handler], vis: &TokenStream) -> Tok
             continue;
         };
         let ident = format_ident!("{}", name);
+        names.push(ident.clone());
         let ty = declared(handlers, name);
         capacity += 8;
         match segment {
@@ -145,18 +162,19 @@ pub fn href(template: &Template, handlers: &[Handler], vis: &TokenStream) -> Tok
             #rk::finish_link(__rk_href)
         },
     };
-    quote! {
+    let item = quote! {
         #[doc = #doc]
         #[must_use]
         #[allow(dead_code, clippy::too_many_arguments)]
         #vis fn href(#(#args),*) -> ::std::string::String {
             #body
         }
-    }
+    };
+    Href { item, args, names }
 }
 
 /// The template in axum's spelling, for the doc comment.
-fn template_text(template: &Template) -> String {
+pub fn template_text(template: &Template) -> String {
     template
         .patterns()
         .last()

@@ -6,6 +6,7 @@ use syn::{parse_quote, Item, ItemFn, ItemMod};
 
 use crate::ast;
 use crate::attr::{self, RouteArgs};
+use crate::calls;
 use crate::errors::Errors;
 use crate::expand::{self, Route};
 use crate::links;
@@ -207,10 +208,18 @@ fn module_form(args: Option<RouteArgs>, mut module: ItemMod, mut errors: Errors)
         complete: true,
     };
     let (items, def) = expand::route(&route, &format!("{}::", module.ident));
-    let href = links::href(&args.template, &handlers, &quote!(pub));
+    let link = links::link(&args.template, &handlers, &quote!(pub));
+    let calls = calls::calls(
+        &args.template,
+        &handlers,
+        &link,
+        &quote!(pub),
+        &quote!(href),
+    );
     content.push(Item::Verbatim(items));
     content.push(Item::Verbatim(def));
-    content.push(Item::Verbatim(href));
+    content.push(Item::Verbatim(link.item));
+    content.push(Item::Verbatim(calls));
     quote!(#module)
 }
 
@@ -261,7 +270,15 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
     };
     let (items, def) = expand::route(&route, "");
     let vis = &func.vis;
-    let href = links::href(&args.template, &handlers, &quote!(#vis));
+    let link = links::link(&args.template, &handlers, &quote!(#vis));
+    let calls = calls::calls(
+        &args.template,
+        &handlers,
+        &link,
+        &quote!(#vis),
+        &quote!(Self::href),
+    );
+    let href = link.item;
     let ident = &func.sig.ident;
     let companion = format_ident!("{}", ident);
     quote! {
@@ -281,6 +298,8 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
                 #def
 
                 #href
+
+                #calls
             }
         };
     }

@@ -6,6 +6,7 @@ pub use axum;
 pub use http;
 pub use routekit_macros::middleware;
 
+pub use crate::__routekit_if_client as if_client;
 pub use crate::__routekit_if_openapi as if_openapi;
 pub use crate::openapi;
 pub use crate::TrailingSlash;
@@ -37,3 +38,27 @@ pub use crate::routes::{
 };
 pub use axum::handler::Handler;
 pub use tower::Layer;
+
+/// The types a route's typed calls name (feature `client`).
+#[cfg(feature = "client")]
+pub mod client {
+    pub use crate::client::{BodyOf, Call, NoQuery, Raw};
+}
+
+/// Emits its tokens when routekit's `client` feature is on, nothing when it is off: a
+/// route's typed calls (`item::get(7)`) exist only with the feature.
+#[cfg(feature = "client")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __routekit_if_client {
+    ($($on:tt)*) => { $($on)* };
+}
+
+/// Emits its tokens when routekit's `client` feature is on, nothing when it is off: a
+/// route's typed calls (`item::get(7)`) exist only with the feature.
+#[cfg(not(feature = "client"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __routekit_if_client {
+    ($($on:tt)*) => {};
+}

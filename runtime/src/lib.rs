@@ -21,7 +21,7 @@
 mod after;
 mod answers;
 mod app;
-#[cfg(feature = "client-ts")]
+#[cfg(any(feature = "client", feature = "client-ts"))]
 pub mod client;
 pub mod client_ip;
 pub mod conditional;

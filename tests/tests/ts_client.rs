@@ -82,7 +82,7 @@ pub mod posts {
         pub page: Option<u32>,
     }
 
-    fn post(id: u64) -> Post {
+    fn sample_post(id: u64) -> Post {
         Post {
             id,
             title: String::new(),
@@ -110,7 +110,7 @@ pub mod posts {
         /// Validated: a `400` names every bad field.
         pub async fn POST(Valid(new): Valid<NewPost>) -> Result<Json<Post>, ApiError> {
             let _ = new;
-            Ok(Json(post(1)))
+            Ok(Json(sample_post(1)))
         }
     }
 
@@ -120,12 +120,12 @@ pub mod posts {
 
         /// One post.
         pub async fn GET(id: u64) -> Result<Json<Post>, ApiError> {
-            Ok(Json(post(id)))
+            Ok(Json(sample_post(id)))
         }
 
         pub async fn PATCH(id: u64, Json(patch): Json<PatchPost>) -> Json<Post> {
             let _ = patch;
-            Json(post(id))
+            Json(sample_post(id))
         }
 
         #[response(204)]

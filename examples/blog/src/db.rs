@@ -11,7 +11,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use sqlx::FromRow;
@@ -27,7 +27,7 @@ pub const DEMO_USERS: [(&str, &str, &str); 2] = [
     ("grace", "grace@example.com", "grace-token"),
 ];
 
-#[derive(Debug, Clone, Serialize, FromRow, PartialEq, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, FromRow, PartialEq, schemars::JsonSchema)]
 pub struct User {
     pub id: i64,
     pub name: String,
@@ -37,7 +37,7 @@ pub struct User {
     pub token: String,
 }
 
-#[derive(Debug, Clone, Serialize, FromRow, PartialEq, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, FromRow, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Post {
     pub id: i64,

@@ -7,7 +7,7 @@
 //!   context with `Option<User>` and never refuses a request.
 
 use routekit::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::User;
 use crate::Db;
@@ -85,7 +85,7 @@ pub async fn validation(headers: HeaderMap) -> Result<Validated, ApiError> {
 pub struct Validated;
 
 /// A new post: both fields required.
-#[derive(Deserialize, garde::Validate, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, garde::Validate, schemars::JsonSchema)]
 pub struct NewPost {
     #[garde(length(min = 1, max = 200))]
     pub title: String,
@@ -94,7 +94,7 @@ pub struct NewPost {
 }
 
 /// The seed's `updatePostSchema`: every field optional, none empty.
-#[derive(Deserialize, garde::Validate, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, garde::Validate, schemars::JsonSchema)]
 pub struct UpdatePost {
     #[garde(length(min = 1, max = 200))]
     pub title: Option<String>,

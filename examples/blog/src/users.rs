@@ -2,12 +2,12 @@
 
 use routekit::prelude::*;
 use routekit::ValidQuery;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Db;
 
 /// The seed's `createUserSchema`.
-#[derive(Deserialize, garde::Validate, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, garde::Validate, schemars::JsonSchema)]
 pub struct CreateUser {
     #[garde(length(min = 1, max = 100))]
     pub name: String,
@@ -19,7 +19,7 @@ pub struct CreateUser {
 /// `… 'limit') || '10'`, made strict: a value that is not an integer, a `page` below 1 or a
 /// `limit` outside 1–100 answers `400` in the same `fieldErrors` shape as a bad body. An
 /// empty value takes the default, as `|| '1'` does.
-#[derive(Deserialize, garde::Validate, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, garde::Validate, schemars::JsonSchema)]
 pub struct Pagination {
     /// The page, from 1.
     #[serde(default = "first_page")]
