@@ -77,6 +77,11 @@ async fn create(body: Valid<NewTodo>, headers: HeaderMap) -> (StatusCode, Json<T
     )
 }
 
+#[route(POST, "/api/rename")]
+async fn rename(axum::Form(new): axum::Form<NewTodo>) -> Result<String, ApiError> {
+    Ok(format!("form:{}", new.title))
+}
+
 #[route(GET, "/api/todos")]
 async fn list(ValidQuery(filter): ValidQuery<Filter>) -> Json<Vec<Todo>> {
     let todos = (1..=u64::from(filter.limit))
@@ -105,7 +110,7 @@ async fn who(headers: HeaderMap) -> impl axum::response::IntoResponse {
 }
 
 fn app() -> axum::Router {
-    routes![todo, create, list, file, who]
+    routes![todo, create, rename, list, file, who]
 }
 
 #[tokio::test]
@@ -127,8 +132,22 @@ async fn a_call_is_typed_by_the_handler_in_process() {
         (3, "Write docs", true)
     );
 
-    let deleted: () = todo::delete(3).send(&client).await.unwrap();
-    assert_eq!(deleted, ());
+    // `#[response(204)]`: the call answers `()`, and the answer it read was the `204`.
+    todo::delete(3)
+        .send(&client)
+        .await
+        .expect("a 204 decodes as ()");
+    let raw = todo::delete(3).send_raw(&client).await.unwrap();
+    assert_eq!((raw.status.as_u16(), raw.body.len()), (204, 0));
+
+    // A `Form<T>` handler: the call sends the body urlencoded; a `&str` answer is text.
+    let echoed: String = rename::post(&NewTodo {
+        title: "a b&c".into(),
+    })
+    .send(&client)
+    .await
+    .unwrap();
+    assert_eq!(echoed, "form:a b&c");
 
     let created: Todo = create::post(&NewTodo {
         title: "New".into(),

@@ -132,21 +132,13 @@ impl<D, Q> Call<D, Q> {
 
     /// A JSON body. The generated function sets a handler's declared body; this is for a
     /// handler that reads its body itself (`req.json()`).
-    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        match serde_json::to_vec(body) {
-            Ok(bytes) => self.set_body(bytes, "application/json"),
-            Err(e) => self.fail(Box::new(e)),
-        }
-        self
+    pub fn json<B: Serialize + ?Sized>(self, body: &B) -> Self {
+        self.body::<B>(body, false)
     }
 
     /// An urlencoded form body.
-    pub fn form<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        match serde_urlencoded::to_string(body) {
-            Ok(text) => self.set_body(text.into_bytes(), "application/x-www-form-urlencoded"),
-            Err(e) => self.fail(Box::new(e)),
-        }
-        self
+    pub fn form<B: Serialize + ?Sized>(self, body: &B) -> Self {
+        self.body::<B>(body, true)
     }
 
     /// The route's declared body, `T`: what its generated function takes.
