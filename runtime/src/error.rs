@@ -132,6 +132,16 @@ impl ApiError {
         error
     }
 
+    /// `503 Service Unavailable` that keeps `cause` for the log and out of the body: what a
+    /// handler answers when something it depends on (the database, another service) does
+    /// not answer, so a load balancer or client retries later rather than treating it as a
+    /// bug (`500`).
+    pub fn unavailable(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        let mut error = Self::with_status(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable");
+        error.cause = Some(cause.into());
+        error
+    }
+
     /// The status this error answers.
     pub fn status(&self) -> StatusCode {
         self.status

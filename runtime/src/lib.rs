@@ -81,7 +81,7 @@ pub use routekit_macros::routes;
 #[doc = include_str!("../docs/group.md")]
 pub use routekit_macros::group;
 pub use routes::{format_route_table, route_table, MethodInfo, RouteEntry, RouteInfo};
-pub use serve::{serve, serve_on, Server};
+pub use serve::{serve, serve_on, Draining, Server};
 pub use trailing_slash::TrailingSlash;
 pub use validation::{Valid, ValidQuery, ValidationError};
 

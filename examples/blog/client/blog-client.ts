@@ -522,7 +522,13 @@ export function createClient(options: ClientOptions) {
   const call = caller(options);
   return {
     health: {
-      /** `GET /api/health`: `SELECT 1`, `503` when the database does not answer. Unlike the seed, which sends `error.message`, the cause goes to the log only: a database error can name hosts, users and schema. */
+      /**
+       * `GET /api/health`: `SELECT 1`, `503` when the database does not answer. Unlike the seed, which sends `error.message`, the cause goes to the log only: a database error can name hosts, users and schema.
+       *
+       * While `routekit::serve` drains (it got SIGTERM and is finishing in-flight requests) the
+       * check answers `503 {"status": "draining"}` without asking the database, so a load
+       * balancer that polls it takes the instance out before it is gone.
+       */
       get: (input: HealthGetInput = {}): Promise<HealthGetResult> =>
         call<HealthGetResult>("GET", "/api/health", {}, input),
     },

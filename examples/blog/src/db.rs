@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::FromRow;
 
 /// Where the blog keeps its data unless `DATABASE_URL` says otherwise.
@@ -47,8 +49,12 @@ pub struct Post {
     pub created_at: String,
 }
 
-/// A database failure. Handlers `?` it: routekit answers `500` and logs the cause, which
-/// never reaches the client.
+/// A database failure. Handlers `?` it: routekit answers `503` when the database did not
+/// answer (it is down or restarting, or no connection was free within the acquire timeout)
+/// and `500` for anything else, and logs the cause, which never reaches the client.
+///
+/// Not a `std::error::Error`, so that its own `From` below gives `?` those two statuses
+/// rather than routekit's `500` for every library error.
 #[derive(Debug)]
 pub struct DbError(pub sqlx::Error);
 
@@ -70,7 +76,42 @@ impl std::fmt::Display for DbError {
     }
 }
 
-impl std::error::Error for DbError {}
+impl DbError {
+    /// Whether the database did not answer, rather than refused the query: the connection
+    /// failed or broke, the pool had no connection in time or is closed, or PostgreSQL is
+    /// shutting down, starting or out of connections (SQLSTATE class `08`, `57P01`–`57P03`,
+    /// `53300`). A client may retry these.
+    pub fn is_unavailable(&self) -> bool {
+        match &self.0 {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            sqlx::Error::Database(error) => error.code().is_some_and(|code| {
+                code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")
+            }),
+            _ => false,
+        }
+    }
+}
+
+/// For `main`'s `?`: the driver's error, which is a `std::error::Error`.
+impl From<DbError> for Box<dyn std::error::Error> {
+    fn from(error: DbError) -> Self {
+        Box::new(error.0)
+    }
+}
+
+impl From<DbError> for routekit::ApiError {
+    fn from(error: DbError) -> Self {
+        match error.is_unavailable() {
+            true => routekit::ApiError::unavailable(error.0),
+            false => routekit::ApiError::internal(error.0),
+        }
+    }
+}
 
 type Result<T, E = DbError> = std::result::Result<T, E>;
 
@@ -96,19 +137,29 @@ impl Backend {
     }
 }
 
+/// SQLite allows one writer at a time, whatever the pool: a file database has a pool of
+/// read-only connections in WAL mode (readers never wait for the writer, nor it for them)
+/// and a pool of exactly one writer, so writes queue in the pool rather than fail with
+/// `SQLITE_BUSY` or spin in its busy handler. PostgreSQL takes both on one pool.
 #[derive(Clone, Debug)]
 enum Pool {
-    Sqlite(SqlitePool),
+    Sqlite { read: SqlitePool, write: SqlitePool },
     Postgres(PgPool),
 }
 
 /// Runs the same expression on whichever pool `db` holds: `$pool` is a `&SqlitePool` in
 /// one arm and a `&PgPool` in the other, so the query is compiled (and must be valid) for
-/// both drivers.
+/// both drivers. `write |pool|` takes SQLite's writer.
 macro_rules! on_pool {
     ($db:expr, |$pool:ident| $body:expr) => {
         match &$db.pool {
-            Pool::Sqlite($pool) => $body,
+            Pool::Sqlite { read: $pool, .. } => $body,
+            Pool::Postgres($pool) => $body,
+        }
+    };
+    ($db:expr, write |$pool:ident| $body:expr) => {
+        match &$db.pool {
+            Pool::Sqlite { write: $pool, .. } => $body,
             Pool::Postgres($pool) => $body,
         }
     };
@@ -122,7 +173,11 @@ pub struct Db {
 
 /// How long a query waits for a free connection (a down database fails the health check
 /// in this time rather than sqlx's default 30 s).
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// SQLite's read-only connections: one per core of the machine the soak runs on, and a
+/// few more, since a connection waits on the file system as well as the CPU.
+const READERS: u32 = 4;
 
 impl Db {
     /// Opens the database at `url` and migrates it. A SQLite file is created when missing;
@@ -136,24 +191,44 @@ impl Db {
             Backend::Sqlite => {
                 let options = SqliteConnectOptions::from_str(url)?
                     .create_if_missing(true)
-                    .foreign_keys(true);
+                    .foreign_keys(true)
+                    .busy_timeout(ACQUIRE_TIMEOUT);
                 // Each in-memory connection would be its own empty database: keep exactly
-                // one, forever.
+                // one, forever, for reads and writes alike.
                 let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-                let pool = if in_memory {
-                    SqlitePoolOptions::new()
+                if in_memory {
+                    let pool = SqlitePoolOptions::new()
                         .max_connections(1)
                         .min_connections(1)
                         .idle_timeout(None)
                         .max_lifetime(None)
+                        .acquire_timeout(ACQUIRE_TIMEOUT)
+                        .connect_with(options)
+                        .await?;
+                    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+                    Pool::Sqlite {
+                        read: pool.clone(),
+                        write: pool,
+                    }
                 } else {
-                    SqlitePoolOptions::new()
+                    // WAL with `synchronous = NORMAL`: a commit is durable across a crash of
+                    // the process, and across power loss up to the last checkpoint.
+                    let options = options
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal);
+                    let write = SqlitePoolOptions::new()
+                        .max_connections(1)
+                        .acquire_timeout(ACQUIRE_TIMEOUT)
+                        .connect_with(options.clone())
+                        .await?;
+                    sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+                    let read = SqlitePoolOptions::new()
+                        .max_connections(READERS)
+                        .acquire_timeout(ACQUIRE_TIMEOUT)
+                        .connect_with(options.read_only(true))
+                        .await?;
+                    Pool::Sqlite { read, write }
                 }
-                .acquire_timeout(ACQUIRE_TIMEOUT)
-                .connect_with(options)
-                .await?;
-                sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-                Pool::Sqlite(pool)
             }
             Backend::Postgres => {
                 let pool = PgPoolOptions::new()
@@ -170,7 +245,7 @@ impl Db {
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         match self.pool {
-            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Sqlite { .. } => Backend::Sqlite,
             Pool::Postgres(_) => Backend::Postgres,
         }
     }
@@ -182,7 +257,7 @@ impl Db {
             return Ok(());
         }
         for (name, email, token) in DEMO_USERS {
-            on_pool!(self, |pool| sqlx::query(
+            on_pool!(self, write |pool| sqlx::query(
                 "INSERT INTO users (name, email, token) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
             )
             .bind(name)
@@ -216,7 +291,13 @@ impl Db {
 
     /// Closes every connection; later queries fail (the health check then answers `503`).
     pub async fn close(&self) {
-        on_pool!(self, |pool| pool.close().await)
+        match &self.pool {
+            Pool::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Pool::Postgres(pool) => pool.close().await,
+        }
     }
 
     /// `SELECT 1`, for the health check.
@@ -260,15 +341,20 @@ impl Db {
     /// Creates a user with a fresh random token; `None` when the email is taken.
     pub async fn create_user(&self, name: &str, email: &str) -> Result<Option<User>> {
         let token = new_token()?;
-        let inserted = on_pool!(self, |pool| sqlx::query_as(
-            "INSERT INTO users (name, email, token) VALUES ($1, $2, $3) \
+        let inserted = on_pool!(
+            self,
+            write
+                | pool
+                | sqlx::query_as(
+                    "INSERT INTO users (name, email, token) VALUES ($1, $2, $3) \
              RETURNING id, name, email, token"
-        )
-        .bind(name)
-        .bind(email)
-        .bind(&token)
-        .fetch_one(pool)
-        .await);
+                )
+                .bind(name)
+                .bind(email)
+                .bind(&token)
+                .fetch_one(pool)
+                .await
+        );
         match inserted {
             Ok(user) => Ok(Some(user)),
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
@@ -306,15 +392,20 @@ impl Db {
     }
 
     pub async fn create_post(&self, author_id: i64, title: &str, body: &str) -> Result<Post> {
-        let post = on_pool!(self, |pool| sqlx::query_as(
-            "INSERT INTO posts (author_id, title, body) VALUES ($1, $2, $3) \
+        let post = on_pool!(
+            self,
+            write
+                | pool
+                | sqlx::query_as(
+                    "INSERT INTO posts (author_id, title, body) VALUES ($1, $2, $3) \
              RETURNING id, title, body, author_id, created_at"
-        )
-        .bind(author_id)
-        .bind(title)
-        .bind(body)
-        .fetch_one(pool)
-        .await?);
+                )
+                .bind(author_id)
+                .bind(title)
+                .bind(body)
+                .fetch_one(pool)
+                .await?
+        );
         Ok(post)
     }
 
@@ -326,29 +417,37 @@ impl Db {
         title: Option<&str>,
         body: Option<&str>,
     ) -> Result<Option<Post>> {
-        let post = on_pool!(self, |pool| sqlx::query_as(
-            "UPDATE posts SET title = coalesce($1, title), body = coalesce($2, body) \
+        let post = on_pool!(
+            self,
+            write
+                | pool
+                | sqlx::query_as(
+                    "UPDATE posts SET title = coalesce($1, title), body = coalesce($2, body) \
              WHERE id = $3 AND author_id = $4 RETURNING id, title, body, author_id, created_at"
-        )
-        .bind(title)
-        .bind(body)
-        .bind(id)
-        .bind(author_id)
-        .fetch_optional(pool)
-        .await?);
+                )
+                .bind(title)
+                .bind(body)
+                .bind(id)
+                .bind(author_id)
+                .fetch_optional(pool)
+                .await?
+        );
         Ok(post)
     }
 
     /// Deletes a post only when `author_id` owns it; `false` otherwise.
     pub async fn delete_post(&self, id: i64, author_id: i64) -> Result<bool> {
-        let done = on_pool!(self, |pool| sqlx::query(
-            "DELETE FROM posts WHERE id = $1 AND author_id = $2"
-        )
-        .bind(id)
-        .bind(author_id)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        let done = on_pool!(
+            self,
+            write
+                | pool
+                | sqlx::query("DELETE FROM posts WHERE id = $1 AND author_id = $2")
+                    .bind(id)
+                    .bind(author_id)
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
+        );
         Ok(done == 1)
     }
 
@@ -356,7 +455,7 @@ impl Db {
     /// (Stripe retries deliveries). Atomic in the database, so two instances handed the
     /// same event at once record it once.
     pub async fn record_event(&self, id: &str, kind: &str) -> Result<bool> {
-        let done = on_pool!(self, |pool| sqlx::query(
+        let done = on_pool!(self, write |pool| sqlx::query(
             "INSERT INTO webhook_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING"
         )
         .bind(id)

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use routekit::prelude::*;
+use routekit::Draining;
 
 pub use db::Db;
 
@@ -66,8 +67,15 @@ pub async fn hello() -> Response {
 /// `GET /api/health`: `SELECT 1`, `503` when the database does not answer. Unlike the
 /// seed, which sends `error.message`, the cause goes to the log only: a database error can
 /// name hosts, users and schema.
+///
+/// While `routekit::serve` drains (it got SIGTERM and is finishing in-flight requests) the
+/// check answers `503 {"status": "draining"}` without asking the database, so a load
+/// balancer that polls it takes the instance out before it is gone.
 #[route(GET, "/api/health")]
-pub async fn health(State(db): State<Db>) -> Response {
+pub async fn health(State(db): State<Db>, Draining(draining): Draining) -> Response {
+    if draining {
+        return Response::json(&serde_json::json!({ "status": "draining" })).status(503);
+    }
     match db.ping().await {
         Ok(()) => Response::json(&serde_json::json!({
             "status": "healthy",

@@ -133,6 +133,25 @@ async fn health_reports_the_database() {
         json!({ "status": "unhealthy", "error": "database unavailable" }),
         "a fixed message: the database error goes to the log only"
     );
+    // Every route needing the database answers 503 too, not 500: nothing is wrong with the
+    // request or the code, and a proxy or client may retry.
+    for (method, path) in [
+        ("GET", "/api/posts"),
+        ("GET", "/api/posts/1"),
+        ("GET", "/api/users"),
+    ] {
+        let res = client
+            .request(method.parse().unwrap(), path)
+            .header("authorization", "Bearer ada-token")
+            .send()
+            .await;
+        assert_eq!(res.status(), 503, "{method} {path}: {}", res.text());
+        assert_eq!(
+            res.text(),
+            r#"{"error":"Service unavailable"}"#,
+            "{method} {path}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -46,6 +46,8 @@ pub(crate) struct ConnShared {
     body_timeout: Duration,
     /// `Server::error_renderer`, for the `408` answered here.
     pub(crate) renderer: Option<crate::error::Renderer>,
+    /// Whether the server is draining (the server's, shared by every connection).
+    pub(crate) drain: super::drain::DrainFlag,
     next_seq: AtomicU64,
     /// How many entries `timed_out` has: read without the lock on every answer.
     timed_out_len: AtomicUsize,
@@ -59,6 +61,7 @@ impl ConnShared {
         header: Arc<HeaderDeadline>,
         body_timeout: Duration,
         renderer: Option<crate::error::Renderer>,
+        drain: super::drain::DrainFlag,
     ) -> Self {
         Self {
             tracker,
@@ -66,6 +69,7 @@ impl ConnShared {
             header,
             body_timeout,
             renderer,
+            drain,
             next_seq: AtomicU64::new(0),
             timed_out_len: AtomicUsize::new(0),
             timed_out: Mutex::new(Vec::new()),

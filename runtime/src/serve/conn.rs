@@ -20,6 +20,7 @@ use tower::Service as _;
 
 use super::body_timeout::{timeout_response, ConnShared, TimedBody};
 use super::compression::{self, Compressing, CompressingFuture};
+use super::drain::{close_when_draining, DrainingMark};
 use super::request_id;
 use crate::after::{self, Deferred, Scope};
 
@@ -69,6 +70,9 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
         let mut req = req.map(|body| TimedBody::new(body, &self.shared));
         // hyper's request has no extensions of its own: this takes the clone's map.
         req.extensions_mut().extend(self.extensions.clone());
+        if self.shared.drain.is_set() {
+            req.extensions_mut().insert(DrainingMark);
+        }
         let id = request_id::for_request(req.headers_mut(), &self.shared.ids);
         let watched = req.body().watched();
         let version = req.version();
@@ -174,6 +178,9 @@ impl Future for ServeFuture {
             (Some(scope), Some(shared)) => Deferred::new(scope.into_work(), &shared.tracker),
             _ => None,
         };
+        if let Some(shared) = &shared {
+            close_when_draining(&shared.drain, *this.version, &mut res);
+        }
         // HTTP/1.1 waits for the next request once this answer is out; an upgraded
         // connection never does.
         let rearm = match shared {

@@ -10,6 +10,7 @@ mod body_timeout;
 mod compression;
 mod conn;
 mod deadline;
+mod drain;
 mod io;
 mod log;
 mod request_id;
@@ -32,6 +33,8 @@ use crate::after::Tracker;
 use crate::routes::{format_route_table, route_table};
 use body_timeout::ConnShared;
 use conn::ConnService;
+use drain::DrainFlag;
+pub use drain::Draining;
 use log::RequestLogLayer;
 
 /// Binds `addr` and serves `app` with the [`Server`] defaults until Ctrl-C or SIGTERM.
@@ -53,6 +56,8 @@ const DEFAULT_REQUEST_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long shutdown waits for in-flight requests, by default.
 const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a kept-alive connection may bring one more request once draining, by default.
+const DEFAULT_DRAIN_GRACE: Duration = Duration::from_secs(1);
 /// The most connections served at once, by default (lowered to fit the open-file limit).
 const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
 /// HTTP/2 pings: how often an idle connection is checked, and how long the answer may take.
@@ -92,9 +97,14 @@ const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 ///   | [`request_body_timeout`](Self::request_body_timeout) | 30 s | `408 {"error": …}`, connection closed |
 ///   | [`write_timeout`](Self::write_timeout) | 30 s without progress | the connection is closed |
 ///
-/// - on Ctrl-C or SIGTERM (or [your own signal](Self::with_graceful_shutdown)) stops
-///   accepting, closes idle connections, lets in-flight requests and `after` work finish for
-///   up to the [shutdown timeout](Self::shutdown_timeout), default 30 s, and returns `Ok(())`.
+/// - on Ctrl-C or SIGTERM (or [your own signal](Self::with_graceful_shutdown)) drains, so a
+///   proxy in front of several instances loses nothing while one restarts: it marks itself
+///   [`Draining`] (for the health check), accepts what is already in the listen queue and
+///   stops accepting, answers every HTTP/1.1 request from then on with `Connection: close`,
+///   keeps a kept-alive connection open for one more request for up to the
+///   [drain grace](Self::drain_grace) (1 s), then closes idle connections, lets in-flight
+///   requests and `after` work finish for up to the
+///   [shutdown timeout](Self::shutdown_timeout), default 30 s, and returns `Ok(())`.
 ///
 /// ```no_run
 /// # async fn run(app: axum::Router) -> std::io::Result<()> {
@@ -120,6 +130,7 @@ pub struct Server {
     request_body_timeout: Duration,
     write_timeout: Duration,
     shutdown_timeout: Duration,
+    drain_grace: Duration,
     compression: bool,
     error_renderer: Option<crate::error::Renderer>,
     signal: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
@@ -133,6 +144,7 @@ impl std::fmt::Debug for Server {
             .field("request_body_timeout", &self.request_body_timeout)
             .field("write_timeout", &self.write_timeout)
             .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("drain_grace", &self.drain_grace)
             .field("compression", &self.compression)
             .field("error_renderer", &self.error_renderer.is_some())
             .field("custom_signal", &self.signal.is_some())
@@ -150,6 +162,7 @@ impl Server {
             request_body_timeout: DEFAULT_REQUEST_BODY_TIMEOUT,
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            drain_grace: DEFAULT_DRAIN_GRACE,
             compression: true,
             error_renderer: None,
             signal: None,
@@ -209,6 +222,18 @@ impl Server {
         self
     }
 
+    /// How long, once draining, a kept-alive HTTP/1.1 connection stays open for one more
+    /// request (answered with `Connection: close`, then closed) before it is closed idle.
+    /// Default 1 s: a proxy that keeps connections to the instance (nginx's upstream
+    /// `keepalive`) sends its next request on each within that time under any load, and
+    /// learns from the answer not to reuse it. Closing an idle connection instead races
+    /// with the proxy's next request on it, which the proxy cannot retry if it is a `POST`.
+    /// `Duration::ZERO` closes idle connections at once.
+    pub fn drain_grace(mut self, grace: Duration) -> Self {
+        self.drain_grace = grace;
+        self
+    }
+
     /// Whether responses are compressed (gzip or brotli, when the client accepts one).
     /// Default on; turn it off when a proxy in front compresses already.
     pub fn compression(mut self, enabled: bool) -> Self {
@@ -246,6 +271,7 @@ impl Server {
             request_body_timeout,
             write_timeout,
             shutdown_timeout,
+            drain_grace,
             compression,
             error_renderer,
             signal,
@@ -289,6 +315,20 @@ impl Server {
         let _sweep = AbortOnDrop(tokio::spawn(deadlines.clone().sweep()));
         let slots = Arc::new(Semaphore::new(max_connections));
         let (stop_tx, stop_rx) = watch::channel(false);
+        let drain = DrainFlag::default();
+        let start = Start {
+            app,
+            compressing,
+            http,
+            tracker: tracker.clone(),
+            deadlines,
+            request_body_timeout,
+            write_timeout,
+            error_renderer,
+            drain: drain.clone(),
+            stop: stop_rx,
+            grace: drain_grace,
+        };
         let mut connections = JoinSet::new();
         let mut backoff = ACCEPT_BACKOFF_FIRST;
 
@@ -323,32 +363,20 @@ impl Server {
                     }
                 },
             };
-            if let Err(error) = stream.set_nodelay(true) {
-                tracing::debug!(%error, "could not set TCP_NODELAY");
-            }
-            let header = deadlines.watch();
-            let shared = Arc::new(ConnShared::new(
-                tracker.clone(),
-                header.clone(),
-                request_body_timeout,
-                error_renderer,
-            ));
-            let service = ConnService {
-                app: app.clone(),
-                compressing: compressing.clone(),
-                shared,
-                extensions: conn::connection_extensions(peer),
-            };
-            let io = io::Io::new(stream, header, write_timeout);
-            let conn = serve_connection(http.clone(), io, service, stop_rx.clone());
+            let conn = start.connection(stream, peer);
             connections.spawn(async move {
                 conn.await;
                 drop(slot);
             });
         }
 
-        // Closing the listener refuses new connections from here on.
-        drop(listener);
+        drain.start();
+        // Closing the listener refuses new connections from here on; those the kernel has
+        // already completed would be reset with it, after their client sent a request, so
+        // they are taken first.
+        for (stream, peer) in accept_queued(listener) {
+            connections.spawn(start.connection(stream, peer));
+        }
         tracing::info!(
             connections = connections.len(),
             after_tasks = tracker.active(),
@@ -372,6 +400,76 @@ impl Server {
         }
         Ok(())
     }
+}
+
+/// What every connection is served with: the server's settings and shared state.
+struct Start {
+    app: Router,
+    compressing: Option<compression::Compressing>,
+    http: Arc<auto::Builder<TokioExecutor>>,
+    tracker: Arc<Tracker>,
+    deadlines: Arc<deadline::Deadlines>,
+    request_body_timeout: Duration,
+    write_timeout: Duration,
+    error_renderer: Option<crate::error::Renderer>,
+    drain: DrainFlag,
+    stop: watch::Receiver<bool>,
+    grace: Duration,
+}
+
+impl Start {
+    /// One accepted connection, served until it closes.
+    fn connection(
+        &self,
+        stream: tokio::net::TcpStream,
+        peer: std::net::SocketAddr,
+    ) -> impl Future<Output = ()> + Send + 'static {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
+        let header = self.deadlines.watch();
+        let shared = Arc::new(ConnShared::new(
+            self.tracker.clone(),
+            header.clone(),
+            self.request_body_timeout,
+            self.error_renderer,
+            self.drain.clone(),
+        ));
+        let service = ConnService {
+            app: self.app.clone(),
+            compressing: self.compressing.clone(),
+            shared,
+            extensions: conn::connection_extensions(peer),
+        };
+        let io = io::Io::new(stream, header, self.write_timeout);
+        serve_connection(
+            self.http.clone(),
+            io,
+            service,
+            self.stop.clone(),
+            self.grace,
+        )
+    }
+}
+
+/// The connections the kernel completed that the accept loop has not taken yet, read
+/// without waiting; the listener is closed when this returns.
+fn accept_queued(listener: TcpListener) -> Vec<(tokio::net::TcpStream, std::net::SocketAddr)> {
+    let mut queued = Vec::new();
+    let Ok(listener) = listener.into_std() else {
+        return queued;
+    };
+    // Non-blocking already (tokio's), so `accept` says `WouldBlock` once the queue is empty.
+    while let Ok((stream, peer)) = listener.accept() {
+        let stream = stream
+            .set_nonblocking(true)
+            .and_then(|()| tokio::net::TcpStream::from_std(stream));
+        match stream {
+            Ok(stream) => queued.push((stream, peer)),
+            Err(error) => tracing::debug!(%error, "could not take a queued connection"),
+        }
+    }
+    queued
 }
 
 /// A task that ends with its owner.
@@ -401,13 +499,13 @@ fn default_max_connections() -> usize {
     DEFAULT_MAX_CONNECTIONS
 }
 
-/// One connection, served until it closes; on the stop signal it finishes the request in
-/// flight (if any) and closes instead of waiting for the next one.
+/// One connection, served until it closes; on the stop signal it is drained (`drain.rs`).
 async fn serve_connection<S, B>(
     http: Arc<auto::Builder<TokioExecutor>>,
     io: io::Io,
     service: S,
     mut stop: watch::Receiver<bool>,
+    grace: Duration,
 ) where
     S: hyper::service::Service<
             http::Request<hyper::body::Incoming>,
@@ -431,9 +529,16 @@ async fn serve_connection<S, B>(
     let result = tokio::select! {
         result = conn.as_mut() => result,
         () = stopped => {
-            // No new request on this connection; an idle one closes at once.
-            conn.as_mut().graceful_shutdown();
-            conn.await
+            // Draining: each HTTP/1.1 answer now closes its connection. A kept-alive one may
+            // bring one more request within the grace; then no new request is read, and an
+            // idle connection closes at once.
+            match tokio::time::timeout(grace, conn.as_mut()).await {
+                Ok(result) => result,
+                Err(_) => {
+                    conn.as_mut().graceful_shutdown();
+                    conn.await
+                }
+            }
         }
     };
     if let Err(error) = result {
