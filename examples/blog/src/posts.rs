@@ -127,7 +127,11 @@ pub mod collection {
         let body: NewPost = req.json_valid().await?;
         let post = db.create_post(user.id, &body.title, &body.body).await?;
         feed.publish(&post);
-        Ok(Response::json(&post).status(201))
+        // `201` names what it created (RFC 9110 §15.3.2): the typed link of `item`.
+        let location = super::item::href(post.id);
+        Ok(Response::json(&post)
+            .status(201)
+            .header("location", location))
     }
 }
 

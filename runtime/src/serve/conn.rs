@@ -20,7 +20,8 @@ use tower::Service as _;
 
 use super::body_timeout::{timeout_response, ConnShared, TimedBody};
 use super::compression::{self, Compressing, CompressingFuture};
-use super::drain::{close_when_draining, DrainingMark};
+use super::drain::DrainingMark;
+use super::framing;
 use super::request_id;
 use crate::after::{self, Deferred, Scope};
 
@@ -76,6 +77,7 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
         let id = request_id::for_request(req.headers_mut(), &self.shared.ids);
         let watched = req.body().watched();
         let version = req.version();
+        let ambiguous = framing::is_ambiguous(req.method(), req.headers());
         // `Router<()>` is always ready: `call` at once, on a clone (an `Arc` bump) because
         // hyper lends the service by reference, as `axum::serve` does.
         let answer = match &self.compressing {
@@ -93,6 +95,7 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
             id: Some(id),
             watched,
             version,
+            ambiguous,
         }
     }
 }
@@ -144,6 +147,8 @@ pin_project! {
         // The body's sequence number, when it had one to watch.
         watched: Option<u64>,
         version: Version,
+        // The request's framing is read differently by others (`framing.rs`).
+        ambiguous: bool,
     }
 
     impl PinnedDrop for ServeFuture {
@@ -178,8 +183,12 @@ impl Future for ServeFuture {
             (Some(scope), Some(shared)) => Deferred::new(scope.into_work(), &shared.tracker),
             _ => None,
         };
-        if let Some(shared) = &shared {
-            close_when_draining(&shared.drain, *this.version, &mut res);
+        // Once draining, and after a request whose framing others read differently, the
+        // connection closes after this answer (hyper reads the header). HTTP/2 has no such
+        // header: `GOAWAY` does it, and its framing is never ambiguous.
+        let closing = *this.ambiguous || shared.as_ref().is_some_and(|s| s.drain.is_set());
+        if closing && *this.version <= Version::HTTP_11 {
+            close_connection(&mut res);
         }
         // HTTP/1.1 waits for the next request once this answer is out; an upgraded
         // connection never does.
@@ -197,6 +206,12 @@ impl Future for ServeFuture {
             rearm,
         })))
     }
+}
+
+#[cold]
+fn close_connection<B>(res: &mut Response<B>) {
+    res.headers_mut()
+        .insert(http::header::CONNECTION, HeaderValue::from_static("close"));
 }
 
 pin_project! {

@@ -23,7 +23,6 @@ use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use http::request::Parts;
-use http::{header, HeaderValue, Response, Version};
 
 /// Whether the server is draining, shared by the accept loop and every connection.
 #[derive(Clone, Debug, Default)]
@@ -72,19 +71,4 @@ impl<S: Send + Sync> FromRequestParts<S> for Draining {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
         Ok(Draining(parts.extensions.get::<DrainingMark>().is_some()))
     }
-}
-
-/// While draining, an HTTP/1.x answer closes its connection (hyper reads the header and
-/// closes after writing the response). HTTP/2 has no such header: `GOAWAY` does it.
-#[inline]
-pub(crate) fn close_when_draining<B>(flag: &DrainFlag, version: Version, res: &mut Response<B>) {
-    if flag.is_set() && version <= Version::HTTP_11 {
-        close(res);
-    }
-}
-
-#[cold]
-fn close<B>(res: &mut Response<B>) {
-    res.headers_mut()
-        .insert(header::CONNECTION, HeaderValue::from_static("close"));
 }

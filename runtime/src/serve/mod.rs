@@ -11,6 +11,7 @@ mod compression;
 mod conn;
 mod deadline;
 mod drain;
+mod framing;
 mod io;
 mod log;
 mod request_id;
