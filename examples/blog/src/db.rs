@@ -5,7 +5,9 @@
 //! (`migrations/sqlite` or `migrations/postgres`, embedded at compile time). Both schemas
 //! have the same tables and columns, so every query below is written once, with `$1`
 //! placeholders (which SQLite understands too), and runs on either pool: `on_pool!` type
-//! checks it against both drivers. The example's tests run on SQLite and, given
+//! checks it against both drivers. Each query is a prepared statement, kept per connection
+//! by sqlx (its statement cache), so after a connection's first use it is only bound and
+//! run. The example's tests run on SQLite and, given
 //! `BLOG_TEST_POSTGRES_URL`, on PostgreSQL as well.
 
 use std::str::FromStr;
