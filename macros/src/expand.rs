@@ -41,21 +41,12 @@ fn leading_layer(expr: &syn::Expr, local: &Ident) -> TokenStream {
     })
 }
 
-/// The `Allow` header value of a route module: its methods, `HEAD` with `GET`, and
-/// `OPTIONS`, sorted as Next.js sorts them.
-pub fn allow(handlers: &[Handler]) -> String {
-    let mut methods: Vec<&str> = handlers
-        .iter()
-        .map(|h| h.method)
-        .filter(|m| *m != "ANY")
-        .collect();
-    if methods.contains(&"GET") {
-        methods.push("HEAD");
-    }
-    methods.push("OPTIONS");
-    methods.sort_unstable();
-    methods.dedup();
-    methods.join(", ")
+/// The `Allow` value of a route module, as the runtime writes it (`allow_value!`, at
+/// compile time): its methods by name.
+fn module_allow(handlers: &[Handler]) -> TokenStream {
+    let rk = private();
+    let methods = handlers.iter().map(|h| format_ident!("{}", h.method));
+    quote!(#rk::allow_value!(#(#methods),*))
 }
 
 fn method_filter(method: &str) -> TokenStream {
@@ -173,7 +164,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     // A module knows its `Allow` value; a function-form route's depends on the other
     // functions of its path, and reaches its automatic answers with it (`allow_of`).
     let allow_value = if route.complete {
-        let allow = allow(route.handlers);
+        let allow = module_allow(route.handlers);
         quote!(const { #rk::http::HeaderValue::from_static(#allow) })
     } else {
         items.extend(quote! {
@@ -517,7 +508,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             __rk_routes.add(#rk::RouteDef {
                 info: &INFO,
                 options: #options,
-                build: |__rk_allow: &'static str| #build,
+                build: |__rk_allow: &#rk::http::HeaderValue| #build,
             });
         }
     };

@@ -6,8 +6,10 @@ pub use axum;
 pub use http;
 pub use routekit_macros::middleware;
 
+pub use crate::__routekit_allow_value as allow_value;
 pub use crate::__routekit_if_client as if_client;
 pub use crate::__routekit_if_openapi as if_openapi;
+pub use crate::answers::{allow_text, method_bit, AllowText};
 pub use crate::openapi;
 pub use crate::TrailingSlash;
 
@@ -61,4 +63,25 @@ macro_rules! __routekit_if_client {
 #[doc(hidden)]
 macro_rules! __routekit_if_client {
     ($($on:tt)*) => {};
+}
+
+/// `allow_value!(GET, POST)`: the `Allow` value of a route module, as a `&'static str`
+/// computed at compile time.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __routekit_allow_value {
+    ($($method:ident),*) => {{
+        const TEXT: &str =
+            (&$crate::__private::allow_text(0 $(| $crate::__private::method_bit::$method)*)).as_str();
+        TEXT
+    }};
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn allow_value_is_written_at_compile_time() {
+        const VALUE: &str = crate::__routekit_allow_value!(PUT, GET, ANY);
+        assert_eq!(VALUE, "GET, HEAD, OPTIONS, PUT");
+    }
 }

@@ -20,7 +20,7 @@ pub struct RouteDef<S> {
     /// Builds the route's handler and its layers, once per router, given the `Allow`
     /// value of its path (a function-form route learns it from the other functions of its
     /// path; a module knows its own).
-    pub build: fn(&'static str) -> RouteRouter<S>,
+    pub build: fn(&HeaderValue) -> RouteRouter<S>,
 }
 
 /// The layers a route's middleware list starts with, applied around its endpoints. The
@@ -235,7 +235,7 @@ where
 pub fn function_router<S, M, H>(
     filter: axum::routing::MethodFilter,
     handler: H,
-    allow: &'static str,
+    allow: &HeaderValue,
     slot: &'static AllowSlot,
     endpoint: Endpoint<S, M, H>,
 ) -> RouteRouter<M::State>
@@ -245,7 +245,7 @@ where
     S: Clone + Send + Sync + 'static,
 {
     let mounted = M::mount(handler.clone());
-    let kept = slot.value.get_or_init(|| HeaderValue::from_static(allow));
+    let kept = slot.value.get_or_init(|| allow.clone());
     let travelling = kept.as_bytes() != allow.as_bytes();
     if travelling {
         slot.shared.store(true, Ordering::Relaxed);
@@ -254,15 +254,11 @@ where
         false => endpoint(None, handler.clone()),
         true => axum::routing::any(Automatic {
             handler: mounted.clone(),
-            allow: HeaderValue::from_static(allow),
+            allow: allow.clone(),
         }),
     };
     let call = shapes::erase(mounted);
-    let carried = shapes::carried_function(
-        filter,
-        call.clone(),
-        travelling.then(|| HeaderValue::from_static(allow)),
-    );
+    let carried = shapes::carried_function(filter, call.clone(), travelling.then(|| allow.clone()));
     RouteRouter {
         main: endpoint(Some(filter), handler),
         automatic: Some(automatic),
@@ -278,7 +274,7 @@ where
 /// The `Allow` value of a function-form route's path, one `static` per route.
 #[doc(hidden)]
 pub struct AllowSlot {
-    /// Built once: `HeaderValue::from_static` checks every byte, a clone does not.
+    /// Built once, from the path's value: a clone of it costs nothing per request.
     value: OnceLock<HeaderValue>,
     /// Set once an app gave the route another value, which then travels with the request.
     shared: AtomicBool,

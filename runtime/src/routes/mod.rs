@@ -13,7 +13,6 @@ mod state_free;
 mod table;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Mutex;
 
 pub(crate) use crate::answers::not_found;
 pub use crate::answers::{automatic_answer, method_not_allowed};
@@ -35,6 +34,7 @@ use table::{Row, TableSlot};
 
 use axum::routing::MethodRouter;
 use axum::Router;
+use http::HeaderValue;
 
 /// Collects route definitions for `routes![…]`.
 #[doc(hidden)]
@@ -208,7 +208,7 @@ where
             endpoints[slot].push(member);
         };
         for def in modules {
-            let built = (def.build)("");
+            let built = (def.build)(&http::HeaderValue::from_static(""));
             infos.push(def.info);
             let plain = built.plain(&def);
             let direct = built.direct.clone().filter(|_| plain);
@@ -434,9 +434,11 @@ where
     let mut auto = Vec::new();
     if !methods.contains(&"OPTIONS") {
         auto.push("OPTIONS");
-        methods.push("OPTIONS");
     }
-    let allow = allow_value(methods);
+    let bits = methods.iter().fold(0, |bits, method| {
+        bits | crate::answers::method_bit::of(method)
+    });
+    let allow = HeaderValue::from_static(crate::answers::allow_static(bits));
     // A path of one function whose list starts with layers is one endpoint, so those layers
     // are built once for the path and its automatic answers share them (around the
     // handler itself, on every method, when it needs no state: `whole_route`). Otherwise each
@@ -455,7 +457,7 @@ where
         for &path in def.info.paths {
             rows.extend(Row::of(def.info, path, false));
         }
-        let built = (def.build)(allow);
+        let built = (def.build)(&allow);
         plain &= built.plain(&def);
         checks = checks.or(built.affixes);
         // One function answers every method of its path itself.
@@ -536,33 +538,6 @@ fn merge_one<S>(
         });
         if automatic.is_none() {
             *automatic = auto.map(|auto| wrap(outer, options, auto));
-        }
-    }
-}
-
-/// The `Allow` value for a set of methods, sorted as Next.js sorts them (`HEAD` with
-/// `GET`). Kept once per distinct value for the life of the process: there are at most
-/// 2^7 of them, and handlers then answer with a static header value.
-fn allow_value(mut methods: Vec<&'static str>) -> &'static str {
-    use std::collections::BTreeSet;
-    use std::sync::OnceLock;
-    static VALUES: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
-    if methods.contains(&"GET") {
-        methods.push("HEAD");
-    }
-    methods.sort_unstable();
-    methods.dedup();
-    let value = methods.join(", ");
-    let mut values = VALUES
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    match values.get(value.as_str()) {
-        Some(interned) => interned,
-        None => {
-            let interned: &'static str = Box::leak(value.into_boxed_str());
-            values.insert(interned);
-            interned
         }
     }
 }
