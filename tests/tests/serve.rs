@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 
 // The raw-response parser the other serve tests use too.
 mod serve_support;
-use serve_support::{parse, Reply};
+use serve_support::{parse, read_response, Reply};
 
 /// Bound on anything that should happen "soon": only there so a bug fails instead of hanging.
 const BOUND: Duration = Duration::from_secs(10);
@@ -329,22 +329,6 @@ async fn a_client_stalling_in_its_headers_is_disconnected() {
     assert_eq!(reply.status, 200);
 
     server.shutdown().await;
-}
-
-/// Reads one keep-alive response (one whose body ends with `marker`) from `stream`.
-async fn read_response(stream: &mut TcpStream, marker: &str) -> Reply {
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 1024];
-    tokio::time::timeout(BOUND, async {
-        while !String::from_utf8_lossy(&raw).contains(marker) {
-            let n = stream.read(&mut buf).await.unwrap();
-            assert_ne!(n, 0, "closed before the response");
-            raw.extend_from_slice(&buf[..n]);
-        }
-    })
-    .await
-    .expect("the response within the bound");
-    parse(&raw)
 }
 
 #[tokio::test]

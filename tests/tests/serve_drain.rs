@@ -13,7 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 mod serve_support;
-use serve_support::{parse, start, Reply, BOUND};
+use serve_support::{read_response, start, Reply, BOUND};
 
 /// A health check as a team writes one: `503` while the server drains.
 #[route(GET, "/drain/health")]
@@ -32,18 +32,7 @@ const HEALTH: &[u8] = b"GET /drain/health HTTP/1.1\r\nHost: test\r\n\r\n";
 
 /// Reads one response to a `/drain/health` request (its body is one JSON object).
 async fn read_reply(stream: &mut TcpStream) -> Reply {
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 1024];
-    tokio::time::timeout(BOUND, async {
-        while !raw.ends_with(b"}") {
-            let n = stream.read(&mut buf).await.unwrap();
-            assert_ne!(n, 0, "closed before the response");
-            raw.extend_from_slice(&buf[..n]);
-        }
-    })
-    .await
-    .expect("the response within the bound");
-    parse(&raw)
+    read_response(stream, "}").await
 }
 
 /// Whether the server still accepts connections (a probe it sees closes at once).

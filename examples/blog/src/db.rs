@@ -151,7 +151,7 @@ enum Pool {
 
 /// Runs the same expression on whichever pool `db` holds: `$pool` is a `&SqlitePool` in
 /// one arm and a `&PgPool` in the other, so the query is compiled (and must be valid) for
-/// both drivers. `write |pool|` takes SQLite's writer.
+/// both drivers. Reads take SQLite's read-only pool; `on_writer!` takes its writer.
 macro_rules! on_pool {
     ($db:expr, |$pool:ident| $body:expr) => {
         match &$db.pool {
@@ -159,7 +159,11 @@ macro_rules! on_pool {
             Pool::Postgres($pool) => $body,
         }
     };
-    ($db:expr, write |$pool:ident| $body:expr) => {
+}
+
+/// `on_pool!` for a statement that writes: SQLite's one writer, or the PostgreSQL pool.
+macro_rules! on_writer {
+    ($db:expr, |$pool:ident| $body:expr) => {
         match &$db.pool {
             Pool::Sqlite { write: $pool, .. } => $body,
             Pool::Postgres($pool) => $body,
@@ -277,7 +281,7 @@ impl Db {
             return Ok(());
         }
         for (name, email, token) in DEMO_USERS {
-            on_pool!(self, write |pool| sqlx::query(
+            on_writer!(self, |pool| sqlx::query(
                 "INSERT INTO users (name, email, token) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
             )
             .bind(name)
@@ -361,20 +365,15 @@ impl Db {
     /// Creates a user with a fresh random token; `None` when the email is taken.
     pub async fn create_user(&self, name: &str, email: &str) -> Result<Option<User>> {
         let token = new_token()?;
-        let inserted = on_pool!(
-            self,
-            write
-                | pool
-                | sqlx::query_as(
-                    "INSERT INTO users (name, email, token) VALUES ($1, $2, $3) \
+        let inserted = on_writer!(self, |pool| sqlx::query_as(
+            "INSERT INTO users (name, email, token) VALUES ($1, $2, $3) \
              RETURNING id, name, email, token"
-                )
-                .bind(name)
-                .bind(email)
-                .bind(&token)
-                .fetch_one(pool)
-                .await
-        );
+        )
+        .bind(name)
+        .bind(email)
+        .bind(&token)
+        .fetch_one(pool)
+        .await);
         match inserted {
             Ok(user) => Ok(Some(user)),
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
@@ -412,20 +411,15 @@ impl Db {
     }
 
     pub async fn create_post(&self, author_id: i64, title: &str, body: &str) -> Result<Post> {
-        let post = on_pool!(
-            self,
-            write
-                | pool
-                | sqlx::query_as(
-                    "INSERT INTO posts (author_id, title, body) VALUES ($1, $2, $3) \
+        let post = on_writer!(self, |pool| sqlx::query_as(
+            "INSERT INTO posts (author_id, title, body) VALUES ($1, $2, $3) \
              RETURNING id, title, body, author_id, created_at"
-                )
-                .bind(author_id)
-                .bind(title)
-                .bind(body)
-                .fetch_one(pool)
-                .await?
-        );
+        )
+        .bind(author_id)
+        .bind(title)
+        .bind(body)
+        .fetch_one(pool)
+        .await?);
         Ok(post)
     }
 
@@ -437,37 +431,29 @@ impl Db {
         title: Option<&str>,
         body: Option<&str>,
     ) -> Result<Option<Post>> {
-        let post = on_pool!(
-            self,
-            write
-                | pool
-                | sqlx::query_as(
-                    "UPDATE posts SET title = coalesce($1, title), body = coalesce($2, body) \
+        let post = on_writer!(self, |pool| sqlx::query_as(
+            "UPDATE posts SET title = coalesce($1, title), body = coalesce($2, body) \
              WHERE id = $3 AND author_id = $4 RETURNING id, title, body, author_id, created_at"
-                )
-                .bind(title)
-                .bind(body)
-                .bind(id)
-                .bind(author_id)
-                .fetch_optional(pool)
-                .await?
-        );
+        )
+        .bind(title)
+        .bind(body)
+        .bind(id)
+        .bind(author_id)
+        .fetch_optional(pool)
+        .await?);
         Ok(post)
     }
 
     /// Deletes a post only when `author_id` owns it; `false` otherwise.
     pub async fn delete_post(&self, id: i64, author_id: i64) -> Result<bool> {
-        let done = on_pool!(
-            self,
-            write
-                | pool
-                | sqlx::query("DELETE FROM posts WHERE id = $1 AND author_id = $2")
-                    .bind(id)
-                    .bind(author_id)
-                    .execute(pool)
-                    .await?
-                    .rows_affected()
-        );
+        let done = on_writer!(self, |pool| sqlx::query(
+            "DELETE FROM posts WHERE id = $1 AND author_id = $2"
+        )
+        .bind(id)
+        .bind(author_id)
+        .execute(pool)
+        .await?
+        .rows_affected());
         Ok(done == 1)
     }
 
@@ -475,7 +461,7 @@ impl Db {
     /// (Stripe retries deliveries). Atomic in the database, so two instances handed the
     /// same event at once record it once.
     pub async fn record_event(&self, id: &str, kind: &str) -> Result<bool> {
-        let done = on_pool!(self, write |pool| sqlx::query(
+        let done = on_writer!(self, |pool| sqlx::query(
             "INSERT INTO webhook_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING"
         )
         .bind(id)

@@ -132,3 +132,19 @@ pub async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
     .await
     .unwrap_or_else(|_| panic!("timed out waiting for: {what}"));
 }
+
+/// Reads one keep-alive response (one whose body ends with `marker`) from `stream`.
+pub async fn read_response(stream: &mut TcpStream, marker: &str) -> Reply {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 1024];
+    tokio::time::timeout(BOUND, async {
+        while !String::from_utf8_lossy(&raw).contains(marker) {
+            let n = stream.read(&mut buf).await.unwrap();
+            assert_ne!(n, 0, "closed before the response");
+            raw.extend_from_slice(&buf[..n]);
+        }
+    })
+    .await
+    .expect("the response within the bound");
+    parse(&raw)
+}
