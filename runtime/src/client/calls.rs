@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::names::{jsdoc, pascal_case, property_key, string_literal, Names};
 use super::operations::{is_json, Answer, BodyKind, Op, Param, Status};
 use super::schema::{Schemas, Ty};
+use super::server_fn;
 
 /// Names an input may not give a path parameter: the call's own members. An operation
 /// with such a parameter takes its path parameters under `path`.
@@ -14,13 +15,13 @@ const RESERVED: &[&str] = &["query", "body", "headers", "signal"];
 
 /// One operation's exported type names and declarations.
 pub(crate) struct Call<'o, 'd> {
-    op: &'o Op<'d>,
-    input: String,
-    result: String,
+    pub(super) op: &'o Op<'d>,
+    pub(super) input: String,
+    pub(super) result: String,
     /// Path parameters sit under `path` (one is named like a member of every call).
     nested: bool,
     /// The call may be made without an argument: nothing in it is required.
-    optional: bool,
+    pub(super) optional: bool,
 }
 
 impl<'o, 'd> Call<'o, 'd> {
@@ -29,7 +30,10 @@ impl<'o, 'd> Call<'o, 'd> {
         let nested = op.path_params.iter().any(|p| RESERVED.contains(&p.name));
         let optional = op.path_params.is_empty()
             && !op.query.iter().any(|p| p.required)
-            && !op.body.as_ref().is_some_and(|b| b.required);
+            && !op
+                .body
+                .as_ref()
+                .is_some_and(|b| b.required && !op.server_fn);
         Call {
             op,
             input: names.give(&format!("{base}Input")),
@@ -43,7 +47,9 @@ impl<'o, 'd> Call<'o, 'd> {
     pub(crate) fn declarations(&self, schemas: &Schemas<'_>) -> String {
         let op = self.op;
         let mut out = jsdoc(&[format!("What `{}` takes.", op.id)], "");
-        if op.path_params.is_empty() && op.query.is_empty() && op.body.is_none() {
+        if op.server_fn {
+            out.push_str(&server_fn::input(self, schemas));
+        } else if op.path_params.is_empty() && op.query.is_empty() && op.body.is_none() {
             out.push_str(&format!("export type {} = CallOptions;\n\n", self.input));
         } else {
             out.push_str(&format!("export type {} = CallOptions & {{\n", self.input));
@@ -117,6 +123,9 @@ impl<'o, 'd> Call<'o, 'd> {
     /// The call itself, `(input: …Input): Promise<…Result> => call(…)`, indented by `indent`.
     fn arrow(&self, indent: &str) -> String {
         let op = self.op;
+        if op.server_fn {
+            return server_fn::arrow(self, indent);
+        }
         let mut spec = Vec::new();
         let rest: Vec<String> = op
             .path_params
@@ -150,7 +159,7 @@ impl<'o, 'd> Call<'o, 'd> {
 }
 
 /// A parameter as a member of the input, with its doc comment.
-fn member(schemas: &Schemas<'_>, param: &Param<'_>, indent: &str) -> String {
+pub(super) fn member(schemas: &Schemas<'_>, param: &Param<'_>, indent: &str) -> String {
     let mut docs = param.docs.clone();
     if param.rest {
         docs.push("The client keeps its `/` and encodes each segment.".to_owned());

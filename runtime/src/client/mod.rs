@@ -27,6 +27,8 @@ mod names;
 mod operations;
 #[cfg(feature = "client-ts")]
 mod schema;
+#[cfg(feature = "client-ts")]
+mod server_fn;
 #[cfg(feature = "client")]
 mod transport;
 #[cfg(feature = "client-ts")]
