@@ -238,6 +238,11 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
 
     let Some(args) = args.filter(|_| errors.is_empty()) else {
+        // The function as written, without the `#[middleware(…)]` lists that only a route
+        // takes (they would be a second error each).
+        let mut func = func.clone();
+        func.attrs
+            .retain(|a| !crate::attr::is_attr(a, "middleware"));
         let errors = errors.into_compile_errors();
         return quote!(#errors #func);
     };
@@ -415,6 +420,103 @@ fn replace_path(
 
 #[cfg(test)]
 mod tests {
+    use quote::quote;
+
+    fn expand(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> String {
+        super::expand(attr, item).to_string()
+    }
+
+    #[test]
+    fn the_default_path_is_the_companion_constant_everywhere() {
+        let out = expand(
+            quote!(),
+            quote!(
+                async fn add_todo(input: NewTodo) -> Todo {
+                    todo!()
+                }
+            ),
+        );
+        // No literal of the placeholder path is left: the route registers the constant.
+        assert!(
+            !out.contains("\"/_server/__routekit_module__/add_todo\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("template : (add_todo :: __ROUTEKIT_PATH)"),
+            "{out}"
+        );
+        assert!(out.contains("path_len (MODULE , \"add_todo\")"), "{out}");
+        assert!(out.contains("op . server_fn (\"addTodo\")"), "{out}");
+        // The input is read as JSON, then checked.
+        assert!(out.contains("server_fn :: Json < NewTodo >"), "{out}");
+        assert!(
+            out.contains("Check :: < NewTodo > :: NEW) . check"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_given_path_is_used_as_written_and_get_reads_the_query() {
+        let out = expand(
+            quote!(method = GET, path = "/rpc/find"),
+            quote!(
+                async fn find(q: Find) -> Vec<Todo> {
+                    todo!()
+                }
+            ),
+        );
+        assert!(out.contains("template : \"/rpc/find\""), "{out}");
+        assert!(!out.contains("__ROUTEKIT_PATH"), "{out}");
+        assert!(out.contains("server_fn :: Query < Find >"), "{out}");
+        assert!(out.contains("MethodFilter :: GET"), "{out}");
+    }
+
+    #[test]
+    fn misuses_are_errors_saying_what_to_write() {
+        let out = expand(
+            quote!(path = "/todos/$id"),
+            quote!(
+                async fn f(input: A) {}
+            ),
+        );
+        assert!(out.contains("has no parameters"), "{out}");
+        let out = expand(
+            quote!(),
+            quote!(
+                async fn f(q: Query<A>) {}
+            ),
+        );
+        assert!(out.contains("write `input: A`, not `Query<A>`"), "{out}");
+        let out = expand(
+            quote!(),
+            quote!(
+                async fn f(req: Request) {}
+            ),
+        );
+        assert!(out.contains("its input, read as JSON"), "{out}");
+        let out = expand(
+            quote!(),
+            quote!(
+                async fn f(a: A, b: B) {}
+            ),
+        );
+        assert!(out.contains("takes one input"), "{out}");
+        let out = expand(
+            quote!(),
+            quote!(
+                async fn f() -> impl Serialize {}
+            ),
+        );
+        assert!(out.contains("not `impl Trait`"), "{out}");
+        let out = expand(
+            quote!(),
+            quote!(
+                struct S;
+            ),
+        );
+        assert!(out.contains("goes on a function"), "{out}");
+    }
+
     #[test]
     fn camel_case_of_names() {
         assert_eq!(super::camel_case("add_todo"), "addTodo");
