@@ -293,3 +293,46 @@ async fn a_server_fn_is_called_with_the_typed_call_of_a_route() {
     let pong: String = todos::ping::post().send(&client).await.unwrap();
     assert_eq!(pong, "pong");
 }
+
+/// A counter the app is built with.
+#[derive(Clone, Default)]
+struct Counter(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+/// `#[middleware]` written above `#[server_fn]`, and the app's state.
+#[middleware(auth)]
+#[server_fn(path = "/rpc/count")]
+async fn count(State(counter): State<Counter>, user: Ctx<User>) -> String {
+    let n = counter.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+    format!("{} {n}", user.0 .0)
+}
+
+#[tokio::test]
+async fn a_server_fn_takes_the_app_state_and_a_middleware_written_above() {
+    let client = TestClient::new(routes![count].with_state(Counter::default()));
+    let call = || client.post("/rpc/count").header("authorization", "Bearer ada");
+    assert_eq!(call().send().await.json::<String>(), "ada 1");
+    assert_eq!(call().send().await.json::<String>(), "ada 2");
+    assert_eq!(client.post("/rpc/count").send().await.status(), 401);
+}
+
+/// An error type of its own (any `IntoResponse`), and a bare number as the input.
+#[server_fn]
+async fn halve(input: u32) -> Result<u32, (StatusCode, &'static str)> {
+    if input % 2 == 1 {
+        return Err((StatusCode::UNPROCESSABLE_ENTITY, "odd"));
+    }
+    Ok(input / 2)
+}
+
+#[tokio::test]
+async fn a_server_fn_error_of_its_own_is_its_answer() {
+    let client = TestClient::new(routes![halve]);
+    let res = client.post("/_server/halve").json(&8).send().await;
+    assert_eq!((res.status().as_u16(), res.json::<u32>()), (200, 4));
+    let res = client.post("/_server/halve").json(&3).send().await;
+    assert_eq!((res.status().as_u16(), res.text()), (422, "odd".to_owned()));
+    let res = client.post("/_server/halve").json(&"x").send().await;
+    assert_eq!(res.status(), 400);
+    let doubled: u32 = halve::post(&10).send(&client).await.unwrap();
+    assert_eq!(doubled, 5);
+}
