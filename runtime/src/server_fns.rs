@@ -178,6 +178,14 @@ mod openapi {
     use crate::openapi::__gen::{ArgSchema, ArgSpec, Probe, JSON_READER};
     use crate::openapi::{schemars::JsonSchema, Operation};
 
+    impl Operation<'_> {
+        /// A `#[server_fn]` named `name` (camelCase): its operation is `server.<name>`.
+        #[doc(hidden)]
+        pub fn server_fn(&mut self, name: &'static str) {
+            self.server_fn = Some(name);
+        }
+    }
+
     impl<T: JsonSchema> ArgSpec for &&Probe<super::Json<T>> {
         fn arg(&self, op: &mut Operation<'_>) {
             let schema = op.request_schema::<T>().to_value();

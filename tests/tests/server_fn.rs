@@ -309,7 +309,11 @@ async fn count(State(counter): State<Counter>, user: Ctx<User>) -> String {
 #[tokio::test]
 async fn a_server_fn_takes_the_app_state_and_a_middleware_written_above() {
     let client = TestClient::new(routes![count].with_state(Counter::default()));
-    let call = || client.post("/rpc/count").header("authorization", "Bearer ada");
+    let call = || {
+        client
+            .post("/rpc/count")
+            .header("authorization", "Bearer ada")
+    };
     assert_eq!(call().send().await.json::<String>(), "ada 1");
     assert_eq!(call().send().await.json::<String>(), "ada 2");
     assert_eq!(client.post("/rpc/count").send().await.status(), 401);

@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::names::{jsdoc, pascal_case, property_key, string_literal, Names};
 use super::operations::{is_json, Answer, BodyKind, Op, Param, Status};
 use super::schema::{Schemas, Ty};
-use super::server_fn;
 
 /// Names an input may not give a path parameter: the call's own members. An operation
 /// with such a parameter takes its path parameters under `path`.
@@ -15,13 +14,13 @@ const RESERVED: &[&str] = &["query", "body", "headers", "signal"];
 
 /// One operation's exported type names and declarations.
 pub(crate) struct Call<'o, 'd> {
-    pub(super) op: &'o Op<'d>,
-    pub(super) input: String,
-    pub(super) result: String,
+    op: &'o Op<'d>,
+    input: String,
+    result: String,
     /// Path parameters sit under `path` (one is named like a member of every call).
     nested: bool,
     /// The call may be made without an argument: nothing in it is required.
-    pub(super) optional: bool,
+    optional: bool,
 }
 
 impl<'o, 'd> Call<'o, 'd> {
@@ -48,7 +47,7 @@ impl<'o, 'd> Call<'o, 'd> {
         let op = self.op;
         let mut out = jsdoc(&[format!("What `{}` takes.", op.id)], "");
         if op.server_fn {
-            out.push_str(&server_fn::input(self, schemas));
+            out.push_str(&server_fn_input(self, schemas));
         } else if op.path_params.is_empty() && op.query.is_empty() && op.body.is_none() {
             out.push_str(&format!("export type {} = CallOptions;\n\n", self.input));
         } else {
@@ -124,7 +123,7 @@ impl<'o, 'd> Call<'o, 'd> {
     fn arrow(&self, indent: &str) -> String {
         let op = self.op;
         if op.server_fn {
-            return server_fn::arrow(self, indent);
+            return server_fn_arrow(self, indent);
         }
         let mut spec = Vec::new();
         let rest: Vec<String> = op
@@ -159,7 +158,7 @@ impl<'o, 'd> Call<'o, 'd> {
 }
 
 /// A parameter as a member of the input, with its doc comment.
-pub(super) fn member(schemas: &Schemas<'_>, param: &Param<'_>, indent: &str) -> String {
+fn member(schemas: &Schemas<'_>, param: &Param<'_>, indent: &str) -> String {
     let mut docs = param.docs.clone();
     if param.rest {
         docs.push("The client keeps its `/` and encodes each segment.".to_owned());
@@ -275,4 +274,63 @@ fn object(node: &Node<'_>, calls: &[Call<'_, '_>], indent: &str) -> String {
     out.push_str(indent);
     out.push('}');
     out
+}
+
+// ---- A `#[server_fn]`'s call (`x-routekit-server-fn` in the document): the input passed
+// directly, `api.server.addTodo({ title })`, as TanStack Start's `addTodo({ data })` is,
+// the headers and signal after it; the input is the JSON body, or for a `GET` the query.
+
+/// `export type …Input = …;`: the body's type, the query's fields as an object, or
+/// `void` for a server function without input.
+fn server_fn_input(call: &Call<'_, '_>, schemas: &Schemas<'_>) -> String {
+    let op = call.op;
+    let name = &call.input;
+    if let Some(body) = &op.body {
+        let ty = match body.kind {
+            BodyKind::Json | BodyKind::Form => schemas.ty(body.schema, "").text,
+            _ => "unknown".to_owned(),
+        };
+        return format!("export type {name} = {ty};\n\n");
+    }
+    if !op.query.is_empty() {
+        let mut out = format!("export type {name} = {{\n");
+        for param in &op.query {
+            out.push_str(&member(schemas, param, "  "));
+        }
+        out.push_str("};\n\n");
+        return out;
+    }
+    format!("export type {name} = void;\n\n")
+}
+
+/// `(input: …Input, options: CallOptions = {}): Promise<…Result> => call(…)`.
+fn server_fn_arrow(call: &Call<'_, '_>, indent: &str) -> String {
+    let op = call.op;
+    let method = string_literal(&op.method);
+    let path = string_literal(op.path);
+    let result = &call.result;
+    let (spec, place) = match &op.body {
+        Some(body) => (
+            format!("{{ body: {} }}", string_literal(body.kind.name())),
+            Some("body"),
+        ),
+        None if !op.query.is_empty() => ("{}".to_owned(), Some("query")),
+        None => ("{}".to_owned(), None),
+    };
+    match place {
+        Some(place) => {
+            let default = if call.optional && place == "query" {
+                " = {}"
+            } else {
+                ""
+            };
+            format!(
+                "(input: {input}{default}, options: CallOptions = {{}}): Promise<{result}> =>\n{indent}  call<{result}>({method}, {path}, {spec}, {{ ...options, {place}: input }})",
+                input = call.input,
+            )
+        }
+        None => format!(
+            "(options: CallOptions = {{}}): Promise<{result}> =>\n{indent}  call<{result}>({method}, {path}, {spec}, options)"
+        ),
+    }
 }

@@ -27,8 +27,6 @@ mod names;
 mod operations;
 #[cfg(feature = "client-ts")]
 mod schema;
-#[cfg(feature = "client-ts")]
-mod server_fn;
 #[cfg(feature = "client")]
 mod transport;
 #[cfg(feature = "client-ts")]

@@ -107,7 +107,7 @@ pub struct Operation<'g> {
     pub(crate) error_default: bool,
     pub(crate) answers: BTreeSet<u16>,
     pub(crate) security: Vec<(&'static str, Scheme)>,
-    /// A `#[server_fn]`: its name in camelCase, the operation's id under `server.`.
+    /// A `#[server_fn]`'s name in camelCase (`runtime/src/server_fns.rs` sets it).
     pub(crate) server_fn: Option<&'static str>,
 }
 
@@ -191,12 +191,6 @@ impl<'g> Operation<'g> {
     #[doc(hidden)]
     pub fn module(&mut self, module: &'static str) {
         self.module = module;
-    }
-
-    /// A `#[server_fn]` named `name` (camelCase): its operation is `server.<name>`.
-    #[doc(hidden)]
-    pub fn server_fn(&mut self, name: &'static str) {
-        self.server_fn = Some(name);
     }
 
     #[doc(hidden)]
