@@ -264,4 +264,6 @@ pub struct HandlerDoc {
     pub responses: Vec<(String, Option<Type>)>,
     /// The return type; `None` for `impl Trait`, which names no type.
     pub output: Option<Type>,
+    /// A `#[server_fn]`'s name in camelCase (`addTodo`): its operation is `server.addTodo`.
+    pub server_fn: Option<String>,
 }

@@ -22,6 +22,7 @@ mod middleware;
 mod openapi;
 mod route;
 mod route_set;
+mod server_fn;
 mod template;
 
 use proc_macro::TokenStream;
@@ -57,6 +58,14 @@ pub fn middleware(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn group(attr: TokenStream, item: TokenStream) -> TokenStream {
     group::expand(attr.into(), item.into()).into()
+}
+
+/// A server function (TanStack Start's `createServerFn`): an async function whose last
+/// argument is its input, served as a `POST` (JSON body) or `GET` (query) route at
+/// `/_server/<module path>/<name>`, through the function form of `#[route]`.
+#[proc_macro_attribute]
+pub fn server_fn(attr: TokenStream, item: TokenStream) -> TokenStream {
+    server_fn::expand(attr.into(), item.into()).into()
 }
 
 /// Builds an `axum::Router<S>` from route modules and route functions.

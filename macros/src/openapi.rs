@@ -115,6 +115,18 @@ pub fn take(func: &mut ItemFn, errors: &mut Errors) -> HandlerDoc {
         ..HandlerDoc::default()
     };
     func.attrs.retain(|attr| {
+        // Written by `#[server_fn]` on the route it generates: `#[__routekit_server_fn = "addTodo"]`.
+        if is_attr(attr, "__routekit_server_fn") {
+            if let syn::Meta::NameValue(nv) = &attr.meta {
+                if let Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(s), ..
+                }) = &nv.value
+                {
+                    doc.server_fn = Some(s.value());
+                }
+            }
+            return false;
+        }
         if is_attr(attr, "body") && attr.path().segments.len() == 1 {
             match attr.parse_args::<BodyArgs>() {
                 Ok(args) if doc.body.is_none() => doc.body = Some((args.ty, args.form)),
@@ -147,6 +159,9 @@ pub fn operation(handler: &Handler, chain: &[&MiddlewareItem], listed: &Listed) 
     let docs = &doc.docs;
     if !docs.is_empty() {
         calls.push(quote!(op.docs(#docs);));
+    }
+    if let Some(name) = &doc.server_fn {
+        calls.push(quote!(op.server_fn(#name);));
     }
     for item in chain {
         if let MiddlewareItem::Named(path) = item {

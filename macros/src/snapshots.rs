@@ -209,3 +209,18 @@ fn group_with_prefix_and_middleware() {
     );
     insta::assert_snapshot!(pretty(out));
 }
+
+#[test]
+fn server_fn_with_middleware_ctx_and_input() {
+    let out = crate::server_fn::expand(
+        quote!(),
+        quote! {
+            /// Adds a todo.
+            #[middleware(auth)]
+            pub async fn add_todo(user: Ctx<User>, input: NewTodo) -> Result<Todo, ApiError> {
+                todo!()
+            }
+        },
+    );
+    insta::assert_snapshot!(pretty(out));
+}

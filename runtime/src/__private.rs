@@ -41,6 +41,13 @@ pub use crate::routes::{
 pub use axum::handler::Handler;
 pub use tower::Layer;
 
+/// What a `#[server_fn]` expansion names: its input extractors, the rule check, the path.
+pub mod server_fn {
+    pub use crate::server_fns::{
+        as_str, path, path_len, Check, CheckNone, CheckRules, Json, Query,
+    };
+}
+
 /// The types a route's typed calls name (feature `client`).
 #[cfg(feature = "client")]
 pub mod client {

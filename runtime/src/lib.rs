@@ -43,6 +43,7 @@ pub mod response;
 mod returns;
 pub mod routes;
 mod serve;
+mod server_fns;
 pub mod test;
 pub mod time_limit;
 pub mod trailing_slash;
@@ -78,6 +79,10 @@ pub use routekit_macros::middleware;
 pub use routekit_macros::routes;
 
 #[doc(inline)]
+#[doc = include_str!("../docs/server_fn.md")]
+pub use routekit_macros::server_fn;
+
+#[doc(inline)]
 #[doc = include_str!("../docs/group.md")]
 pub use routekit_macros::group;
 pub use routes::{format_route_table, route_table, MethodInfo, RouteEntry, RouteInfo};
@@ -93,7 +98,8 @@ pub use garde;
 /// Everything a route file needs: `use routekit::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        group, middleware, route, routes, ApiError, Ctx, Next, Request, Response, Valid, ValidQuery,
+        group, middleware, route, routes, server_fn, ApiError, Ctx, Next, Request, Response, Valid,
+        ValidQuery,
     };
     pub use axum::extract::{Json, Query, State};
     pub use axum::http::{HeaderMap, StatusCode};

@@ -181,8 +181,32 @@ async fn signup(axum::Form(form): axum::Form<Signup>) -> Json<String> {
     Json(form.email)
 }
 
+/// Server functions: `api.server.addTodo(input)`, `api.server.findTodos(query)`.
+pub mod todos {
+    use super::*;
+    #[derive(Deserialize, JsonSchema, Validate)]
+    pub struct NewTodo {
+        #[garde(length(min = 1))]
+        pub title: String,
+    }
+    #[server_fn]
+    pub async fn add_todo(input: NewTodo) -> Result<u64, ApiError> {
+        Ok(input.title.len() as u64)
+    }
+    #[derive(Deserialize, JsonSchema)]
+    pub struct Find {
+        pub q: Option<String>,
+    }
+    #[server_fn(method = GET)]
+    pub async fn find_todos(input: Find) -> Vec<String> {
+        input.q.into_iter().collect()
+    }
+}
+
 fn app() -> axum::Router {
     routes![
+        todos::add_todo,
+        todos::find_todos,
         posts::collection,
         posts::item,
         events,
@@ -337,6 +361,19 @@ export async function usage(signal: AbortSignal): Promise<string> {
   await api.signup.post({ body: { email: "a@example.com" } });
   // @ts-expect-error: no such operation
   await api.posts.item.put({ id: 1 });
+
+  const added = await api.server.addTodo({ title: "Milk" }, { signal });
+  const id: number | undefined = added.ok ? added.data : undefined;
+  const found = await api.server.findTodos();
+  const titles: string[] | undefined = found.ok ? found.data : undefined;
+  await api.server.findTodos({ q: "milk" }, { headers: { "x-trace": "1" } });
+  // @ts-expect-error: `title` is a string
+  await api.server.addTodo({ title: 1 });
+  // @ts-expect-error: the input is passed directly, not as `{ body }`
+  await api.server.addTodo({ body: { title: "Milk" } });
+  // @ts-expect-error: a server function's input is required when it has required fields
+  await api.server.addTodo();
+  void [id, titles];
   return "";
 }
 "#;
@@ -484,6 +521,17 @@ test("bodies: JSON, a form, text, bytes and multipart", async () => {
   assert.ok(sent[4]?.body instanceof FormData);
 });
 
+test("a server function sends its input as the JSON body, or for GET as the query", async () => {
+  const { sent, fetch } = recording(() => json(200, 1));
+  const api = createClient({ baseUrl: "http://api.test", fetch });
+  await api.server.addTodo({ title: "Milk" });
+  await api.server.findTodos({ q: "a b" });
+  assert.deepEqual(sent.map((s) => [s.method, s.url, s.body]), [
+    ["POST", "http://api.test/_server/todos/add_todo", JSON.stringify({ title: "Milk" })],
+    ["GET", "http://api.test/_server/todos/find_todos?q=a+b", undefined],
+  ]);
+});
+
 test("answers: data on success, error otherwise, nothing for a 204", async () => {
   let next = () => json(200, { id: 1 });
   const { fetch } = recording(() => next());
@@ -540,7 +588,7 @@ fn the_runtime_builds_requests_and_reads_answers() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "node --test:\n{text}");
     assert!(
-        text.lines().any(|l| l == "# pass 5") && text.lines().any(|l| l == "# fail 0"),
+        text.lines().any(|l| l == "# pass 6") && text.lines().any(|l| l == "# fail 0"),
         "{text}"
     );
 }

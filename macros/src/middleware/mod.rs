@@ -52,7 +52,9 @@ fn attach(attr: TokenStream, item: TokenStream) -> TokenStream {
         _ => None,
     };
     // A `#[group]` module takes its list as a route does.
-    let takes_list = |a: &syn::Attribute| attr::is_attr(a, "route") || attr::is_attr(a, "group");
+    let takes_list = |a: &syn::Attribute| {
+        attr::is_attr(a, "route") || attr::is_attr(a, "group") || attr::is_attr(a, "server_fn")
+    };
     let has_route = attrs.is_some_and(|attrs| attrs.iter().any(takes_list));
     if !has_route {
         let error = syn::Error::new_spanned(

@@ -29,7 +29,10 @@ impl<'o, 'd> Call<'o, 'd> {
         let nested = op.path_params.iter().any(|p| RESERVED.contains(&p.name));
         let optional = op.path_params.is_empty()
             && !op.query.iter().any(|p| p.required)
-            && !op.body.as_ref().is_some_and(|b| b.required);
+            && !op
+                .body
+                .as_ref()
+                .is_some_and(|b| b.required && !op.server_fn);
         Call {
             op,
             input: names.give(&format!("{base}Input")),
@@ -43,7 +46,9 @@ impl<'o, 'd> Call<'o, 'd> {
     pub(crate) fn declarations(&self, schemas: &Schemas<'_>) -> String {
         let op = self.op;
         let mut out = jsdoc(&[format!("What `{}` takes.", op.id)], "");
-        if op.path_params.is_empty() && op.query.is_empty() && op.body.is_none() {
+        if op.server_fn {
+            out.push_str(&server_fn_input(self, schemas));
+        } else if op.path_params.is_empty() && op.query.is_empty() && op.body.is_none() {
             out.push_str(&format!("export type {} = CallOptions;\n\n", self.input));
         } else {
             out.push_str(&format!("export type {} = CallOptions & {{\n", self.input));
@@ -117,6 +122,9 @@ impl<'o, 'd> Call<'o, 'd> {
     /// The call itself, `(input: …Input): Promise<…Result> => call(…)`, indented by `indent`.
     fn arrow(&self, indent: &str) -> String {
         let op = self.op;
+        if op.server_fn {
+            return server_fn_arrow(self, indent);
+        }
         let mut spec = Vec::new();
         let rest: Vec<String> = op
             .path_params
@@ -266,4 +274,63 @@ fn object(node: &Node<'_>, calls: &[Call<'_, '_>], indent: &str) -> String {
     out.push_str(indent);
     out.push('}');
     out
+}
+
+// ---- A `#[server_fn]`'s call (`x-routekit-server-fn` in the document): the input passed
+// directly, `api.server.addTodo({ title })`, as TanStack Start's `addTodo({ data })` is,
+// the headers and signal after it; the input is the JSON body, or for a `GET` the query.
+
+/// `export type …Input = …;`: the body's type, the query's fields as an object, or
+/// `void` for a server function without input.
+fn server_fn_input(call: &Call<'_, '_>, schemas: &Schemas<'_>) -> String {
+    let op = call.op;
+    let name = &call.input;
+    if let Some(body) = &op.body {
+        let ty = match body.kind {
+            BodyKind::Json | BodyKind::Form => schemas.ty(body.schema, "").text,
+            _ => "unknown".to_owned(),
+        };
+        return format!("export type {name} = {ty};\n\n");
+    }
+    if !op.query.is_empty() {
+        let mut out = format!("export type {name} = {{\n");
+        for param in &op.query {
+            out.push_str(&member(schemas, param, "  "));
+        }
+        out.push_str("};\n\n");
+        return out;
+    }
+    format!("export type {name} = void;\n\n")
+}
+
+/// `(input: …Input, options: CallOptions = {}): Promise<…Result> => call(…)`.
+fn server_fn_arrow(call: &Call<'_, '_>, indent: &str) -> String {
+    let op = call.op;
+    let method = string_literal(&op.method);
+    let path = string_literal(op.path);
+    let result = &call.result;
+    let (spec, place) = match &op.body {
+        Some(body) => (
+            format!("{{ body: {} }}", string_literal(body.kind.name())),
+            Some("body"),
+        ),
+        None if !op.query.is_empty() => ("{}".to_owned(), Some("query")),
+        None => ("{}".to_owned(), None),
+    };
+    match place {
+        Some(place) => {
+            let default = if call.optional && place == "query" {
+                " = {}"
+            } else {
+                ""
+            };
+            format!(
+                "(input: {input}{default}, options: CallOptions = {{}}): Promise<{result}> =>\n{indent}  call<{result}>({method}, {path}, {spec}, {{ ...options, {place}: input }})",
+                input = call.input,
+            )
+        }
+        None => format!(
+            "(options: CallOptions = {{}}): Promise<{result}> =>\n{indent}  call<{result}>({method}, {path}, {spec}, options)"
+        ),
+    }
 }

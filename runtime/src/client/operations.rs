@@ -20,6 +20,8 @@ pub(crate) struct Op<'d> {
     pub(crate) query: Vec<Param<'d>>,
     pub(crate) body: Option<Body<'d>>,
     pub(crate) answers: Vec<Answer<'d>>,
+    /// A `#[server_fn]` (`x-routekit-server-fn`): its call takes the input directly.
+    pub(crate) server_fn: bool,
 }
 
 /// A path or query parameter.
@@ -247,6 +249,7 @@ fn read<'d>(
         query,
         body,
         answers,
+        server_fn: operation.get("x-routekit-server-fn") == Some(&Value::Bool(true)),
     }
 }
 

@@ -465,3 +465,42 @@ fn operations_without_ids_are_named_by_method_and_path() {
     // `put` comes before `post` in an OpenAPI path item; the second `x` is renamed.
     assert_eq!(ids, ["get.api.x", "x", "post.api.x"]);
 }
+
+#[test]
+fn a_server_function_takes_its_input_directly() {
+    let doc = json!({ "paths": {
+        "/_server/todos/add_todo": { "post": {
+            "operationId": "server.addTodo",
+            "x-routekit-server-fn": true,
+            "requestBody": { "required": true, "content": { "application/json": {
+                "schema": { "type": "object", "properties": { "title": { "type": "string" } }, "required": ["title"] }
+            } } },
+            "responses": { "200": { "description": "OK", "content": { "application/json": { "schema": { "type": "integer" } } } } }
+        } },
+        "/_server/ping": { "post": {
+            "operationId": "server.ping",
+            "x-routekit-server-fn": true,
+            "responses": {}
+        } }
+    } });
+    let source = from_document(&doc, &BTreeSet::new());
+    assert!(
+        source.contains("export type ServerAddTodoInput = {\n  title: string;\n};"),
+        "{source}"
+    );
+    assert!(source.contains(
+        "addTodo: (input: ServerAddTodoInput, options: CallOptions = {}): Promise<ServerAddTodoResult> =>"
+    ), "{source}");
+    assert!(source.contains(
+        "call<ServerAddTodoResult>(\"POST\", \"/_server/todos/add_todo\", { body: \"json\" }, { ...options, body: input })"
+    ), "{source}");
+    // Without input: only the options.
+    assert!(
+        source.contains("export type ServerPingInput = void;"),
+        "{source}"
+    );
+    assert!(
+        source.contains("ping: (options: CallOptions = {}): Promise<ServerPingResult> =>"),
+        "{source}"
+    );
+}

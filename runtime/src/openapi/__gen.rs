@@ -107,6 +107,8 @@ pub struct Operation<'g> {
     pub(crate) error_default: bool,
     pub(crate) answers: BTreeSet<u16>,
     pub(crate) security: Vec<(&'static str, Scheme)>,
+    /// A `#[server_fn]`'s name in camelCase (`runtime/src/server_fns.rs` sets it).
+    pub(crate) server_fn: Option<&'static str>,
 }
 
 fn reason(status: u16) -> &'static str {
@@ -131,6 +133,7 @@ impl<'g> Operation<'g> {
             error_default: false,
             answers: BTreeSet::new(),
             security: Vec::new(),
+            server_fn: None,
         }
     }
 
@@ -206,7 +209,7 @@ impl<'g> Operation<'g> {
         self.path_param(name, json!({ "type": "string" }), true);
     }
 
-    fn body(&mut self, media_type: &str, schema: Value, answers: &[u16]) {
+    pub(crate) fn body(&mut self, media_type: &str, schema: Value, answers: &[u16]) {
         let body = self.body.get_or_insert_with(Map::new);
         body.insert(media_type.to_owned(), json!({ "schema": schema }));
         for &status in answers {
@@ -216,7 +219,7 @@ impl<'g> Operation<'g> {
 
     /// Each field of `schema` as a query parameter. `empty_is_absent`: the reader takes
     /// `?page=` as no `page` (`ValidQuery`), which OpenAPI says with `allowEmptyValue`.
-    fn query_params(&mut self, schema: Schema, empty_is_absent: bool) {
+    pub(crate) fn query_params(&mut self, schema: Schema, empty_is_absent: bool) {
         self.answer(400);
         let schema = schema.to_value();
         let resolved = self.resolve(&schema, true);
@@ -388,7 +391,7 @@ pub struct InCode<T>(PhantomData<T>);
 /// `#[body(T, form)]`: an urlencoded form the handler reads in its code.
 pub struct InCodeForm<T>(PhantomData<T>);
 
-const JSON_READER: &[u16] = &[400, 413, 415];
+pub(crate) const JSON_READER: &[u16] = &[400, 413, 415];
 const AXUM_JSON: &[u16] = &[400, 413, 415, 422];
 
 /// The traits of the three levels, imported by the generated code.

@@ -174,7 +174,11 @@ impl Builder {
         describe(&mut op);
         let shape = Shape::finish(op);
 
-        let mut base_id = operation_id(route, shape.module, method.method);
+        let mut base_id = match shape.server_fn {
+            // `server.addTodo`: the TypeScript client's `api.server.addTodo(input)`.
+            Some(name) => format!("server.{name}"),
+            None => operation_id(route, shape.module, method.method),
+        };
         if !method.method.eq_ignore_ascii_case(verb) {
             base_id.push('.');
             base_id.push_str(verb);
@@ -296,6 +300,10 @@ impl Builder {
             if !security.is_empty() {
                 operation.insert("security".to_owned(), json!([security]));
             }
+            if shape.server_fn.is_some() {
+                // The clients pass a server function's input directly, not as `{ body }`.
+                operation.insert("x-routekit-server-fn".to_owned(), Value::Bool(true));
+            }
             self.paths
                 .entry(openapi_path(path))
                 .or_default()
@@ -314,6 +322,7 @@ struct Shape {
     body: Option<Map<String, Value>>,
     responses: Map<String, Value>,
     security: Vec<(&'static str, super::Scheme)>,
+    server_fn: Option<&'static str>,
 }
 
 impl Shape {
@@ -351,6 +360,7 @@ impl Shape {
             body: op.body,
             responses,
             security: op.security,
+            server_fn: op.server_fn,
         }
     }
 }

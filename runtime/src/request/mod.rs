@@ -431,5 +431,5 @@ mod search;
 mod tests;
 
 pub use form_data::{FormData, FormFile, FormValue};
-pub(crate) use query::query_valid;
+pub(crate) use query::{query_lenient, query_valid};
 pub use search::{Cookies, SearchParams};

@@ -21,35 +21,44 @@ where
     T: DeserializeOwned + garde::Validate,
     T::Context: Default,
 {
-    let fast = if has_empty_value(query) {
-        None
-    } else {
-        serde_urlencoded::from_str::<T>(query).ok()
-    };
-    let value = match fast {
-        Some(value) => value,
-        None => {
-            let pairs = pairs(query);
-            let collected = collect::collect::<T>(&pairs, true);
-            if collected.errors.is_empty() {
-                collected
-                    .filled
-                    .ok_or_else(|| invalid("", "the query does not fit"))?
-            } else {
-                let mut errors = collected.errors;
-                collect::add_rule_errors(&mut errors, collected.filled);
-                return Err(BodyError::Invalid(errors));
-            }
-        }
-    };
+    let value = read::<T>(query).map_err(|(mut errors, filled)| {
+        collect::add_rule_errors(&mut errors, filled);
+        BodyError::Invalid(errors)
+    })?;
     value
         .validate()
         .map_err(|report| BodyError::Invalid(report.into()))?;
     Ok(value)
 }
 
-fn invalid(path: &str, message: &str) -> BodyError {
-    BodyError::Invalid(ValidationError::from_field(path, message))
+/// [`query_valid`] without the rules: what a server function with `method = GET` reads
+/// its input with (`runtime/src/server_fns.rs`), every bad field named alike.
+pub(crate) fn query_lenient<T: DeserializeOwned>(query: &str) -> Result<T, BodyError> {
+    read(query).map_err(|(errors, _)| BodyError::Invalid(errors))
+}
+
+/// The query as `T`, or every field that is wrong and what could be filled in.
+fn read<T: DeserializeOwned>(query: &str) -> Result<T, (ValidationError, Option<T>)> {
+    let fast = if has_empty_value(query) {
+        None
+    } else {
+        serde_urlencoded::from_str::<T>(query).ok()
+    };
+    if let Some(value) = fast {
+        return Ok(value);
+    }
+    let pairs = pairs(query);
+    let collected = collect::collect::<T>(&pairs, true);
+    if collected.errors.is_empty() {
+        collected.filled.ok_or_else(|| {
+            (
+                ValidationError::from_field("", "the query does not fit"),
+                None,
+            )
+        })
+    } else {
+        Err((collected.errors, collected.filled))
+    }
 }
 
 /// Whether a pair of `query` has no value: `a=` or a bare `a`.
