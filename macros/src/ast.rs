@@ -122,6 +122,26 @@ pub fn generic_arg<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
     }
 }
 
+/// `(T, E)` of a `Result<T, E>` return type.
+pub fn result_args(ty: &Type) -> Option<(&Type, &Type)> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let mut types = args.args.iter().filter_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    });
+    match (types.next(), types.next()) {
+        (Some(ok), Some(err)) => Some((ok, err)),
+        _ => None,
+    }
+}
+
 /// Reads a handler function's signature against its route's template.
 pub fn handler(
     func: &ItemFn,

@@ -11,7 +11,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, Ident, ItemFn, Lit, LitInt, LitStr, ReturnType, Token, Type};
 
-use crate::ast::{type_name, Handler, HandlerDoc, Role, Slot};
+use crate::ast::{result_args, type_name, Handler, HandlerDoc, Role, Slot};
 use crate::attr::{is_attr, MiddlewareItem};
 use crate::errors::Errors;
 use crate::listed::Listed;
@@ -270,22 +270,6 @@ impl Parse for SecurityArgs {
     }
 }
 
-/// The `Err` type of a `Result<T, E>` return type.
-fn result_err(ty: &Type) -> Option<&Type> {
-    let Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Result" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.iter().nth(1)? {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    }
-}
-
 /// For a `#[middleware]` declaration: strips `#[security(…)]` and implements the
 /// document's `Middleware` trait on the middleware's struct: its scheme, and the answers a
 /// provider gives instead of the handler (its `Result`'s error type).
@@ -317,7 +301,8 @@ pub fn middleware(func: &mut ItemFn, errors: &mut Errors) -> TokenStream {
         syn::FnArg::Receiver(_) => false,
     });
     let describe = match &func.sig.output {
-        ReturnType::Type(_, ty) if !is_around => result_err(ty)
+        ReturnType::Type(_, ty) if !is_around => result_args(ty)
+            .map(|(_, err)| err)
             .map(|err| quote!((&&&__RkProbe::<#err>::NEW).ret(op);))
             .unwrap_or_default(),
         _ => TokenStream::new(),

@@ -39,7 +39,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{FnArg, Ident, ItemFn, LitStr, ReturnType, Token, Type};
 
-use crate::ast::{generic_arg, type_name};
+use crate::ast::{generic_arg, result_args, type_name};
 use crate::errors::Errors;
 
 /// The middle of the template of a server function without `path`, replaced afterwards.
@@ -349,26 +349,6 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                 #rk::server_fn::as_str(&BYTES)
             };
         }
-    }
-}
-
-/// `(T, E)` of a `Result<T, E>` return type.
-fn result_args(ty: &Type) -> Option<(&Type, &Type)> {
-    let Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Result" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    let mut types = args.args.iter().filter_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    });
-    match (types.next(), types.next()) {
-        (Some(ok), Some(err)) => Some((ok, err)),
-        _ => None,
     }
 }
 

@@ -77,7 +77,9 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
         let id = request_id::for_request(req.headers_mut(), &self.shared.ids);
         let watched = req.body().watched();
         let version = req.version();
-        let ambiguous = framing::is_ambiguous(req.method(), req.headers());
+        // HTTP/2 frames its messages itself: only HTTP/1.x requests can be ambiguous.
+        let ambiguous =
+            version <= Version::HTTP_11 && framing::is_ambiguous(req.method(), req.headers());
         // `Router<()>` is always ready: `call` at once, on a clone (an `Arc` bump) because
         // hyper lends the service by reference, as `axum::serve` does.
         let answer = match &self.compressing {
