@@ -110,14 +110,14 @@ impl Chain {
                             #state,
                             #(#bounds,)*
                         {
-                            let #rk::Carry { state: __rk_state, layers: __rk_layers } = __rk_carry;
+                            let #rk::Carry { state: __rk_state, layers: __rk_layers, allow: __rk_allow } = __rk_carry;
                             ::std::boxed::Box::pin(async move { #code })
                         }
                     });
                     self.builds.push(quote_spanned! {expr.span()=>
                         #rk::build_layer::<#rk::Carry<#s>, _, _>(#local, #resume::<#s>)
                     });
-                    quote!(#rk::through_layer::<#s>(&__rk_layers, #index, __rk_parts, __rk_body, __rk_state).await)
+                    quote!(#rk::through_layer::<#s>(&__rk_layers, #index, __rk_parts, __rk_body, __rk_state, __rk_allow).await)
                 }
             };
         }

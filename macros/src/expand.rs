@@ -41,12 +41,12 @@ fn leading_layer(expr: &syn::Expr, local: &Ident) -> TokenStream {
     })
 }
 
-/// The `Allow` value of a route module, as the runtime writes it (`allow_value!`, at
+/// The `Allow` value of a route's own methods, as the runtime writes it (`allow_header!`, at
 /// compile time): its methods by name.
 fn module_allow(handlers: &[Handler]) -> TokenStream {
     let rk = private();
     let methods = handlers.iter().map(|h| format_ident!("{}", h.method));
-    quote!(#rk::allow_value!(#(#methods),*))
+    quote!(#rk::allow_header!(#(#methods),*))
 }
 
 fn method_filter(method: &str) -> TokenStream {
@@ -161,23 +161,15 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         };
         branches.push((test, code, direct));
     }
-    // A module knows its `Allow` value; a function-form route's depends on the other
-    // functions of its path, and reaches its automatic answers with it (`allow_of`).
+    // A module knows its `Allow` value; a function-form route's is its own unless other
+    // functions share its path, when the runtime passes the path's (`__rk_allow`).
+    let own_allow = module_allow(route.handlers);
     let allow_value = if route.complete {
-        let allow = module_allow(route.handlers);
-        quote!(const { #rk::http::HeaderValue::from_static(#allow) })
+        own_allow.clone()
     } else {
-        items.extend(quote! {
-            #[doc(hidden)]
-            static __ROUTEKIT_ALLOW: #rk::AllowSlot = #rk::AllowSlot::new();
-        });
-        quote!(#rk::allow_of(&__rk_parts.extensions, &__ROUTEKIT_ALLOW))
+        quote!(#rk::allow_or(__rk_allow, #own_allow))
     };
-    let request_allow = if route.complete {
-        allow_value.clone()
-    } else {
-        quote!(#rk::allow_of(__rk_request.extensions(), &__ROUTEKIT_ALLOW))
-    };
+    let request_allow = allow_value.clone();
     let handles_options = methods.contains(&"OPTIONS");
     let automatic = match &any {
         Some((code, _)) => code.clone(),
@@ -346,15 +338,18 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         #[derive(Clone)]
         pub struct __routekit_handler #fields
 
-        impl<#s> #rk::Handler<(), #s> for __routekit_handler
+        impl<#s> #rk::RouteHandler<#s> for __routekit_handler
         where
             #state,
             #(#bounds,)*
         {
-            type Future = #rk::RouteFuture;
-
             #allow_call
-            fn call(self, __rk_request: #rk::HttpRequest, __rk_state: #s) -> Self::Future {
+            fn call(
+                self,
+                __rk_request: #rk::HttpRequest,
+                __rk_state: #s,
+                __rk_allow: #rk::Allow,
+            ) -> #rk::RouteFuture {
                 #affix_check
                 #take_layers
                 #call_body
@@ -418,7 +413,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         let filter = method_filter(route.handlers[0].method);
         (
             quote!(Function),
-            quote!(#rk::function_router::<#s, __RkM, _>(#filter, #handler, __rk_allow, &__ROUTEKIT_ALLOW, #endpoint)),
+            quote!(#rk::function_router::<#s, __RkM, _>(#filter, #handler, __rk_allow, #endpoint)),
         )
     };
     let options = route_options(route.args);
@@ -446,7 +441,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let handler_bound = match (bounds.is_empty(), builds.is_empty()) {
         (true, _) => TokenStream::new(),
         (false, true) => {
-            quote!(__routekit_handler: #rk::Handler<(), #s, Future = #rk::RouteFuture>,)
+            quote!(__routekit_handler: #rk::RouteHandler<#s>,)
         }
         (false, false) => quote!(#(#bounds,)*),
     };
@@ -508,7 +503,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             __rk_routes.add(#rk::RouteDef {
                 info: &INFO,
                 options: #options,
-                build: |__rk_allow: &#rk::http::HeaderValue| #build,
+                build: |__rk_allow: #rk::Allow| #build,
             });
         }
     };

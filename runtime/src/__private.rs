@@ -6,6 +6,7 @@ pub use axum;
 pub use http;
 pub use routekit_macros::middleware;
 
+pub use crate::__routekit_allow_header as allow_header;
 pub use crate::__routekit_allow_value as allow_value;
 pub use crate::__routekit_if_client as if_client;
 pub use crate::__routekit_if_openapi as if_openapi;
@@ -18,7 +19,10 @@ pub use crate::app::{
 };
 pub use crate::context::{Next, NextFuture};
 pub use crate::extract::{from_parts, from_request};
-pub use crate::handler::{credentialed, respond, revalidate, HttpRequest, RouteFuture, StateBound};
+pub use crate::handler::{
+    allow_or, credentialed, respond, revalidate, Allow, HttpRequest, RouteFuture, RouteHandler,
+    StateBound,
+};
 pub use crate::links::{
     finish as finish_link, write_display, write_optional_str, write_rest, LinkOptional, LinkSegment,
 };
@@ -34,11 +38,10 @@ pub use crate::params::{
 };
 pub use crate::returns::{IsResponse, NotResponse, Returns};
 pub use crate::routes::{
-    affixes_fit, allow_of, automatic_answer, function_router, method_not_allowed, module_router,
-    state_free, stateful, whole_route, AffixTable, AllowSlot, IgnoreState, MethodInfo, Mount,
-    RouteDef, RouteInfo, RouteKind, RouteOptions, StateFree,
+    affixes_fit, automatic_answer, function_router, method_not_allowed, module_router, state_free,
+    stateful, whole_route, AffixTable, IgnoreState, MethodInfo, Mount, RouteDef, RouteInfo,
+    RouteKind, RouteOptions, StateFree,
 };
-pub use axum::handler::Handler;
 pub use tower::Layer;
 
 /// What a `#[server_fn]` expansion names: its input extractors, the rule check, the path.
@@ -84,8 +87,27 @@ macro_rules! __routekit_allow_value {
     }};
 }
 
+/// `allow_header!(GET, POST)`: [`allow_value!`](crate::__routekit_allow_value) as a
+/// `HeaderValue`, checked and built at compile time.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __routekit_allow_header {
+    ($($method:ident),*) => {
+        const {
+            $crate::__private::http::HeaderValue::from_static(
+                $crate::__private::allow_value!($($method),*),
+            )
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn allow_header_is_built_at_compile_time() {
+        assert_eq!(crate::__routekit_allow_header!(POST), "OPTIONS, POST");
+    }
+
     #[test]
     fn allow_value_is_written_at_compile_time() {
         const VALUE: &str = crate::__routekit_allow_value!(PUT, GET, ANY);

@@ -114,21 +114,32 @@ pub const fn allow_text(mut methods: u8) -> AllowText {
     AllowText { bytes, len }
 }
 
-/// [`allow_text`] of `methods` as a `&'static str`, from a table of every value built at
-/// compile time (2^7 of them), so a path's `Allow` header is a static value whose clone
-/// costs nothing, with nothing interned or leaked when a router is built.
-pub(crate) fn allow_static(methods: u8) -> &'static str {
-    const fn every() -> [AllowText; 128] {
-        let mut table = [allow_text(0); 128];
+/// [`allow_text`] of every set of methods, built at compile time (2^7 of them).
+static EVERY: [AllowText; 128] = {
+    let mut table = [allow_text(0); 128];
+    let mut bits = 0;
+    while bits < 128 {
+        table[bits] = allow_text(bits as u8);
+        bits += 1;
+    }
+    table
+};
+
+/// The `Allow` header value of `methods`, from a table of every value built at compile
+/// time, so a path's value is a `&'static` reference (one word, nothing to drop) and its
+/// clone costs nothing, with nothing interned or leaked when a router is built.
+pub(crate) fn allow_header(methods: u8) -> &'static HeaderValue {
+    static VALUES: [HeaderValue; 128] = {
+        let mut values = [const { HeaderValue::from_static("") }; 128];
         let mut bits = 0;
         while bits < 128 {
-            table[bits] = allow_text(bits as u8);
+            let value = HeaderValue::from_static(EVERY[bits].as_str());
+            std::mem::forget(std::mem::replace(&mut values[bits], value));
             bits += 1;
         }
-        table
-    }
-    static EVERY: [AllowText; 128] = every();
-    EVERY[usize::from(methods & 0x7f)].as_str()
+        values
+    };
+    &VALUES[usize::from(methods & 0x7f)]
 }
 
 #[cfg(test)]
@@ -150,7 +161,7 @@ mod tests {
         assert_eq!(method_bit::of("PATCH"), method_bit::PATCH);
         assert_eq!(method_bit::of("PURGE"), 0);
         assert_eq!(
-            allow_static(method_bit::GET | method_bit::POST),
+            allow_header(method_bit::GET | method_bit::POST),
             "GET, HEAD, OPTIONS, POST"
         );
     }

@@ -31,7 +31,7 @@ use http::request::Parts;
 use tower::{Layer, Service};
 
 use crate::context::NextFuture;
-use crate::handler::RouteFuture;
+use crate::handler::{RouteFuture, RouteHandler};
 use crate::middleware::{LayerService, Layers};
 use crate::routes::{CallWithState, Mount, RouteSet};
 
@@ -40,17 +40,17 @@ pub struct Direct;
 
 impl<S: Clone + Send + Sync + 'static> Mount<S> for Direct {
     type State = S;
-    type Mounted<H: Handler<(), S, Future = RouteFuture>> = H;
+    type Mounted<H: RouteHandler<S>> = H;
 
     #[inline]
-    fn mount<H: Handler<(), S, Future = RouteFuture>>(handler: H) -> H {
+    fn mount<H: RouteHandler<S>>(handler: H) -> H {
         handler
     }
 
     /// A plain tower service: axum has no state to give it.
     fn state_free<H>(filter: Option<MethodFilter>, handler: H) -> MethodRouter<S>
     where
-        H: Handler<(), S, Future = RouteFuture> + Handler<(), (), Future = RouteFuture>,
+        H: RouteHandler<S> + RouteHandler<()>,
     {
         crate::routes::state_free_endpoint(filter, handler)
     }
@@ -61,10 +61,10 @@ pub struct ViaApp;
 
 impl<S: Clone + Send + Sync + 'static> Mount<S> for ViaApp {
     type State = ();
-    type Mounted<H: Handler<(), S, Future = RouteFuture>> = FromApp<H, S>;
+    type Mounted<H: RouteHandler<S>> = FromApp<H, S>;
 
     #[inline]
-    fn mount<H: Handler<(), S, Future = RouteFuture>>(handler: H) -> FromApp<H, S> {
+    fn mount<H: RouteHandler<S>>(handler: H) -> FromApp<H, S> {
         FromApp {
             handler,
             state: PhantomData,
@@ -74,7 +74,7 @@ impl<S: Clone + Send + Sync + 'static> Mount<S> for ViaApp {
     /// As any other: the chain in front passes the request on with the state.
     fn state_free<H>(filter: Option<MethodFilter>, handler: H) -> MethodRouter
     where
-        H: Handler<(), S, Future = RouteFuture> + Handler<(), (), Future = RouteFuture>,
+        H: RouteHandler<S> + RouteHandler<()>,
     {
         crate::routes::stateful::<S, Self, H>(filter, handler)
     }
@@ -100,17 +100,20 @@ impl<H: Clone, S> Clone for FromApp<H, S> {
     }
 }
 
-impl<H, S> Handler<(), ()> for FromApp<H, S>
+impl<H, S> RouteHandler<()> for FromApp<H, S>
 where
-    H: Handler<(), S, Future = RouteFuture>,
+    H: RouteHandler<S>,
     S: Clone + Send + Sync + 'static,
 {
-    type Future = RouteFuture;
-
     #[inline]
-    fn call(self, mut req: http::Request<Body>, _state: ()) -> RouteFuture {
+    fn call(
+        self,
+        mut req: http::Request<Body>,
+        _state: (),
+        allow: Option<&'static http::HeaderValue>,
+    ) -> RouteFuture {
         match req.extensions_mut().remove::<AppState<S>>() {
-            Some(AppState(state)) => self.handler.call(req, state),
+            Some(AppState(state)) => self.handler.call(req, state, allow),
             None => RouteFuture::without_state(true),
         }
     }

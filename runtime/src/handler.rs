@@ -194,6 +194,35 @@ fn panicked(route: &str, panic: Box<dyn std::any::Any + Send>) -> Response {
         .into_response()
 }
 
+/// What `#[route]` generates for each route: its handler, called with the request, the
+/// app's state, and the `Allow` value of its path when other routes decide it (a
+/// function-form route beside other functions of its path answers their methods in its
+/// `OPTIONS` and `405`); `None` when the route's own methods are its path's. The value
+/// travels as an argument, so nothing about one app is kept in a static for another.
+pub trait RouteHandler<S>: Clone + Send + Sync + Sized + 'static {
+    /// Answers `request`.
+    fn call(
+        self,
+        request: HttpRequest,
+        state: S,
+        allow: Option<&'static HeaderValue>,
+    ) -> RouteFuture;
+}
+
+/// What a [`RouteHandler`] is told of its path's `Allow` value: the value, when other
+/// routes decide it, else `None` (the route answers with its own).
+pub type Allow = Option<&'static HeaderValue>;
+
+/// The `Allow` value a function-form route answers with: its path's when other functions
+/// share the path, else its own (`own`, built at compile time).
+#[inline]
+pub fn allow_or(path: Allow, own: HeaderValue) -> HeaderValue {
+    match path {
+        Some(path) => path.clone(),
+        None => own,
+    }
+}
+
 /// What an app's state type is to every generated item: `Clone + Send + Sync + 'static`,
 /// named once so each generated where-clause says it in one bound (a supertrait's bounds
 /// are implied wherever the trait is).

@@ -245,6 +245,8 @@ pub type Layers = Option<Arc<[LayerService]>>;
 pub struct Carry<S> {
     pub state: S,
     pub layers: Layers,
+    /// The path's `Allow` value, when other routes decide it ([`RouteHandler`](crate::handler::RouteHandler)).
+    pub allow: Option<&'static http::HeaderValue>,
 }
 
 /// The rest of a chain after a layer: a generated function, run when the layer calls its
@@ -441,18 +443,23 @@ pub fn layers(services: Vec<LayerService>) -> Layers {
 }
 
 /// Sends the request through layer `index` of `layers`; the layer's inner `Resume`
-/// continues the chain with `state`.
+/// continues the chain with `state` and `allow`.
 pub async fn through_layer<S>(
     layers: &Layers,
     index: usize,
     parts: Parts,
     body: Body,
     state: S,
+    allow: Option<&'static http::HeaderValue>,
 ) -> Response
 where
     S: Clone + Send + Sync + 'static,
 {
-    let carry = |layers| Carry { state, layers };
+    let carry = |layers| Carry {
+        state,
+        layers,
+        allow,
+    };
     through(
         layers,
         index,

@@ -439,6 +439,55 @@ async fn one_function_route_in_two_apps_answers_each_apps_allow() {
 }
 
 #[tokio::test]
+async fn the_path_allow_reaches_the_automatic_answers_through_a_layer_inside_the_chain() {
+    // A layer after a `#[middleware]` function runs inside the chain (`Resume`): the path's
+    // `Allow` value travels with the rest of the chain, so both apps answer their own.
+    #[route(GET, "/chained-pair")]
+    #[middleware(caller, marker())]
+    async fn chained_get() -> Response {
+        Response::text("get")
+    }
+
+    #[route(DELETE, "/chained-pair")]
+    #[middleware(caller, marker())]
+    async fn chained_delete() -> Response {
+        Response::text("delete")
+    }
+
+    let both = TestClient::new(routes![chained_get, chained_delete].with_state(()));
+    let alone = TestClient::new(routes![chained_get].with_state(()));
+    for (client, allow) in [
+        (&both, "DELETE, GET, HEAD, OPTIONS"),
+        (&alone, "GET, HEAD, OPTIONS"),
+    ] {
+        let res = client
+            .options("/chained-pair")
+            .header("x-caller", "t")
+            .send()
+            .await;
+        assert_eq!(res.status(), 204);
+        assert_eq!(res.header("allow"), Some(allow));
+        assert_eq!(res.header("x-through"), Some("layer"));
+        let res = client
+            .put("/chained-pair")
+            .header("x-caller", "t")
+            .send()
+            .await;
+        assert_eq!(res.status(), 405);
+        assert_eq!(res.header("allow"), Some(allow));
+        // The chain still runs first: no caller, no answer about the path.
+        let res = client.options("/chained-pair").send().await;
+        assert_eq!(res.status(), 401);
+    }
+    let res = both
+        .delete("/chained-pair")
+        .header("x-caller", "t")
+        .send()
+        .await;
+    assert_eq!(res.text(), "delete");
+}
+
+#[tokio::test]
 async fn two_tower_layers_lead_a_list() {
     // Each form: a state-free function, a module taking the state, a group, the app-wide list.
     #[route(GET, "/two-layers")]

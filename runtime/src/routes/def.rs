@@ -2,14 +2,13 @@
 //! definition (`RouteDef`), the options and leading layers around it, and the endpoint
 //! each route form and state kind gets. `RouteSet` (the parent module) assembles them.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
-
+use axum::handler::Handler;
 use axum::routing::MethodRouter;
 use http::HeaderValue;
 
-use super::model::{AllowValue, CarriedBuild, Mount, RouteInfo};
+use super::model::{CarriedBuild, Mount, RouteInfo};
 use super::shapes::{self, AffixTable};
+use crate::handler::{RouteFuture, RouteHandler};
 
 /// A route ready to register: its description and how to build its method router.
 #[doc(hidden)]
@@ -18,9 +17,9 @@ pub struct RouteDef<S> {
     /// The route options applied as layers around the whole route.
     pub options: RouteOptions,
     /// Builds the route's handler and its layers, once per router, given the `Allow`
-    /// value of its path (a function-form route learns it from the other functions of its
-    /// path; a module knows its own).
-    pub build: fn(&HeaderValue) -> RouteRouter<S>,
+    /// value of its path when other routes decide it (a function-form route beside other
+    /// functions of its path; `None` for a module or a function alone).
+    pub build: fn(Option<&'static HeaderValue>) -> RouteRouter<S>,
 }
 
 /// The layers a route's middleware list starts with, applied around its endpoints. The
@@ -176,11 +175,11 @@ pub fn stateful<S, M, H>(
     handler: H,
 ) -> MethodRouter<M::State>
 where
-    H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
+    H: RouteHandler<S>,
     M: Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
-    let handler = M::mount(handler);
+    let handler = OwnAllow(M::mount(handler));
     match filter {
         Some(filter) => axum::routing::on(filter, handler),
         None => axum::routing::any(handler),
@@ -195,8 +194,7 @@ pub fn state_free<S, M, H>(
     handler: H,
 ) -> MethodRouter<M::State>
 where
-    H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>
-        + axum::handler::Handler<(), (), Future = crate::handler::RouteFuture>,
+    H: RouteHandler<S> + RouteHandler<()>,
     M: Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
@@ -208,11 +206,11 @@ where
 #[doc(hidden)]
 pub fn module_router<S, M, H>(handler: H, endpoint: Endpoint<S, M, H>) -> RouteRouter<M::State>
 where
-    H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
+    H: RouteHandler<S>,
     M: Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
-    let call = shapes::erase(M::mount(handler.clone()));
+    let call = shapes::erase(M::mount(handler.clone()), None);
     RouteRouter {
         main: endpoint(None, handler),
         automatic: None,
@@ -226,101 +224,77 @@ where
 
 /// A function-form route: its method, and the automatic answers of its path.
 ///
-/// The handler answers those through its own middleware, with the path's `Allow` value,
-/// which only the set of functions of the path decides. It is kept in the route's
-/// [`AllowSlot`] the first time, so the handler stays a unit struct and answers with a
-/// static header value; a second app in the same process that puts the function beside
-/// other methods passes its own value with the request instead.
+/// The handler answers those through its own middleware. With `allow` (the path's `Allow`
+/// value, when other functions share the path) it is called with that value, by a cold
+/// endpoint that only `OPTIONS` and `405` reach; alone on its path it answers with its own,
+/// so every endpoint stays a unit struct, which axum clones per request for nothing.
 #[doc(hidden)]
 pub fn function_router<S, M, H>(
     filter: axum::routing::MethodFilter,
     handler: H,
-    allow: &HeaderValue,
-    slot: &'static AllowSlot,
+    allow: Option<&'static HeaderValue>,
     endpoint: Endpoint<S, M, H>,
 ) -> RouteRouter<M::State>
 where
-    H: axum::handler::Handler<(), S, Future = crate::handler::RouteFuture>,
+    H: RouteHandler<S>,
     M: Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
     let mounted = M::mount(handler.clone());
-    let kept = slot.value.get_or_init(|| allow.clone());
-    let travelling = kept.as_bytes() != allow.as_bytes();
-    if travelling {
-        slot.shared.store(true, Ordering::Relaxed);
-    }
-    let automatic = match travelling {
-        false => endpoint(None, handler.clone()),
-        true => axum::routing::any(Automatic {
+    let automatic = match allow {
+        None => endpoint(None, handler.clone()),
+        Some(allow) => axum::routing::any(PathAllow {
             handler: mounted.clone(),
-            allow: allow.clone(),
+            allow,
         }),
     };
-    let call = shapes::erase(mounted);
-    let carried = shapes::carried_function(filter, call.clone(), travelling.then(|| allow.clone()));
+    let call = shapes::erase(mounted.clone(), None);
+    let carried = shapes::carried_function(filter, mounted, allow);
     RouteRouter {
         main: endpoint(Some(filter), handler),
         automatic: Some(automatic),
         outer: None,
         carried,
-        // With its `Allow` value travelling, the automatic answers need the method router.
-        direct: (!travelling).then_some(call),
+        // Beside other functions, the automatic answers need the method router.
+        direct: allow.is_none().then_some(call),
         affixes: None,
         whole: None,
     }
 }
 
-/// The `Allow` value of a function-form route's path, one `static` per route.
-#[doc(hidden)]
-pub struct AllowSlot {
-    /// Built once, from the path's value: a clone of it costs nothing per request.
-    value: OnceLock<HeaderValue>,
-    /// Set once an app gave the route another value, which then travels with the request.
-    shared: AtomicBool,
-}
-
-impl AllowSlot {
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
-        Self {
-            value: OnceLock::new(),
-            shared: AtomicBool::new(false),
-        }
-    }
-}
-
-/// A function-form route's handler answering the methods its path lacks, when its `Allow`
-/// value must travel with the request.
+/// A route's handler as axum's, answering with its own `Allow` value.
 #[derive(Clone)]
-struct Automatic<H> {
-    handler: H,
-    allow: HeaderValue,
-}
+pub(crate) struct OwnAllow<H>(pub(crate) H);
 
-impl<H, S> axum::handler::Handler<(), S> for Automatic<H>
+impl<H, S> Handler<(), S> for OwnAllow<H>
 where
-    H: axum::handler::Handler<(), S>,
+    H: RouteHandler<S>,
     S: Clone + Send + Sync + 'static,
 {
-    type Future = H::Future;
+    type Future = RouteFuture;
 
-    fn call(self, mut req: http::Request<axum::body::Body>, state: S) -> Self::Future {
-        req.extensions_mut().insert(AllowValue(self.allow));
-        self.handler.call(req, state)
+    #[inline]
+    fn call(self, req: http::Request<axum::body::Body>, state: S) -> RouteFuture {
+        self.0.call(req, state, None)
     }
 }
 
-/// The `Allow` value of a function-form route's path, for its automatic answers.
-#[doc(hidden)]
-#[cold]
-pub fn allow_of(extensions: &http::Extensions, slot: &AllowSlot) -> HeaderValue {
-    let travelling = match slot.shared.load(Ordering::Relaxed) {
-        true => extensions.get::<AllowValue>().map(|allow| &allow.0),
-        false => None,
-    };
-    match travelling.or_else(|| slot.value.get()) {
-        Some(allow) => allow.clone(),
-        None => HeaderValue::from_static("OPTIONS"),
+/// A function-form route's handler answering the methods its path lacks with the path's
+/// `Allow` value, when other functions share the path.
+#[derive(Clone)]
+struct PathAllow<H> {
+    handler: H,
+    allow: &'static HeaderValue,
+}
+
+impl<H, S> Handler<(), S> for PathAllow<H>
+where
+    H: RouteHandler<S>,
+    S: Clone + Send + Sync + 'static,
+{
+    type Future = RouteFuture;
+
+    fn call(self, req: http::Request<axum::body::Body>, state: S) -> RouteFuture {
+        self.handler.call(req, state, Some(self.allow))
     }
 }

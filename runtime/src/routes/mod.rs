@@ -18,8 +18,8 @@ pub(crate) use crate::answers::not_found;
 pub use crate::answers::{automatic_answer, method_not_allowed};
 use def::wrap;
 pub use def::{
-    allow_of, function_router, module_router, state_free, stateful, AllowSlot, Endpoint, Outer,
-    RouteDef, RouteOptions, RouteRouter,
+    function_router, module_router, state_free, stateful, Endpoint, Outer, RouteDef, RouteOptions,
+    RouteRouter,
 };
 #[doc(hidden)]
 pub use model::Mount;
@@ -34,7 +34,6 @@ use table::{Row, TableSlot};
 
 use axum::routing::MethodRouter;
 use axum::Router;
-use http::HeaderValue;
 
 /// Collects route definitions for `routes![…]`.
 #[doc(hidden)]
@@ -208,7 +207,7 @@ where
             endpoints[slot].push(member);
         };
         for def in modules {
-            let built = (def.build)(&http::HeaderValue::from_static(""));
+            let built = (def.build)(None);
             infos.push(def.info);
             let plain = built.plain(&def);
             let direct = built.direct.clone().filter(|_| plain);
@@ -438,7 +437,7 @@ where
     let bits = methods.iter().fold(0, |bits, method| {
         bits | crate::answers::method_bit::of(method)
     });
-    let allow = HeaderValue::from_static(crate::answers::allow_static(bits));
+    let allow = crate::answers::allow_header(bits);
     // A path of one function whose list starts with layers is one endpoint, so those layers
     // are built once for the path and its automatic answers share them (around the
     // handler itself, on every method, when it needs no state: `whole_route`). Otherwise each
@@ -457,7 +456,7 @@ where
         for &path in def.info.paths {
             rows.extend(Row::of(def.info, path, false));
         }
-        let built = (def.build)(&allow);
+        let built = (def.build)((!one).then_some(allow));
         plain &= built.plain(&def);
         checks = checks.or(built.affixes);
         // One function answers every method of its path itself.

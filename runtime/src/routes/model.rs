@@ -2,11 +2,9 @@
 //! route's static description, and how a handler is mounted. A leaf of `routes`: its
 //! siblings and its parent use it, it uses none of them.
 
-use axum::handler::Handler;
 use axum::routing::{MethodFilter, MethodRouter};
-use http::HeaderValue;
 
-use crate::handler::RouteFuture;
+use crate::handler::RouteHandler;
 
 /// What the macros know about one route, written into the binary as a `static`.
 #[derive(Debug)]
@@ -76,25 +74,16 @@ pub struct MethodInfo {
 pub trait Mount<S>: 'static {
     /// The state type of the router the route is added to.
     type State: Clone + Send + Sync + 'static;
-    /// The handler as mounted (a generated handler, whose future is a [`RouteFuture`], as
-    /// the mounted one's is).
-    type Mounted<H: Handler<(), S, Future = RouteFuture>>: Handler<
-        (),
-        Self::State,
-        Future = RouteFuture,
-    >;
+    /// The handler as mounted.
+    type Mounted<H: RouteHandler<S>>: RouteHandler<Self::State>;
     /// Mounts `handler`.
-    fn mount<H: Handler<(), S, Future = RouteFuture>>(handler: H) -> Self::Mounted<H>;
+    fn mount<H: RouteHandler<S>>(handler: H) -> Self::Mounted<H>;
     /// The endpoint of a handler that reads nothing from the state: `on(filter, handler)`,
     /// `any(handler)` without a filter.
     fn state_free<H>(filter: Option<MethodFilter>, handler: H) -> MethodRouter<Self::State>
     where
-        H: Handler<(), S, Future = RouteFuture> + Handler<(), (), Future = RouteFuture>;
+        H: RouteHandler<S> + RouteHandler<()>;
 }
-
-/// The `Allow` value of a function-form path whose route's slot holds another app's.
-#[derive(Clone)]
-pub(super) struct AllowValue(pub(super) HeaderValue);
 
 /// Builds a route's method routers again, with handlers that take the state from the
 /// request: what a shared path calls for a route that layers or options wrap.

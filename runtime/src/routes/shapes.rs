@@ -33,7 +33,7 @@ use futures_util::FutureExt;
 use http::HeaderValue;
 use tower::Service;
 
-use crate::handler::RouteFuture;
+use crate::handler::{RouteFuture, RouteHandler};
 use crate::params::ParamAliases;
 
 /// The prefix and suffix text of a pattern segment (`post-{id}` → `("post-", "")`), `None`
@@ -357,35 +357,27 @@ struct CarriedState<S>(S);
 pub(crate) type CallWithState<S> =
     Arc<dyn Fn(http::Request<Body>, S) -> RouteFuture + Send + Sync + 'static>;
 
-/// `handler` as a [`CallWithState`].
-pub(super) fn erase<H, S>(handler: H) -> CallWithState<S>
+/// `handler` as a [`CallWithState`], answering with `allow` (the path's `Allow` value when
+/// other routes decide it).
+pub(super) fn erase<H, S>(handler: H, allow: Option<&'static HeaderValue>) -> CallWithState<S>
 where
-    H: Handler<(), S, Future = RouteFuture>,
+    H: RouteHandler<S>,
     S: Clone + Send + Sync + 'static,
 {
-    Arc::new(move |req, state| handler.clone().call(req, state))
+    Arc::new(move |req, state| handler.clone().call(req, state, allow))
 }
 
 /// A route's handler as a service that takes the state from the request, so the route's
 /// layers are built once around it, with the router.
 pub(super) struct Carried<S> {
     call: CallWithState<S>,
-    /// A function-form route's `Allow` value, when it travels with the request.
-    allow: Option<HeaderValue>,
 }
 
 impl<S> Clone for Carried<S> {
     fn clone(&self) -> Self {
         Self {
             call: self.call.clone(),
-            allow: self.allow.clone(),
         }
-    }
-}
-
-impl<S> Carried<S> {
-    pub(super) fn new(call: CallWithState<S>, allow: Option<HeaderValue>) -> Self {
-        Self { call, allow }
     }
 }
 
@@ -404,10 +396,6 @@ where
     }
 
     fn call(&mut self, mut req: http::Request<Body>) -> Self::Future {
-        if let Some(allow) = &self.allow {
-            req.extensions_mut()
-                .insert(super::model::AllowValue(allow.clone()));
-        }
         let future = match req.extensions_mut().remove::<CarriedState<S>>() {
             Some(CarriedState(state)) => (self.call)(req, state),
             // Only a shared path calls a carried handler, and it always passes the state.
@@ -423,24 +411,29 @@ where
     S: Clone + Send + Sync + 'static,
 {
     Box::new(move || {
-        let handler = Carried::new(call.clone(), None);
+        let handler = Carried { call: call.clone() };
         (axum::routing::any_service(handler), None)
     })
 }
 
 /// A function-form route's carried build: its method, and its path's automatic answers
-/// (with the `Allow` value travelling when `allow` is given).
-pub(super) fn carried_function<S>(
+/// (with the path's `Allow` value when `allow` is given).
+pub(super) fn carried_function<H, S>(
     filter: axum::routing::MethodFilter,
-    call: CallWithState<S>,
-    allow: Option<HeaderValue>,
+    handler: H,
+    allow: Option<&'static HeaderValue>,
 ) -> super::model::CarriedBuild<S>
 where
+    H: RouteHandler<S>,
     S: Clone + Send + Sync + 'static,
 {
+    let main = erase(handler.clone(), None);
+    let automatic = erase(handler, allow);
     Box::new(move || {
-        let main = Carried::new(call.clone(), None);
-        let automatic = Carried::new(call.clone(), allow.clone());
+        let main = Carried { call: main.clone() };
+        let automatic = Carried {
+            call: automatic.clone(),
+        };
         (
             axum::routing::on_service(filter, main),
             Some(axum::routing::any_service(automatic)),

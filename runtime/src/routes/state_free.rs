@@ -15,30 +15,33 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use axum::body::Body;
-use axum::handler::Handler;
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter};
+use http::HeaderValue;
 
-use crate::handler::RouteFuture;
+use crate::handler::{RouteFuture, RouteHandler};
 
 /// A generated handler that needs no state, as a handler of any state: called with `()`,
 /// so its body is compiled once, for `()`, whatever the app's state type, and every other
-/// use of the route's handler (groups, app-wide mounting, the travelling `Allow` answers)
+/// use of the route's handler (groups, app-wide mounting, the path's `Allow` answers)
 /// shares that one instance.
 #[doc(hidden)]
 #[derive(Clone)]
 pub struct IgnoreState<H>(pub H);
 
-impl<H, S> Handler<(), S> for IgnoreState<H>
+impl<H, S> RouteHandler<S> for IgnoreState<H>
 where
-    H: Handler<(), (), Future = RouteFuture>,
+    H: RouteHandler<()>,
     S: Clone + Send + Sync + 'static,
 {
-    type Future = RouteFuture;
-
     #[inline]
-    fn call(self, request: http::Request<Body>, _state: S) -> RouteFuture {
-        self.0.call(request, ())
+    fn call(
+        self,
+        request: http::Request<Body>,
+        _state: S,
+        allow: Option<&'static HeaderValue>,
+    ) -> RouteFuture {
+        self.0.call(request, (), allow)
     }
 }
 
@@ -49,7 +52,7 @@ pub struct StateFree<H>(pub H);
 
 impl<H> tower::Service<http::Request<Body>> for StateFree<H>
 where
-    H: Handler<(), (), Future = RouteFuture>,
+    H: RouteHandler<()>,
 {
     type Response = Response;
     type Error = Infallible;
@@ -62,7 +65,7 @@ where
 
     #[inline]
     fn call(&mut self, request: http::Request<Body>) -> Answered {
-        Answered(self.0.clone().call(request, ()))
+        Answered(self.0.clone().call(request, (), None))
     }
 }
 
@@ -83,7 +86,7 @@ impl Future for Answered {
 /// state.
 pub(crate) fn endpoint<S, H>(filter: Option<MethodFilter>, handler: H) -> MethodRouter<S>
 where
-    H: Handler<(), (), Future = RouteFuture>,
+    H: RouteHandler<()>,
     S: Clone + Send + Sync + 'static,
 {
     let service = StateFree(handler);
