@@ -10,8 +10,10 @@
 //! run. The example's tests run on SQLite and, given
 //! `BLOG_TEST_POSTGRES_URL`, on PostgreSQL as well.
 
+use std::collections::HashMap;
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -175,6 +177,46 @@ macro_rules! on_writer {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: Pool,
+    tokens: TokenCache,
+}
+
+/// How long a token's user is answered from memory before it is looked up again.
+const TOKEN_TTL: Duration = Duration::from_secs(5);
+
+/// How many tokens are kept at most; the map is emptied when it is full.
+const TOKEN_CACHE: usize = 10_000;
+
+/// The users of the bearer tokens seen in the last [`TOKEN_TTL`]: every request the `auth`
+/// and `user` middleware see carries a token, and looking it up was half the example's
+/// queries (BENCHMARKS.md, the example's throughput). Only a token that names a user is
+/// kept, so an unknown one is looked up every time and guessing fills nothing. The app never
+/// changes a user or a token, so an entry is stale only when the database is edited by
+/// hand: a token removed there keeps working for at most `TOKEN_TTL` on each instance.
+#[derive(Clone, Debug, Default)]
+struct TokenCache(Arc<Mutex<HashMap<String, (User, Instant)>>>);
+
+impl TokenCache {
+    fn get(&self, token: &str) -> Option<User> {
+        let map = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match map.get(token) {
+            Some((user, at)) if at.elapsed() < TOKEN_TTL => Some(user.clone()),
+            _ => None,
+        }
+    }
+
+    fn put(&self, user: &User) {
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if map.len() >= TOKEN_CACHE {
+            map.clear();
+        }
+        map.insert(user.token.clone(), (user.clone(), Instant::now()));
+    }
 }
 
 /// How long a query waits for a free connection (a down database fails the health check
@@ -263,7 +305,10 @@ impl Db {
                 Pool::Postgres(pool)
             }
         };
-        Ok(Db { pool })
+        Ok(Db {
+            pool,
+            tokens: TokenCache::default(),
+        })
     }
 
     /// Which database this is.
@@ -381,13 +426,21 @@ impl Db {
         }
     }
 
+    /// The user `token` names, from memory when it was looked up in the last
+    /// [`TOKEN_TTL`].
     pub async fn user_by_token(&self, token: &str) -> Result<Option<User>> {
-        let user = on_pool!(self, |pool| sqlx::query_as(
+        if let Some(user) = self.tokens.get(token) {
+            return Ok(Some(user));
+        }
+        let user: Option<User> = on_pool!(self, |pool| sqlx::query_as(
             "SELECT id, name, email, token FROM users WHERE token = $1"
         )
         .bind(token)
         .fetch_optional(pool)
         .await?);
+        if let Some(user) = &user {
+            self.tokens.put(user);
+        }
         Ok(user)
     }
 
@@ -517,4 +570,29 @@ pub fn now_rfc3339() -> String {
         rem % 3_600 / 60,
         rem % 60
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_known_token_is_answered_from_memory_and_an_unknown_one_never() {
+        let db = Db::connect("sqlite::memory:").await.unwrap();
+        db.seed_demo_users().await.unwrap();
+        let ada = db.user_by_token("ada-token").await.unwrap().unwrap();
+        assert_eq!(ada.name, "ada");
+        assert_eq!(db.user_by_token("nobody").await.unwrap(), None);
+        // Removed behind the app's back: the cached user is still answered (for TOKEN_TTL),
+        // an unknown token is looked up again and is still unknown.
+        on_writer!(db, |pool| sqlx::query("DELETE FROM users")
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))
+        .unwrap();
+        assert_eq!(db.user_by_token("ada-token").await.unwrap(), Some(ada));
+        assert_eq!(db.user_by_token("grace-token").await.unwrap(), None);
+        assert_eq!(db.user_by_token("nobody").await.unwrap(), None);
+        assert_eq!(db.tokens.0.lock().unwrap().len(), 1);
+    }
 }
