@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::Ident;
 
-use crate::template::{Segment, Template};
+use crate::template::{Affixes, Segment, Template};
 
 use crate::chain::private;
 
@@ -40,67 +40,57 @@ pub(crate) fn affix_markers(template: &Template) -> TokenStream {
     items
 }
 
-/// A route's segment count (`0`: open) and its (segment index, prefix, suffix) entries.
-pub(crate) type AffixTable = (usize, Vec<(usize, String, String)>);
-
-/// The prefix/suffix text every axum path of a route checks, as the runtime's `Affixes`
-/// reads it from a pattern: for each segment with text around its parameter (up to a
-/// catch-all), its index among the pattern's `/`-separated segments, the prefix and the
-/// suffix; and the number of segments when all patterns have the same and no catch-all
-/// (`0` otherwise). `None` when there is no such text, or when the patterns (optional
-/// segments before one) put it at different indices: the runtime then checks it in a
-/// layer.
-pub(crate) fn affix_table(patterns: &[String]) -> Option<AffixTable> {
-    fn affix(segment: &str) -> Option<(&str, &str)> {
-        let open = segment.find('{')?;
-        let close = segment.rfind('}')?;
-        if segment[open..].starts_with("{*") {
-            return None;
-        }
-        let (prefix, suffix) = (&segment[..open], &segment[close + 1..]);
-        (!prefix.is_empty() || !suffix.is_empty()).then_some((prefix, suffix))
-    }
-    let mut table: Option<AffixTable> = None;
-    for pattern in patterns {
-        let mut entries = Vec::new();
-        let mut segments = 0;
-        for (index, segment) in pattern.split('/').enumerate() {
-            if segment.contains("{*") {
-                segments = 0;
-                break;
-            }
-            segments = index + 1;
-            if let Some((prefix, suffix)) = affix(segment) {
-                entries.push((index, prefix.to_owned(), suffix.to_owned()));
-            }
-        }
+/// The prefix/suffix text every axum path of a route checks, from the template's
+/// variants: their common entries, and their number of segments when all have the same
+/// (`0` otherwise). `None` when there is no such text, or when the variants (optional
+/// segments before one) put it at different indices: the runtime then checks each path's
+/// own table in a layer.
+pub(crate) fn affix_table(template: &Template) -> Option<Affixes> {
+    let mut table: Option<Affixes> = None;
+    for variant in template.variants() {
+        let own = variant.affixes;
         match &mut table {
-            None => table = Some((segments, entries)),
-            Some((known, seen)) => {
-                if *seen != entries {
+            None => table = Some(own),
+            Some(known) => {
+                if known.entries != own.entries {
                     return None;
                 }
-                if *known != segments {
-                    *known = 0;
+                if known.segments != own.segments {
+                    known.segments = 0;
                 }
             }
         }
     }
-    table.filter(|(_, entries)| !entries.is_empty())
+    table.filter(|table| !table.entries.is_empty())
+}
+
+/// `AffixTable { … }` of `affixes`, as the runtime reads it.
+pub(crate) fn affix_table_tokens(affixes: &Affixes) -> TokenStream {
+    let rk = private();
+    let segments = affixes.segments;
+    let entries = affixes
+        .entries
+        .iter()
+        .map(|(index, prefix, suffix)| quote!((#index, #prefix, #suffix)));
+    quote!(#rk::AffixTable { segments: #segments, entries: &[#(#entries),*] })
 }
 
 #[cfg(test)]
 mod affix_table_tests {
     use super::affix_table;
+    use crate::template::{parse, Affixes};
 
-    fn table(patterns: &[&str]) -> Option<super::AffixTable> {
-        affix_table(&patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>())
+    type Entries = Vec<(usize, String, String)>;
+
+    fn table(template: &str) -> Option<(usize, Entries)> {
+        affix_table(&parse(template).unwrap())
+            .map(|Affixes { segments, entries }| (segments, entries))
     }
 
     #[test]
     fn the_table_is_what_every_path_of_the_route_checks() {
         assert_eq!(
-            table(&["/posts/post-{id}/{name}.txt"]),
+            table("/posts/post-{$id}/{$name}.txt"),
             Some((
                 4,
                 vec![
@@ -109,13 +99,30 @@ mod affix_table_tests {
                 ]
             ))
         );
-        assert_eq!(table(&["/posts/{id}"]), None);
+        assert_eq!(table("/posts/$id"), None);
         // A catch-all after the text: from the start, whichever path matched.
         assert_eq!(
-            table(&["/v/v{major}/docs/{*page}", "/v/v{major}/docs"]),
+            table("/v/v{$major}/docs/[[...page]]"),
             Some((0, vec![(2, "v".into(), "".into())]))
         );
         // An optional segment before the text moves it: no table, the runtime checks.
-        assert_eq!(table(&["/o/p-{b}", "/o/{a}/p-{b}"]), None);
+        assert_eq!(table("/o/{-$a}/p-{$b}"), None);
+    }
+
+    #[test]
+    fn each_variant_has_its_own_table() {
+        let template = parse("/o/{-$a}/p-{$b}/docs/$").unwrap();
+        let tables: Vec<_> = template.variants().into_iter().map(|v| v.affixes).collect();
+        assert_eq!(tables[0].segments, 0);
+        assert_eq!(tables[0].entries, [(2, "p-".to_owned(), String::new())]);
+        assert_eq!(tables[1].entries, [(3, "p-".to_owned(), String::new())]);
+        let plain = parse("/a/$id/b").unwrap().variants();
+        assert_eq!(
+            plain[0].affixes,
+            Affixes {
+                segments: 4,
+                entries: vec![]
+            }
+        );
     }
 }

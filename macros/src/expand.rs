@@ -14,7 +14,7 @@ use crate::ast::Handler;
 use crate::attr::{MiddlewareItem, RouteArgs};
 use crate::listed::Listed;
 
-use crate::affix::{affix_markers, affix_table};
+use crate::affix::{affix_markers, affix_table, affix_table_tokens};
 use crate::chain::{middleware_bounds, private, state_bound, state_param, Chain, Values};
 use crate::endpoint::endpoint;
 
@@ -280,17 +280,13 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     // (the runtime puts the same check as a layer in front of a route that leading layers
     // or options wrap, or that shares its axum path with others).
     let patterns = route.args.template.patterns();
-    let (affix_check, with_affixes) = match affix_table(&patterns) {
-        Some((segments, entries)) => {
-            let entries = entries
-                .iter()
-                .map(|(index, prefix, suffix)| quote!((#index, #prefix, #suffix)));
+    let own_table = affix_table(&route.args.template);
+    let (affix_check, with_affixes) = match &own_table {
+        Some(table) => {
+            let table = affix_table_tokens(table);
             items.extend(quote! {
                 #[doc(hidden)]
-                static __ROUTEKIT_AFFIXES: #rk::AffixTable = #rk::AffixTable {
-                    segments: #segments,
-                    entries: &[#(#entries),*],
-                };
+                const __ROUTEKIT_AFFIXES: #rk::AffixTable = #table;
             });
             (
                 quote! {
@@ -302,6 +298,20 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             )
         }
         None => (TokenStream::new(), TokenStream::new()),
+    };
+    // Each axum path's own text, for the runtime (`&[]` when the template has none): the
+    // handler's table where it is the same.
+    let variants = route.args.template.variants();
+    let path_tables: Vec<TokenStream> = if variants.iter().all(|v| v.affixes.entries.is_empty()) {
+        Vec::new()
+    } else {
+        variants
+            .iter()
+            .map(|variant| match &own_table {
+                Some(own) if *own == variant.affixes => quote!(__ROUTEKIT_AFFIXES),
+                _ => affix_table_tokens(&variant.affixes),
+            })
+            .collect()
     };
     // Without layers the handler is a unit struct, as an axum handler `fn` is: axum clones
     // a route's boxed service per request, and a zero-sized one costs no allocation.
@@ -493,6 +503,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                 template: #template,
                 paths: &[#(#paths),*],
                 patterns: &[#(#patterns),*],
+                affixes: &[#(#path_tables),*],
                 name: #name,
                 kind: #rk::RouteKind::#kind,
                 file: ::core::file!(),

@@ -47,6 +47,18 @@ pub struct Variant {
     pub path: String,
     /// What it matches: `/posts/post-{id}`.
     pub pattern: String,
+    /// Its prefix/suffix text, where the runtime finds it in a request path.
+    pub affixes: Affixes,
+}
+
+/// The prefix/suffix text of one variant, the runtime's `AffixTable`: how many
+/// `/`-separated segments the pattern has (the empty text before its first `/` counted),
+/// `0` when a catch-all leaves that open; and for each segment with text around its
+/// parameter, its index, the prefix and the suffix.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Affixes {
+    pub segments: usize,
+    pub entries: Vec<(usize, String, String)>,
 }
 
 /// A checked template.
@@ -415,6 +427,8 @@ impl Template {
         let mut path = String::new();
         let mut pattern = String::new();
         let mut shape = String::new();
+        let mut affixes = Affixes::default();
+        let mut open = false;
         let mut k = 0;
         for segment in &self.segments {
             let (piece, literal, blank) = match segment {
@@ -448,6 +462,15 @@ impl Template {
                     (piece.clone(), piece, blank.to_owned())
                 }
             };
+            // Segment 0 is the empty text before the first `/`.
+            affixes.segments += 1;
+            if let Segment::Affixed { prefix, suffix, .. } = segment {
+                let index = affixes.segments;
+                affixes
+                    .entries
+                    .push((index, prefix.clone(), suffix.clone()));
+            }
+            open |= piece.starts_with("{*");
             for (out, text) in [
                 (&mut path, &piece),
                 (&mut pattern, &literal),
@@ -461,7 +484,13 @@ impl Template {
             path.push('/');
             pattern.push('/');
         }
-        (Variant { path, pattern }, shape)
+        affixes.segments = if open { 0 } else { affixes.segments + 1 };
+        let variant = Variant {
+            path,
+            pattern,
+            affixes,
+        };
+        (variant, shape)
     }
 
     /// The parameters, in template order.

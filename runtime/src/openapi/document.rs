@@ -70,14 +70,21 @@ fn path_params(path: &str) -> Vec<(&str, bool)> {
         .collect()
 }
 
-/// The text around parameter `name` in `path` (`post-{id}` → `("post-", "")`), if any.
-fn affix_of<'a>(path: &'a str, name: &str) -> Option<(&'a str, &'a str)> {
-    let braced = format!("{{{name}}}");
-    path.split('/').find_map(|segment| {
-        let at = segment.find(&braced)?;
-        let (prefix, suffix) = (&segment[..at], &segment[at + braced.len()..]);
-        (!prefix.is_empty() || !suffix.is_empty()).then_some((prefix, suffix))
-    })
+/// The text around parameter `name` in path `index` of `route` (`post-{id}` →
+/// `("post-", "")`), if any: from the route's table, at the segment that holds the parameter.
+fn affix_of(route: &RouteInfo, index: usize, name: &str) -> Option<(&'static str, &'static str)> {
+    let table = route.affixes.get(index)?;
+    let segment = route.paths.get(index)?.split('/').position(|segment| {
+        segment
+            .strip_prefix('{')
+            .and_then(|segment| segment.strip_suffix('}'))
+            .is_some_and(|param| param.trim_start_matches('*') == name)
+    })?;
+    table
+        .entries
+        .iter()
+        .find(|(at, _, _)| *at == segment)
+        .map(|&(_, prefix, suffix)| (prefix, suffix))
 }
 
 /// `/docs/{*slug}` as OpenAPI writes it: `/docs/{slug}`.
@@ -233,7 +240,7 @@ impl Builder {
                 if rest {
                     notes.push("The rest of the path: one or more segments, `a/b/c`.".to_owned());
                 }
-                match affix_of(path, name) {
+                match affix_of(route, index, name) {
                     Some(("", suffix)) => {
                         notes.push(format!("The part of its segment before `{suffix}`."))
                     }
@@ -523,8 +530,23 @@ mod tests {
             path_params("/posts/post-{id}/{name}.json"),
             vec![("id", false), ("name", false)]
         );
-        assert_eq!(affix_of("/posts/post-{id}", "id"), Some(("post-", "")));
-        assert_eq!(affix_of("/posts/{id}", "id"), None);
+        static POST: RouteInfo = RouteInfo {
+            template: "/posts/post-{$id}/$slug",
+            paths: &["/posts/{id}/{slug}"],
+            patterns: &["/posts/post-{id}/{slug}"],
+            affixes: &[crate::routes::AffixTable {
+                segments: 4,
+                entries: &[(2, "post-", "")],
+            }],
+            name: "post",
+            kind: RouteKind::Function,
+            file: "src/posts.rs",
+            line: 1,
+            middleware: &[],
+            methods: &[],
+        };
+        assert_eq!(affix_of(&POST, 0, "id"), Some(("post-", "")));
+        assert_eq!(affix_of(&POST, 0, "slug"), None);
     }
 
     #[test]
@@ -533,6 +555,7 @@ mod tests {
             template: "/admin/users",
             paths: &["/admin/users"],
             patterns: &["/admin/users"],
+            affixes: &[],
             name: "users",
             kind: RouteKind::Function,
             file: "src/admin.rs",

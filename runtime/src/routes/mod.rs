@@ -189,13 +189,13 @@ where
         let mut endpoints: Vec<Vec<shapes::Candidate<S>>> = Vec::new();
         let mut slots: FastMap<usize, usize> = FastMap::default();
         let mut add = |path: &'static str,
-                       pattern: &'static str,
+                       table: &'static AffixTable,
                        router: MethodRouter<S>,
                        direct: Option<shapes::CallWithState<S>>,
                        checks: Option<&'static AffixTable>| {
             let member = shapes::Candidate {
                 path,
-                pattern,
+                table,
                 router,
                 direct,
                 checks,
@@ -220,13 +220,14 @@ where
                 false => MethodRouter::new(),
             };
             let mut main = Reused::new(main, def.info.paths.len());
-            for (&path, &pattern) in def.info.paths.iter().zip(def.info.patterns) {
+            for (index, &path) in def.info.paths.iter().enumerate() {
                 rows.extend(Row::of(def.info, path, true));
                 let router = match (&carried, shared(path)) {
                     (Some(carried), true) => carried.clone(),
                     _ => main.next(),
                 };
-                add(path, pattern, router, direct.clone(), checks);
+                let table = shapes::path_table(def.info.affixes, index);
+                add(path, table, router, direct.clone(), checks);
             }
         }
         for (_, defs) in functions {
@@ -237,7 +238,7 @@ where
             let merged = merge_functions(defs, &mut rows, carry, main);
             let info = merged.info;
             let mut main = Reused::new(merged.router, info.paths.len());
-            for (&path, &pattern) in info.paths.iter().zip(info.patterns) {
+            for (index, &path) in info.paths.iter().enumerate() {
                 for &method in &merged.auto {
                     rows.push(Row::Automatic { info, path, method });
                 }
@@ -245,22 +246,18 @@ where
                     (Some(carried), true) => carried.clone(),
                     _ => main.next(),
                 };
-                add(path, pattern, router, merged.direct.clone(), merged.checks);
+                let table = shapes::path_table(info.affixes, index);
+                add(path, table, router, merged.direct.clone(), merged.checks);
             }
         }
         for mut members in endpoints {
             let (path, endpoint, direct) = if members.len() == 1 {
                 let member = members.pop().expect("one member");
-                // A pattern equal to its axum path has no prefix/suffix text to check, and
-                // a route whose handler checks it, with nothing wrapped around, needs no
-                // layer for it.
-                let checked =
-                    |table: &AffixTable| shapes::Affixes::of(member.pattern).checked_by(table);
-                if member.pattern != member.path
-                    && shapes::has_affixes(member.pattern)
-                    && !member.checks.is_some_and(checked)
-                {
-                    let check = shapes::AffixCheck(shapes::Affixes::of(member.pattern));
+                // A path without prefix/suffix text has nothing to check, and a route whose
+                // handler checks it, with nothing wrapped around, needs no layer for it.
+                let checked = |own: &AffixTable| shapes::checked_by(member.table, own);
+                if !member.table.entries.is_empty() && !member.checks.is_some_and(checked) {
+                    let check = shapes::AffixCheck(member.table);
                     let endpoint = member.router.layer(answer_first::AnswerFirstLayer(check));
                     (member.path, endpoint, None)
                 } else {

@@ -16,6 +16,9 @@ pub struct RouteInfo {
     /// The same paths with the text of prefix/suffix parameters kept, `/posts/post-{id}`
     /// where `paths` has `/posts/{id}` (equal to `paths` without such parameters).
     pub patterns: &'static [&'static str],
+    /// The prefix/suffix text of each of `paths`, where a request path must carry it; empty
+    /// when the template has none.
+    pub affixes: &'static [AffixTable],
     /// The module or function the route was written as.
     pub name: &'static str,
     /// Whether it is a route module or a function-form route.
@@ -89,3 +92,18 @@ pub trait Mount<S>: 'static {
 /// request: what a shared path calls for a route that layers or options wrap.
 pub(super) type CarriedBuild<S> =
     Box<dyn Fn() -> (MethodRouter<S>, Option<MethodRouter<S>>) + Send + Sync + 'static>;
+
+/// The prefix/suffix text of one axum path of a route, as `#[route]` writes it from the
+/// template: what the route's handler checks first, or the runtime in front of it (the
+/// JSON `404` when the request path lacks it), and what picks the route among others on one
+/// axum path.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AffixTable {
+    /// How many segments the pattern has (the empty text before its first `/` counted), `0`
+    /// when a catch-all leaves that open. When known, the segments are found from the end
+    /// of the path, where prefix/suffix parameters usually are.
+    pub segments: usize,
+    /// For each segment with text around its parameter: its index, the prefix, the suffix.
+    pub entries: &'static [(usize, &'static str, &'static str)],
+}

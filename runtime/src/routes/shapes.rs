@@ -36,36 +36,7 @@ use tower::Service;
 use crate::handler::{RouteFuture, RouteHandler};
 use crate::params::ParamAliases;
 
-/// The prefix and suffix text of a pattern segment (`post-{id}` → `("post-", "")`), `None`
-/// for a static segment, a bare parameter or a catch-all.
-fn affix(segment: &str) -> Option<(&str, &str)> {
-    let open = segment.find('{')?;
-    let close = segment.rfind('}')?;
-    if segment[open..].starts_with("{*") {
-        return None;
-    }
-    let (prefix, suffix) = (&segment[..open], &segment[close + 1..]);
-    (!prefix.is_empty() || !suffix.is_empty()).then_some((prefix, suffix))
-}
-
-/// Whether `pattern` (`/files/{name}.txt`) has prefix/suffix text to check.
-pub(super) fn has_affixes(pattern: &str) -> bool {
-    pattern.split('/').any(|segment| affix(segment).is_some())
-}
-
-/// The prefix/suffix text of a route's pattern as `#[route]` writes it into the route's
-/// handler, which answers the `404` itself when the request path lacks it (so a route alone
-/// on its axum path needs no layer for it).
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AffixTable {
-    /// How many segments the pattern has (the empty text before its first `/` counted), `0`
-    /// when a catch-all leaves that open. When known, the segments are found from the end
-    /// of the path, where prefix/suffix parameters usually are.
-    pub segments: usize,
-    /// For each segment with text around its parameter: its index, the prefix, the suffix.
-    pub entries: &'static [(usize, &'static str, &'static str)],
-}
+pub use super::model::AffixTable;
 
 /// Whether `path` carries the text of `table`: what a route's handler checks first.
 ///
@@ -77,46 +48,23 @@ pub fn affixes_fit(table: &AffixTable, path: &str) -> bool {
     fit(table.segments, table.entries, path)
 }
 
-/// The prefix/suffix text of a pattern, read once when the router is built: see
-/// [`AffixTable`].
-#[derive(Clone)]
-pub(super) struct Affixes {
-    segments: usize,
-    entries: Arc<[(usize, &'static str, &'static str)]>,
+/// The table of a path without prefix/suffix text: every request path fits.
+static NO_TEXT: AffixTable = AffixTable {
+    segments: 0,
+    entries: &[],
+};
+
+/// The table of axum path `index` of a route (its `RouteInfo::affixes`).
+pub(super) fn path_table(tables: &'static [AffixTable], index: usize) -> &'static AffixTable {
+    tables.get(index).unwrap_or(&NO_TEXT)
 }
 
-impl Affixes {
-    pub(super) fn of(pattern: &'static str) -> Self {
-        let mut entries = Vec::new();
-        let mut segments = 0;
-        for (index, segment) in pattern.split('/').enumerate() {
-            if segment.contains("{*") {
-                segments = 0;
-                break;
-            }
-            segments = index + 1;
-            if let Some((prefix, suffix)) = affix(segment) {
-                entries.push((index, prefix, suffix));
-            }
-        }
-        Self {
-            segments,
-            entries: entries.into(),
-        }
-    }
-
-    /// Whether the request path's segments carry this text.
-    pub(super) fn fit(&self, path: &str) -> bool {
-        fit(self.segments, &self.entries, path)
-    }
-
-    /// Whether a handler checking `table` answers every request path of this pattern as
-    /// [`fit`](Self::fit) would.
-    pub(super) fn checked_by(&self, table: &AffixTable) -> bool {
-        !table.entries.is_empty()
-            && *self.entries == *table.entries
-            && (table.segments == 0 || table.segments == self.segments)
-    }
+/// Whether a handler checking `own` answers every request path of `path`'s table as the
+/// table's own check would.
+pub(super) fn checked_by(path: &AffixTable, own: &AffixTable) -> bool {
+    !own.entries.is_empty()
+        && path.entries == own.entries
+        && (own.segments == 0 || own.segments == path.segments)
 }
 
 /// Whether the path's segments carry the text of `entries`, with at least one character
@@ -210,24 +158,17 @@ fn text_fits(text: &str, prefix: &str, suffix: &str) -> bool {
             .all(|(a, b)| a == b)
 }
 
-/// [`Affixes::fit`] of `pattern`, read on the spot (tests).
-#[cfg(test)]
-fn fits(pattern: &'static str, path: &str) -> bool {
-    Affixes::of(pattern).fit(path)
-}
-
-/// How specific a pattern's parameters are, segment by segment: the length of the text
-/// around each (prefix and suffix together, then the prefix), `0` for a bare parameter.
-/// Larger sorts first.
-fn specificity(pattern: &str) -> Vec<(usize, usize)> {
-    pattern
-        .split('/')
-        .filter(|segment| segment.contains('{'))
-        .map(|segment| match affix(segment) {
-            Some((prefix, suffix)) => (prefix.len() + suffix.len(), prefix.len()),
-            None => (0, 0),
-        })
-        .collect()
+/// How specific a path's text is, segment by segment: the length of the text around each
+/// parameter (prefix and suffix together, then the prefix), `(0, 0)` where there is none.
+/// Larger sorts first. The routes compared share one axum shape, so their parameters sit
+/// at the same indices.
+fn specificity(table: &AffixTable) -> Vec<(usize, usize)> {
+    let mut key = Vec::new();
+    for &(index, prefix, suffix) in table.entries {
+        key.resize(key.len().max(index + 1), (0, 0));
+        key[index] = (prefix.len() + suffix.len(), prefix.len());
+    }
+    key
 }
 
 /// The parameter names of an axum path, in order.
@@ -240,11 +181,11 @@ fn names(path: &str) -> impl Iterator<Item = &str> {
 
 /// A route alone on its axum path: answers the `404` itself when the segment lacks the text.
 #[derive(Clone)]
-pub(super) struct AffixCheck(pub(super) Affixes);
+pub(super) struct AffixCheck(pub(super) &'static AffixTable);
 
 impl super::answer_first::AnswerFirst for AffixCheck {
     fn answer(&self, req: &http::Request<Body>) -> Option<Response> {
-        (!self.0.fit(req.uri().path())).then(crate::answers::not_found)
+        (!affixes_fit(self.0, req.uri().path())).then(crate::answers::not_found)
     }
 }
 
@@ -253,7 +194,8 @@ impl super::answer_first::AnswerFirst for AffixCheck {
 /// router adds nothing to it.
 pub(super) struct Candidate<S> {
     pub(super) path: &'static str,
-    pub(super) pattern: &'static str,
+    /// The path's prefix/suffix text (`RouteInfo::affixes`).
+    pub(super) table: &'static AffixTable,
     pub(super) router: MethodRouter<S>,
     /// The route's handler, when it answers every method itself (its automatic `HEAD`,
     /// `OPTIONS` and `405` included) and no layer or option wraps it: the shared path then calls
@@ -278,7 +220,7 @@ impl<S> Clone for SharedPath<S> {
 
 struct Choice<S> {
     /// The route's prefix/suffix text, checked against the request's path.
-    affixes: Affixes,
+    table: &'static AffixTable,
     way: Way<S>,
     /// The route's own parameter names for those of the registered path, when they differ.
     aliases: Option<Arc<[(&'static str, &'static str)]>>,
@@ -297,7 +239,7 @@ impl<S> SharedPath<S> {
     /// The shared path and the axum path to register it at (the most specific route's).
     pub(super) fn new(mut members: Vec<Candidate<S>>) -> (&'static str, Self) {
         // Stable: of two equally specific patterns, the one `routes!` listed first.
-        members.sort_by_key(|member| std::cmp::Reverse(specificity(member.pattern)));
+        members.sort_by_key(|member| std::cmp::Reverse(specificity(member.table)));
         let registered = members[0].path;
         let choices = members
             .into_iter()
@@ -309,7 +251,7 @@ impl<S> SharedPath<S> {
                         .into()
                 });
                 Choice {
-                    affixes: Affixes::of(member.pattern),
+                    table: member.table,
                     way: match member.direct {
                         Some(call) => Way::Direct(call),
                         None => Way::Router(Box::new(member.router)),
@@ -330,7 +272,7 @@ where
 
     fn call(self, mut req: http::Request<Body>, state: S) -> Self::Future {
         let path = req.uri().path();
-        let Some(choice) = self.members.iter().find(|m| m.affixes.fit(path)) else {
+        let Some(choice) = self.members.iter().find(|m| affixes_fit(m.table, path)) else {
             return Either::Left(RouteFuture::not_found());
         };
         if let Some(aliases) = &choice.aliases {
@@ -445,80 +387,80 @@ where
 mod tests {
     use super::*;
 
+    /// A table as `#[route]` writes it.
+    const fn table(
+        segments: usize,
+        entries: &'static [(usize, &'static str, &'static str)],
+    ) -> AffixTable {
+        AffixTable { segments, entries }
+    }
+
     #[test]
     fn prefix_and_suffix_text_is_checked_decoded() {
-        assert!(fits("/posts/post-{id}", "/posts/post-7"));
-        assert!(fits("/posts/post-{id}", "/posts/post%2D7"));
-        assert!(!fits("/posts/post-{id}", "/posts/post-"));
-        assert!(!fits("/posts/post-{id}", "/posts/page-7"));
-        assert!(fits("/files/{name}.txt", "/files/a%20b.txt"));
-        assert!(!fits("/files/{name}.txt", "/files/a.json"));
-        assert!(fits("/files/{name}", "/files/anything"));
-        assert!(fits("/f/{a}.txt/{*rest}", "/f/x.txt/y/z.json"));
-        assert!(!fits("/f/p-{a}/q-{b}", "/f/p-1/r-2"));
-        assert!(fits("/f/p-{a}/q-{b}", "/f/p-1/q-2"));
-        assert!(!fits("/f/p-{a}/q-{b}", "/f/p-1"));
-        assert!(has_affixes("/f/{a}.txt"));
-        assert!(!has_affixes("/f/{a}/{*rest}"));
+        // `/posts/post-{id}`
+        let post = &table(3, &[(2, "post-", "")]);
+        assert!(affixes_fit(post, "/posts/post-7"));
+        assert!(affixes_fit(post, "/posts/post%2D7"));
+        assert!(!affixes_fit(post, "/posts/post-"));
+        assert!(!affixes_fit(post, "/posts/page-7"));
+        // `/files/{name}.txt`
+        let txt = &table(3, &[(2, "", ".txt")]);
+        assert!(affixes_fit(txt, "/files/a%20b.txt"));
+        assert!(!affixes_fit(txt, "/files/a.json"));
+        assert!(affixes_fit(&NO_TEXT, "/files/anything"));
+        // `/f/{a}.txt/{*rest}`: open, read from the start.
+        assert!(affixes_fit(
+            &table(0, &[(2, "", ".txt")]),
+            "/f/x.txt/y/z.json"
+        ));
+        // `/f/p-{a}/q-{b}`
+        let two = &table(4, &[(2, "p-", ""), (3, "q-", "")]);
+        assert!(!affixes_fit(two, "/f/p-1/r-2"));
+        assert!(affixes_fit(two, "/f/p-1/q-2"));
+        assert!(!affixes_fit(two, "/f/p-1"));
     }
 
     #[test]
     fn segments_are_found_from_the_end_when_their_number_is_known() {
-        let table = Affixes::of("/a/p-{x}/b/{y}.txt");
-        assert_eq!(table.segments, 5);
-        assert!(table.fit("/a/p-1/b/2.txt"));
-        assert!(table.fit("/a/p-%31/b/%32.txt"));
-        assert!(!table.fit("/a/q-1/b/2.txt"));
-        assert!(!table.fit("/a/p-1/b/2.json"));
-        assert!(!table.fit("/a/p-1/b/.txt"));
-        // A catch-all leaves the number open: from the start.
-        let open = Affixes::of("/a/p-{x}/{*rest}");
-        assert_eq!(open.segments, 0);
-        assert!(open.fit("/a/p-1/b/c/d"));
-        assert!(!open.fit("/a/q-1/b"));
+        // `/a/p-{x}/b/{y}.txt`
+        let known = &table(5, &[(2, "p-", ""), (4, "", ".txt")]);
+        assert!(affixes_fit(known, "/a/p-1/b/2.txt"));
+        assert!(affixes_fit(known, "/a/p-%31/b/%32.txt"));
+        assert!(!affixes_fit(known, "/a/q-1/b/2.txt"));
+        assert!(!affixes_fit(known, "/a/p-1/b/2.json"));
+        assert!(!affixes_fit(known, "/a/p-1/b/.txt"));
+        // `/a/p-{x}/{*rest}`: a catch-all leaves the number open, read from the start.
+        let open = &table(0, &[(2, "p-", "")]);
+        assert!(affixes_fit(open, "/a/p-1/b/c/d"));
+        assert!(!affixes_fit(open, "/a/q-1/b"));
     }
 
     #[test]
     fn a_handler_table_stands_for_the_check_only_when_it_is_the_same() {
-        static TABLE: AffixTable = AffixTable {
-            segments: 3,
-            entries: &[(2, "post-", "")],
-        };
-        static OPEN: AffixTable = AffixTable {
-            segments: 0,
-            entries: &[(2, "post-", "")],
-        };
-        static OTHER: AffixTable = AffixTable {
-            segments: 3,
-            entries: &[(2, "page-", "")],
-        };
-        let own = Affixes::of("/posts/post-{id}");
-        assert!(own.checked_by(&TABLE));
-        assert!(own.checked_by(&OPEN));
-        assert!(!own.checked_by(&OTHER));
-        assert!(!Affixes::of("/posts/post-{id}/{x}").checked_by(&TABLE));
-        assert!(affixes_fit(&TABLE, "/posts/post-1"));
-        assert!(!affixes_fit(&TABLE, "/posts/page-1"));
+        let own = table(3, &[(2, "post-", "")]);
+        let open = table(0, &[(2, "post-", "")]);
+        let other = table(3, &[(2, "page-", "")]);
+        let path = table(3, &[(2, "post-", "")]);
+        assert!(checked_by(&path, &own));
+        assert!(checked_by(&path, &open));
+        assert!(!checked_by(&path, &other));
+        // `/posts/post-{id}/{x}`: one segment more than the handler's table counts.
+        assert!(!checked_by(&table(4, &[(2, "post-", "")]), &own));
+        assert!(!checked_by(&NO_TEXT, &NO_TEXT));
     }
 
     #[test]
     fn longer_text_is_more_specific_and_a_bare_parameter_least() {
-        let mut patterns = [
-            "/files/{id}",
-            "/files/{name}.txt",
-            "/files/{name}.json",
-            "/files/v-{name}.json",
+        // `/files/{id}`, `/files/{name}.txt`, `/files/{name}.json`, `/files/v-{name}.json`
+        let mut tables = [
+            ("bare", NO_TEXT),
+            ("txt", table(3, &[(2, "", ".txt")])),
+            ("json", table(3, &[(2, "", ".json")])),
+            ("v-json", table(3, &[(2, "v-", ".json")])),
         ];
-        patterns.sort_by_key(|p| std::cmp::Reverse(specificity(p)));
-        assert_eq!(
-            patterns,
-            [
-                "/files/v-{name}.json",
-                "/files/{name}.json",
-                "/files/{name}.txt",
-                "/files/{id}"
-            ]
-        );
+        tables.sort_by_key(|(_, t)| std::cmp::Reverse(specificity(t)));
+        let order: Vec<_> = tables.iter().map(|(name, _)| *name).collect();
+        assert_eq!(order, ["v-json", "json", "txt", "bare"]);
     }
 
     #[test]
