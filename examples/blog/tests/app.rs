@@ -513,3 +513,29 @@ async fn webhook_checks_stripe_signatures_and_records_events() {
         ]
     );
 }
+
+/// The list is written by the database as one JSON array: every character a post may hold
+/// comes back as it went in, in order, and an empty table is an empty list.
+#[tokio::test]
+async fn the_post_list_keeps_every_character_and_the_order() {
+    let db = db().await;
+    db.seed_demo_users().await.unwrap();
+    assert_eq!(db.posts().await.unwrap(), []);
+    let ada = db.user_by_token("ada-token").await.unwrap().unwrap();
+    let awkward = [
+        (
+            "quotes \" and \\ backslash",
+            "line\nbreak\ttab \u{1} control",
+        ),
+        ("unicode é 日本 🎉", "<script>&amp;</script> 'single'"),
+        ("plain", ""),
+    ];
+    let mut created = Vec::new();
+    for (title, body) in awkward {
+        created.push(db.create_post(ada.id, title, body).await.unwrap());
+    }
+    assert_eq!(db.posts().await.unwrap(), created);
+    for (post, (title, body)) in created.iter().zip(awkward) {
+        assert_eq!((post.title.as_str(), post.body.as_str()), (title, body));
+    }
+}
