@@ -18,9 +18,10 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
-use sqlx::FromRow;
+use sqlx::{ConnectOptions, Connection, FromRow};
 
 /// Where the blog keeps its data unless `DATABASE_URL` says otherwise.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:blog.db";
@@ -143,12 +144,45 @@ impl Backend {
 
 /// SQLite allows one writer at a time, whatever the pool: a file database has a pool of
 /// read-only connections in WAL mode (readers never wait for the writer, nor it for them)
-/// and a pool of exactly one writer, so writes queue in the pool rather than fail with
-/// `SQLITE_BUSY` or spin in its busy handler. PostgreSQL takes both on one pool.
+/// and exactly one writer, so writes queue for it rather than fail with `SQLITE_BUSY` or
+/// spin in its busy handler. An in-memory database is one connection for both (each would
+/// otherwise be its own empty database). PostgreSQL takes both on one pool.
 #[derive(Clone, Debug)]
 enum Pool {
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: Arc<Writer>,
+    },
+    Memory(Arc<Writer>),
     Postgres(PgPool),
+}
+
+/// SQLite's one writer: a connection behind a lock rather than a pool of one, because
+/// sqlx's pool pings a connection every time it is released, a second round trip to the
+/// connection's worker thread for every write (BENCHMARKS.md, the example's throughput).
+/// `None` once closed.
+#[derive(Debug)]
+struct Writer(tokio::sync::Mutex<Option<SqliteConnection>>);
+
+impl Writer {
+    fn new(connection: SqliteConnection) -> Arc<Self> {
+        Arc::new(Writer(tokio::sync::Mutex::new(Some(connection))))
+    }
+
+    /// The connection, waited for at most [`ACQUIRE_TIMEOUT`] as a pool's would be.
+    async fn lock(&self) -> Result<tokio::sync::MappedMutexGuard<'_, SqliteConnection>> {
+        let guard = tokio::time::timeout(ACQUIRE_TIMEOUT, self.0.lock())
+            .await
+            .map_err(|_| DbError(sqlx::Error::PoolTimedOut))?;
+        tokio::sync::MutexGuard::try_map(guard, Option::as_mut)
+            .map_err(|_| DbError(sqlx::Error::PoolClosed))
+    }
+
+    async fn close(&self) {
+        if let Some(connection) = self.0.lock().await.take() {
+            let _ = connection.close().await;
+        }
+    }
 }
 
 /// Runs the same expression on whichever pool `db` holds: `$pool` is a `&SqlitePool` in
@@ -158,6 +192,11 @@ macro_rules! on_pool {
     ($db:expr, |$pool:ident| $body:expr) => {
         match &$db.pool {
             Pool::Sqlite { read: $pool, .. } => $body,
+            Pool::Memory(writer) => {
+                let mut connection = writer.lock().await?;
+                let $pool = &mut *connection;
+                $body
+            }
             Pool::Postgres($pool) => $body,
         }
     };
@@ -167,7 +206,11 @@ macro_rules! on_pool {
 macro_rules! on_writer {
     ($db:expr, |$pool:ident| $body:expr) => {
         match &$db.pool {
-            Pool::Sqlite { write: $pool, .. } => $body,
+            Pool::Sqlite { write: writer, .. } | Pool::Memory(writer) => {
+                let mut connection = writer.lock().await?;
+                let $pool = &mut *connection;
+                $body
+            }
             Pool::Postgres($pool) => $body,
         }
     };
@@ -255,43 +298,34 @@ impl Db {
                     .foreign_keys(true)
                     .busy_timeout(ACQUIRE_TIMEOUT);
                 // Each in-memory connection would be its own empty database: keep exactly
-                // one, forever, for reads and writes alike.
+                // one, for reads and writes alike.
                 let in_memory = url.contains(":memory:") || url.contains("mode=memory");
                 if in_memory {
-                    let pool = SqlitePoolOptions::new()
-                        .max_connections(1)
-                        .min_connections(1)
-                        .idle_timeout(None)
-                        .max_lifetime(None)
-                        .acquire_timeout(ACQUIRE_TIMEOUT)
-                        .test_before_acquire(false)
-                        .connect_with(options)
+                    let mut connection = options.connect().await?;
+                    sqlx::migrate!("./migrations/sqlite")
+                        .run(&mut connection)
                         .await?;
-                    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-                    Pool::Sqlite {
-                        read: pool.clone(),
-                        write: pool,
-                    }
+                    Pool::Memory(Writer::new(connection))
                 } else {
                     // WAL with `synchronous = NORMAL`: a commit is durable across a crash of
                     // the process, and across power loss up to the last checkpoint.
                     let options = options
                         .journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Normal);
-                    let write = SqlitePoolOptions::new()
-                        .max_connections(1)
-                        .acquire_timeout(ACQUIRE_TIMEOUT)
-                        .test_before_acquire(false)
-                        .connect_with(options.clone())
+                    let mut write = options.connect().await?;
+                    sqlx::migrate!("./migrations/sqlite")
+                        .run(&mut write)
                         .await?;
-                    sqlx::migrate!("./migrations/sqlite").run(&write).await?;
                     let read = SqlitePoolOptions::new()
                         .max_connections(READERS)
                         .acquire_timeout(ACQUIRE_TIMEOUT)
                         .test_before_acquire(false)
                         .connect_with(options.read_only(true))
                         .await?;
-                    Pool::Sqlite { read, write }
+                    Pool::Sqlite {
+                        read,
+                        write: Writer::new(write),
+                    }
                 }
             }
             Backend::Postgres => {
@@ -314,7 +348,7 @@ impl Db {
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         match self.pool {
-            Pool::Sqlite { .. } => Backend::Sqlite,
+            Pool::Sqlite { .. } | Pool::Memory(_) => Backend::Sqlite,
             Pool::Postgres(_) => Backend::Postgres,
         }
     }
@@ -365,6 +399,7 @@ impl Db {
                 read.close().await;
                 write.close().await;
             }
+            Pool::Memory(writer) => writer.close().await,
             Pool::Postgres(pool) => pool.close().await,
         }
     }
@@ -444,24 +479,21 @@ impl Db {
         Ok(user)
     }
 
-    /// Every post, in order. The database writes the list as one JSON array, so the query
-    /// answers one row rather than one per post: sqlx hands each row of a SQLite query
-    /// from its worker thread to the handler's task, and for a list of 50 posts those
-    /// hand-offs were most of the request's cost (BENCHMARKS.md, the example's throughput).
+    /// Every post, in order. On SQLite the database writes the list as one JSON array, so
+    /// the query answers one row rather than one per post: sqlx hands each row of a SQLite
+    /// query from the connection's worker thread to the handler's task, and for a list of
+    /// 50 posts those hand-offs were most of the request's cost (BENCHMARKS.md, the
+    /// example's throughput). PostgreSQL's rows arrive together; it reads them as rows.
     pub async fn posts(&self) -> Result<Vec<Post>> {
-        let sql = match self.pool {
-            Pool::Sqlite { .. } => {
-                "SELECT json_group_array(json_object('id', id, 'title', title, 'body', body, \
-                 'authorId', author_id, 'createdAt', created_at)) \
-                 FROM (SELECT id, title, body, author_id, created_at FROM posts ORDER BY id)"
-            }
-            Pool::Postgres(_) => {
-                "SELECT coalesce(json_agg(json_build_object('id', id, 'title', title, \
-                 'body', body, 'authorId', author_id, 'createdAt', created_at) ORDER BY id), \
-                 '[]')::text FROM posts"
-            }
-        };
-        let (list,): (String,) = on_pool!(self, |pool| sqlx::query_as(sql).fetch_one(pool).await?);
+        const ROWS: &str = "SELECT id, title, body, author_id, created_at FROM posts ORDER BY id";
+        if let Pool::Postgres(pool) = &self.pool {
+            return Ok(sqlx::query_as(ROWS).fetch_all(pool).await?);
+        }
+        let list = "SELECT json_group_array(json_object('id', id, 'title', title, \
+            'body', body, 'authorId', author_id, 'createdAt', created_at)) \
+            FROM (SELECT id, title, body, author_id, created_at FROM posts ORDER BY id)";
+        let (list,): (String,) =
+            on_pool!(self, |pool| sqlx::query_as(list).fetch_one(pool).await?);
         serde_json::from_str(&list).map_err(|error| DbError(sqlx::Error::Decode(error.into())))
     }
 
@@ -597,11 +629,14 @@ mod tests {
         assert_eq!(db.user_by_token("nobody").await.unwrap(), None);
         // Removed behind the app's back: the cached user is still answered (for TOKEN_TTL),
         // an unknown token is looked up again and is still unknown.
-        on_writer!(db, |pool| sqlx::query("DELETE FROM users")
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()))
-        .unwrap();
+        let delete_all = async {
+            on_writer!(db, |pool| sqlx::query("DELETE FROM users")
+                .execute(pool)
+                .await
+                .map(drop)?);
+            Ok::<_, DbError>(())
+        };
+        delete_all.await.unwrap();
         assert_eq!(db.user_by_token("ada-token").await.unwrap(), Some(ada));
         assert_eq!(db.user_by_token("grace-token").await.unwrap(), None);
         assert_eq!(db.user_by_token("nobody").await.unwrap(), None);
