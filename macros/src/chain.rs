@@ -97,32 +97,58 @@ impl Chain {
                     let local = values.local(item);
                     let index = self.builds.len();
                     let resume = format_ident!("__routekit_resume_{}", index);
-                    let state = state_bound();
-                    self.resumes.extend(quote! {
-                        #[doc(hidden)]
-                        #[allow(non_snake_case, unused_mut, unused_variables, clippy::let_unit_value, clippy::needless_return)]
-                        fn #resume<#s>(
-                            mut __rk_parts: #rk::http::request::Parts,
-                            __rk_body: #rk::axum::body::Body,
-                            __rk_carry: #rk::Carry<#s>,
-                        ) -> #rk::NextFuture
-                        where
-                            #state,
-                            #(#bounds,)*
-                        {
-                            let #rk::Carry { state: __rk_state, layers: __rk_layers, allow: __rk_allow } = __rk_carry;
-                            ::std::boxed::Box::pin(async move { #code })
-                        }
-                    });
+                    let with = format_ident!("__rk_allow");
+                    let with_ty = quote!(#rk::Allow);
+                    self.resumes
+                        .extend(resume_fn(&resume, &with, &with_ty, bounds, &code));
                     self.builds.push(quote_spanned! {expr.span()=>
-                        #rk::build_layer::<#rk::Carry<#s>, _, _>(#local, #resume::<#s>)
+                        #rk::build_layer::<#rk::Carry<#s, #with_ty>, _, _>(#local, #resume::<#s>)
                     });
-                    quote!(#rk::through_layer::<#s>(&__rk_layers, #index, __rk_parts, __rk_body, __rk_state, __rk_allow).await)
+                    through_layer(index, &with)
                 }
             };
         }
         code
     }
+}
+
+/// The rest of a chain after a layer, as a function the layer's inner `Resume` calls
+/// with the request and the chain's `Carry`: `with` names what the chain's end needs
+/// (`__rk_allow` in a route's chain, `__rk_inner` in the app-wide one), of type `with_ty`.
+/// The one generator of both chains' resume functions.
+pub(crate) fn resume_fn(
+    name: &Ident,
+    with: &Ident,
+    with_ty: &TokenStream,
+    bounds: &[TokenStream],
+    code: &TokenStream,
+) -> TokenStream {
+    let rk = private();
+    let s = state_param();
+    let state = state_bound();
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_snake_case, unused_mut, unused_variables, clippy::let_unit_value, clippy::needless_return)]
+        fn #name<#s>(
+            mut __rk_parts: #rk::http::request::Parts,
+            __rk_body: #rk::axum::body::Body,
+            __rk_carry: #rk::Carry<#s, #with_ty>,
+        ) -> #rk::NextFuture
+        where
+            #state,
+            #(#bounds,)*
+        {
+            let #rk::Carry { state: __rk_state, layers: __rk_layers, with: #with } = __rk_carry;
+            ::std::boxed::Box::pin(async move { #code })
+        }
+    }
+}
+
+/// Sends the request through layer `index` of the chain, `with` travelling with it.
+pub(crate) fn through_layer(index: usize, with: &Ident) -> TokenStream {
+    let rk = private();
+    let s = state_param();
+    quote!(#rk::through_layer::<#s, _>(&__rk_layers, #index, __rk_parts, __rk_body, __rk_state, #with).await)
 }
 
 /// A `#[middleware]` function's stage of a chain, `code` running inside it: the one

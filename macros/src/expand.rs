@@ -52,7 +52,7 @@ fn module_allow(handlers: &[Handler]) -> TokenStream {
 fn method_filter(method: &str) -> TokenStream {
     let rk = private();
     let ident = format_ident!("{}", method);
-    quote!(#rk::axum::routing::MethodFilter::#ident)
+    quote!(#rk::MethodFilter::#ident)
 }
 
 fn labels(items: &[&MiddlewareItem]) -> Vec<String> {
@@ -514,7 +514,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             __rk_routes.add(#rk::RouteDef {
                 info: &INFO,
                 options: #options,
-                build: |__rk_allow: #rk::Allow| #build,
+                build: |__rk_allow| #build,
             });
         }
     };

@@ -197,25 +197,15 @@ fn app_chain(items: &[MiddlewareItem]) -> AppChain {
                 layer_index -= 1;
                 let index = layer_index;
                 let resume = format_ident!("__routekit_app_resume_{}", index);
-                resumes.extend(quote! {
-                    #[allow(non_snake_case, unused_mut, unused_variables, clippy::needless_return)]
-                    fn #resume<#s>(
-                        mut __rk_parts: #rk::http::request::Parts,
-                        __rk_body: #rk::axum::body::Body,
-                        __rk_carry: #rk::AppCarry<#s>,
-                    ) -> #rk::NextFuture
-                    where
-                        #state,
-                        #(#bounds,)*
-                    {
-                        let #rk::AppCarry { state: __rk_state, layers: __rk_layers, inner: __rk_inner } = __rk_carry;
-                        ::std::boxed::Box::pin(async move { #code })
-                    }
-                });
+                let with = format_ident!("__rk_inner");
+                let with_ty = quote!(#rk::Inner);
+                resumes.extend(crate::chain::resume_fn(
+                    &resume, &with, &with_ty, &bounds, &code,
+                ));
                 builds.push(quote_spanned! {expr.span()=>
                     __routekit_set.app_layer(#expr, #resume)
                 });
-                quote!(#rk::through_app_layer::<#s>(&__rk_layers, #index, __rk_parts, __rk_body, __rk_state, __rk_inner).await)
+                crate::chain::through_layer(index, &with)
             }
         };
     }

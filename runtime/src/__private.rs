@@ -14,9 +14,7 @@ pub use crate::answers::{allow_text, method_bit, AllowText};
 pub use crate::openapi;
 pub use crate::TrailingSlash;
 
-pub use crate::app::{
-    enter, through_app_layer, AppCarry, AppChain, Direct, Inner, Register, Routes, ViaApp,
-};
+pub use crate::app::{enter, AppChain, Direct, Inner, Register, Routes, ViaApp};
 pub use crate::context::{Next, NextFuture};
 pub use crate::extract::{from_parts, from_request};
 pub use crate::handler::{
@@ -42,6 +40,7 @@ pub use crate::routes::{
     stateful, whole_route, AffixTable, IgnoreState, MethodInfo, Mount, RouteDef, RouteInfo,
     RouteKind, RouteOptions, StateFree,
 };
+pub use axum::routing::MethodFilter;
 pub use tower::Layer;
 
 /// What a `#[server_fn]` expansion names: its input extractors, the rule check, the path.

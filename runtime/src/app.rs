@@ -32,7 +32,7 @@ use tower::{Layer, Service};
 
 use crate::context::NextFuture;
 use crate::handler::{RouteFuture, RouteHandler};
-use crate::middleware::{LayerService, Layers};
+use crate::middleware::{Carry, LayerService, Layers};
 use crate::routes::{CallWithState, Mount, RouteSet};
 
 /// A route on the app's own router, which gets the state from axum.
@@ -134,14 +134,6 @@ struct PathEndpoint {
     /// rather than beside `Inner` in [`AppHandler`], which axum allocates per request at
     /// its present size.)
     probe: bool,
-}
-
-/// What the app-wide chain hands to the rest of itself through a layer.
-#[derive(Clone)]
-pub struct AppCarry<S> {
-    pub state: S,
-    pub layers: Layers,
-    pub inner: Inner,
 }
 
 /// The app-wide middleware list, as `routes!` generates it: runs the chain in front of
@@ -271,7 +263,7 @@ impl<S: Clone + Send + Sync + 'static, A> Routes<S, ViaApp, A> {
     pub fn app_layer<L, B>(
         &self,
         layer: L,
-        rest: fn(Parts, Body, AppCarry<S>) -> NextFuture,
+        rest: fn(Parts, Body, Carry<S, Inner>) -> NextFuture,
     ) -> LayerService
     where
         L: Layer<AppResume<S>>,
@@ -334,33 +326,4 @@ pub trait Register<S, M: Mount<S>, A, I> {
 }
 
 /// The rest of the app-wide chain after one of its layers.
-pub type AppResume<S> = crate::middleware::Resume<AppCarry<S>>;
-
-/// Sends the request through layer `index` of the app-wide list; its inner `AppResume`
-/// continues the chain.
-pub async fn through_app_layer<S>(
-    layers: &Layers,
-    index: usize,
-    parts: Parts,
-    body: Body,
-    state: S,
-    inner: Inner,
-) -> Response
-where
-    S: Clone + Send + Sync + 'static,
-{
-    let carry = |layers| AppCarry {
-        state,
-        layers,
-        inner,
-    };
-    crate::middleware::through(
-        layers,
-        index,
-        parts,
-        body,
-        carry,
-        "an app-wide middleware layer was not built",
-    )
-    .await
-}
+pub type AppResume<S> = crate::middleware::Resume<Carry<S, Inner>>;

@@ -240,18 +240,20 @@ pub type LayerService = BoxCloneSyncService<http::Request<Body>, Response, Infal
 /// The layers of one route, in the order the macros number them.
 pub type Layers = Option<Arc<[LayerService]>>;
 
-/// What a generated handler hands to the rest of its chain through a layer.
+/// What a chain hands to the rest of itself through a layer: the state, the chain's
+/// layers, and what the chain's end needs (`with`): a route's chain its path's `Allow`
+/// value ([`Allow`](crate::handler::Allow)), the app-wide chain the matched path's routes
+/// (`app::Inner`).
 #[derive(Clone)]
-pub struct Carry<S> {
+pub struct Carry<S, W> {
     pub state: S,
     pub layers: Layers,
-    /// The path's `Allow` value, when other routes decide it ([`RouteHandler`](crate::handler::RouteHandler)).
-    pub allow: Option<&'static http::HeaderValue>,
+    pub with: W,
 }
 
 /// The rest of a chain after a layer: a generated function, run when the layer calls its
 /// inner service. `C` is what the chain hands to that function through the request's
-/// extensions: a route's [`Carry`], or the app-wide chain's `AppCarry`.
+/// extensions, a [`Carry`].
 pub struct Resume<C> {
     rest: fn(Parts, Body, C) -> NextFuture,
 }
@@ -291,7 +293,7 @@ impl<C: Clone + Send + Sync + 'static> Service<http::Request<Body>> for Resume<C
 }
 
 /// Builds `layer` around `rest`, its errors answered as `500`s: once per layer, when the
-/// router is built (`C` is a route's `Carry<S>`) or the app-wide chain is (`AppCarry<S>`).
+/// router is built (`C` is a route's or the app-wide chain's [`Carry`]).
 pub fn build_layer<C, L, B>(layer: L, rest: fn(Parts, Body, C) -> NextFuture) -> LayerService
 where
     C: Clone + Send + Sync + 'static,
@@ -443,22 +445,23 @@ pub fn layers(services: Vec<LayerService>) -> Layers {
 }
 
 /// Sends the request through layer `index` of `layers`; the layer's inner `Resume`
-/// continues the chain with `state` and `allow`.
-pub async fn through_layer<S>(
+/// continues the chain with `state` and `with` (a route's chain and the app-wide one).
+pub async fn through_layer<S, W>(
     layers: &Layers,
     index: usize,
     parts: Parts,
     body: Body,
     state: S,
-    allow: Option<&'static http::HeaderValue>,
+    with: W,
 ) -> Response
 where
     S: Clone + Send + Sync + 'static,
+    W: Clone + Send + Sync + 'static,
 {
     let carry = |layers| Carry {
         state,
         layers,
-        allow,
+        with,
     };
     through(
         layers,
@@ -466,7 +469,7 @@ where
         parts,
         body,
         carry,
-        "a route's middleware layer was not built",
+        "a middleware layer was not built",
     )
     .await
 }

@@ -241,15 +241,15 @@ where
     S: Clone + Send + Sync + 'static,
 {
     let mounted = M::mount(handler.clone());
-    let automatic = match allow {
-        None => endpoint(None, handler.clone()),
-        Some(allow) => axum::routing::any(PathAllow {
-            handler: mounted.clone(),
-            allow,
-        }),
-    };
     let call = shapes::erase(mounted.clone(), None);
-    let carried = shapes::carried_function(filter, mounted, allow);
+    // With the path's value, the automatic answers are the erased handler: a service of the
+    // state type only, so a route instantiates axum's handler machinery once, not twice.
+    let path_call = allow.map(|allow| shapes::erase(mounted, Some(allow)));
+    let automatic = match &path_call {
+        None => endpoint(None, handler.clone()),
+        Some(path_call) => axum::routing::any(Erased(path_call.clone())),
+    };
+    let carried = shapes::carried_function(filter, call.clone(), path_call);
     RouteRouter {
         main: endpoint(Some(filter), handler),
         automatic: Some(automatic),
@@ -279,22 +279,23 @@ where
     }
 }
 
-/// A function-form route's handler answering the methods its path lacks with the path's
-/// `Allow` value, when other functions share the path.
-#[derive(Clone)]
-struct PathAllow<H> {
-    handler: H,
-    allow: &'static HeaderValue,
+/// A route's erased handler as axum's: the automatic answers of a function-form route
+/// beside other functions of its path, with the path's `Allow` value.
+struct Erased<S>(shapes::CallWithState<S>);
+
+impl<S> Clone for Erased<S> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
 }
 
-impl<H, S> Handler<(), S> for PathAllow<H>
+impl<S> Handler<(), S> for Erased<S>
 where
-    H: RouteHandler<S>,
     S: Clone + Send + Sync + 'static,
 {
     type Future = RouteFuture;
 
     fn call(self, req: http::Request<axum::body::Body>, state: S) -> RouteFuture {
-        self.handler.call(req, state, Some(self.allow))
+        (self.0)(req, state)
     }
 }

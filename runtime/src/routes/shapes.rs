@@ -358,19 +358,19 @@ where
     })
 }
 
-/// A function-form route's carried build: its method, and its path's automatic answers
-/// (with the path's `Allow` value when `allow` is given).
-pub(super) fn carried_function<H, S>(
+/// A function-form route's carried build: its method (`main`), and its path's automatic
+/// answers (`automatic`, with the path's `Allow` value, when other functions share the
+/// path; else `main` answers them too). Not generic over the route's handler, so it is
+/// compiled once per state type.
+pub(super) fn carried_function<S>(
     filter: axum::routing::MethodFilter,
-    handler: H,
-    allow: Option<&'static HeaderValue>,
+    main: CallWithState<S>,
+    automatic: Option<CallWithState<S>>,
 ) -> super::model::CarriedBuild<S>
 where
-    H: RouteHandler<S>,
     S: Clone + Send + Sync + 'static,
 {
-    let main = erase(handler.clone(), None);
-    let automatic = erase(handler, allow);
+    let automatic = automatic.unwrap_or_else(|| main.clone());
     Box::new(move || {
         let main = Carried { call: main.clone() };
         let automatic = Carried {
