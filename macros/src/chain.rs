@@ -191,8 +191,20 @@ pub fn extract_parts(
     state: &TokenStream,
 ) -> TokenStream {
     let rk = private();
+    extract_parts_or(var, ty, state_ty, state, quote!(return #rk::respond(error)))
+}
+
+/// [`extract_parts`], doing `fail` (which sees the rejection as `error`) when it fails.
+pub fn extract_parts_or(
+    var: &Ident,
+    ty: &syn::Type,
+    state_ty: &TokenStream,
+    state: &TokenStream,
+    fail: TokenStream,
+) -> TokenStream {
+    let rk = private();
     quote_spanned! {ty.span()=>
-        let #var = match #rk::from_parts::<#ty, #state_ty>(&mut __rk_parts, #state).await { ::core::result::Result::Ok(value) => value, ::core::result::Result::Err(error) => return #rk::respond(error) };
+        let #var = match #rk::from_parts::<#ty, #state_ty>(&mut __rk_parts, #state).await { ::core::result::Result::Ok(value) => value, ::core::result::Result::Err(error) => #fail };
     }
 }
 

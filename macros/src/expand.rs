@@ -376,7 +376,10 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let endpoint = if state_free {
         quote!(#rk::state_free::<#s, __RkM, _>)
     } else {
-        quote!(#rk::stateful::<#s, __RkM, _>)
+        match route.complete {
+            true => quote!(#rk::stateful_any::<#s, __RkM, _>),
+            false => quote!(#rk::stateful::<#s, __RkM, _>),
+        }
     };
     // A state-free route's leading layers are also built, once, straight around its
     // handler's service, which then answers every method (`whole_route`): what the

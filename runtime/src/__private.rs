@@ -37,8 +37,8 @@ pub use crate::params::{
 pub use crate::returns::{IsResponse, NotResponse, Returns};
 pub use crate::routes::{
     affixes_fit, automatic_answer, function_router, method_not_allowed, module_router, state_free,
-    stateful, whole_route, AffixTable, IgnoreState, MethodInfo, Mount, RouteDef, RouteInfo,
-    RouteKind, RouteOptions, StateFree,
+    stateful, stateful_any, whole_route, AffixTable, IgnoreState, MethodInfo, Mount, RouteDef,
+    RouteInfo, RouteKind, RouteOptions, StateFree,
 };
 pub use axum::routing::MethodFilter;
 pub use tower::Layer;

@@ -112,13 +112,55 @@ fn plain(decl: &Declaration, openapi: TokenStream) -> TokenStream {
     let vis = &func.vis;
     let extractors = extractors(decl);
     let state = quote!(__RkS);
-    let bounds = extractors.iter().map(|(_, ty)| parts_bound(ty, &state));
-    let extract = extractors
+    let bounds: Vec<TokenStream> = extractors
         .iter()
-        .map(|(var, ty)| extract_parts(var, ty, &state, &quote!(&__rk_state)));
+        .map(|(_, ty)| parts_bound(ty, &state))
+        .collect();
     let vars: Vec<TokenStream> = extractors.iter().map(|(var, _)| quote!(#var)).collect();
-    let run = run(decl, quote!(#ident), &vars, quote!(, __rk_state));
     let info = info(decl, ident);
+    // A provider's work before the rest of the chain (its extractors, the call, the
+    // context value) is a function of its own, generic over the state only: compiled once
+    // per state type, where `call`, generic over each route's chain, only awaits it.
+    let (before, body) = match &decl.style {
+        Style::Provider { .. } => {
+            let fail = quote!(return ::core::result::Result::Err(#rk::respond(error)));
+            let extract = extractors.iter().map(|(var, ty)| {
+                crate::chain::extract_parts_or(var, ty, &state, &quote!(&__rk_state), fail.clone())
+            });
+            let provided = provided(decl, quote!(#ident), &vars);
+            let before = quote! {
+                impl #ident {
+                    #[doc(hidden)]
+                    #[allow(unused_mut, unused_variables, clippy::needless_return)]
+                    async fn __routekit_before<__RkS>(
+                        mut __rk_parts: &mut #rk::http::request::Parts,
+                        __rk_state: &__RkS,
+                    ) -> ::core::result::Result<(), #rk::axum::response::Response>
+                    where
+                        __RkS: ::core::marker::Send + ::core::marker::Sync,
+                        #(#bounds,)*
+                    {
+                        #(#extract)*
+                        #provided
+                    }
+                }
+            };
+            let body = quote! {
+                match #ident::__routekit_before(&mut __rk_parts, &__rk_state).await {
+                    ::core::result::Result::Ok(()) => __rk_rest(__rk_parts, __rk_body, __rk_state).await,
+                    ::core::result::Result::Err(response) => response,
+                }
+            };
+            (before, body)
+        }
+        Style::Around | Style::Neither => {
+            let extract = extractors
+                .iter()
+                .map(|(var, ty)| extract_parts(var, ty, &state, &quote!(&__rk_state)));
+            let run = run(decl, quote!(#ident), &vars, quote!(, __rk_state));
+            (TokenStream::new(), quote!(#(#extract)* #run))
+        }
+    };
 
     quote! {
         #func
@@ -130,6 +172,8 @@ fn plain(decl: &Declaration, openapi: TokenStream) -> TokenStream {
         #openapi
 
         #info
+
+        #before
 
         impl<__RkS> #rk::Middleware<__RkS> for #ident
         where
@@ -149,12 +193,27 @@ fn plain(decl: &Declaration, openapi: TokenStream) -> TokenStream {
                 __RkS: ::core::marker::Send + ::core::marker::Sync + 'static,
             {
                 async move {
-                    #(#extract)*
-                    #run
+                    #body
                 }
             }
         }
     }
+}
+
+/// A provider's outcome as the context value: the call of `callee` with `call_args`, its
+/// value put in the request (`Ok(())`) or its error answered (`Err(response)`).
+fn provided(decl: &Declaration, callee: TokenStream, call_args: &[TokenStream]) -> TokenStream {
+    let rk = crate::runtime();
+    let awaited = decl.func.sig.asyncness.map(|_| quote!(.await));
+    let Style::Provider { value, is_result } = &decl.style else {
+        unreachable!("only a provider provides")
+    };
+    let outcome = if *is_result {
+        quote!(#callee(#(#call_args),*) #awaited)
+    } else {
+        quote!(::core::result::Result::<_, ::core::convert::Infallible>::Ok(#callee(#(#call_args),*) #awaited))
+    };
+    quote_spanned!(value.span()=> #rk::provide::<#value, _>(__rk_parts, #outcome))
 }
 
 /// A middleware with `#[arg]` arguments: the factory function, the configured struct it

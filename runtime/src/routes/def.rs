@@ -186,6 +186,21 @@ where
     }
 }
 
+/// `stateful` for a route module, whose handler answers every method: `any(handler)` only,
+/// so a module does not compile axum's per-method endpoint for nothing.
+#[doc(hidden)]
+pub fn stateful_any<S, M, H>(
+    _filter: Option<axum::routing::MethodFilter>,
+    handler: H,
+) -> MethodRouter<M::State>
+where
+    H: RouteHandler<S>,
+    M: Mount<S>,
+    S: Clone + Send + Sync + 'static,
+{
+    axum::routing::any(OwnAllow(M::mount(handler)))
+}
+
 /// `stateful` for a handler that needs no state: on the app's own router, a plain tower
 /// service (`routes/state_free.rs`).
 #[doc(hidden)]
@@ -211,8 +226,17 @@ where
     S: Clone + Send + Sync + 'static,
 {
     let call = shapes::erase(M::mount(handler.clone()), None);
+    module_parts(endpoint(None, handler), call)
+}
+
+/// The rest of [`module_router`], generic over the state only, so it is compiled once
+/// rather than once per route.
+fn module_parts<S>(main: MethodRouter<S>, call: shapes::CallWithState<S>) -> RouteRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
     RouteRouter {
-        main: endpoint(None, handler),
+        main,
         automatic: None,
         outer: None,
         carried: shapes::carried_module(call.clone()),

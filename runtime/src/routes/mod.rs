@@ -18,8 +18,8 @@ pub(crate) use crate::answers::not_found;
 pub use crate::answers::{automatic_answer, method_not_allowed};
 use def::wrap;
 pub use def::{
-    function_router, module_router, state_free, stateful, Endpoint, Outer, RouteDef, RouteOptions,
-    RouteRouter,
+    function_router, module_router, state_free, stateful, stateful_any, Endpoint, Outer, RouteDef,
+    RouteOptions, RouteRouter,
 };
 #[doc(hidden)]
 pub use model::Mount;
