@@ -43,7 +43,7 @@ fn leading_layer(expr: &syn::Expr, local: &Ident) -> TokenStream {
 
 /// The `Allow` value of a route's own methods, as the runtime writes it (`allow_header!`, at
 /// compile time): its methods by name.
-fn module_allow(handlers: &[Handler]) -> TokenStream {
+fn own_allow(handlers: &[Handler]) -> TokenStream {
     let rk = private();
     let methods = handlers.iter().map(|h| format_ident!("{}", h.method));
     quote!(#rk::allow_header!(#(#methods),*))
@@ -163,13 +163,12 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     }
     // A module knows its `Allow` value; a function-form route's is its own unless other
     // functions share its path, when the runtime passes the path's (`__rk_allow`).
-    let own_allow = module_allow(route.handlers);
+    let own_allow = own_allow(route.handlers);
     let allow_value = if route.complete {
         own_allow.clone()
     } else {
         quote!(#rk::allow_or(__rk_allow, #own_allow))
     };
-    let request_allow = allow_value.clone();
     let handles_options = methods.contains(&"OPTIONS");
     let automatic = match &any {
         Some((code, _)) => code.clone(),
@@ -242,7 +241,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                 }
             }
             None => quote! {
-                let __rk_allow = #request_allow;
+                let __rk_allow = #allow_value;
                 #rk::RouteFuture::automatic(__rk_request, __rk_allow, #handles_options)
             },
         };

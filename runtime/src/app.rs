@@ -31,7 +31,7 @@ use http::request::Parts;
 use tower::{Layer, Service};
 
 use crate::context::NextFuture;
-use crate::handler::{RouteFuture, RouteHandler};
+use crate::handler::{Allow, RouteFuture, RouteHandler};
 use crate::middleware::{Carry, LayerService, Layers};
 use crate::routes::{CallWithState, Mount, RouteSet};
 
@@ -106,12 +106,7 @@ where
     S: Clone + Send + Sync + 'static,
 {
     #[inline]
-    fn call(
-        self,
-        mut req: http::Request<Body>,
-        _state: (),
-        allow: Option<&'static http::HeaderValue>,
-    ) -> RouteFuture {
+    fn call(self, mut req: http::Request<Body>, _state: (), allow: Allow) -> RouteFuture {
         match req.extensions_mut().remove::<AppState<S>>() {
             Some(AppState(state)) => self.handler.call(req, state, allow),
             None => RouteFuture::without_state(true),

@@ -201,12 +201,7 @@ fn panicked(route: &str, panic: Box<dyn std::any::Any + Send>) -> Response {
 /// travels as an argument, so nothing about one app is kept in a static for another.
 pub trait RouteHandler<S>: Clone + Send + Sync + Sized + 'static {
     /// Answers `request`.
-    fn call(
-        self,
-        request: HttpRequest,
-        state: S,
-        allow: Option<&'static HeaderValue>,
-    ) -> RouteFuture;
+    fn call(self, request: HttpRequest, state: S, allow: Allow) -> RouteFuture;
 }
 
 /// What a [`RouteHandler`] is told of its path's `Allow` value: the value, when other

@@ -444,12 +444,13 @@ pub fn layers(services: Vec<LayerService>) -> Layers {
     }
 }
 
-/// Sends the request through layer `index` of `layers`; the layer's inner `Resume`
-/// continues the chain with `state` and `with` (a route's chain and the app-wide one).
+/// Sends the request through layer `index` of `layers`, with the [`Carry`] of `state`, the
+/// layers and `with` in its extensions for the layer's inner [`Resume`] (a route's chain
+/// and the app-wide one).
 pub async fn through_layer<S, W>(
     layers: &Layers,
     index: usize,
-    parts: Parts,
+    mut parts: Parts,
     body: Body,
     state: S,
     with: W,
@@ -458,40 +459,15 @@ where
     S: Clone + Send + Sync + 'static,
     W: Clone + Send + Sync + 'static,
 {
-    let carry = |layers| Carry {
-        state,
-        layers,
-        with,
-    };
-    through(
-        layers,
-        index,
-        parts,
-        body,
-        carry,
-        "a middleware layer was not built",
-    )
-    .await
-}
-
-/// Sends the request through layer `index` of `layers`, with what `carry` makes of them in
-/// its extensions for the layer's inner [`Resume`] (a route's chain and the app-wide one).
-pub(crate) async fn through<C>(
-    layers: &Layers,
-    index: usize,
-    mut parts: Parts,
-    body: Body,
-    carry: impl FnOnce(Layers) -> C,
-    missing: &'static str,
-) -> Response
-where
-    C: Clone + Send + Sync + 'static,
-{
     let Some(service) = layers.as_ref().and_then(|all| all.get(index)) else {
-        return ApiError::internal(missing).into_response();
+        return ApiError::internal("a middleware layer was not built").into_response();
     };
     let service = service.clone();
-    parts.extensions.insert(carry(layers.clone()));
+    parts.extensions.insert(Carry {
+        state,
+        layers: layers.clone(),
+        with,
+    });
     match service
         .oneshot(http::Request::from_parts(parts, body))
         .await

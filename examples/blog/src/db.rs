@@ -185,9 +185,10 @@ impl Writer {
     }
 }
 
-/// Runs the same expression on whichever pool `db` holds: `$pool` is a `&SqlitePool` in
-/// one arm and a `&PgPool` in the other, so the query is compiled (and must be valid) for
-/// both drivers. Reads take SQLite's read-only pool; `on_writer!` takes its writer.
+/// Runs the same expression on whichever database `db` holds: `$pool` is a `&SqlitePool`
+/// (SQLite's read-only pool), a `&mut SqliteConnection` (an in-memory database's one
+/// connection) or a `&PgPool`, so the query is compiled (and must be valid) for both
+/// drivers. Reads take this; `on_writer!` takes SQLite's writer.
 macro_rules! on_pool {
     ($db:expr, |$pool:ident| $body:expr) => {
         match &$db.pool {
@@ -641,5 +642,25 @@ mod tests {
         assert_eq!(db.user_by_token("grace-token").await.unwrap(), None);
         assert_eq!(db.user_by_token("nobody").await.unwrap(), None);
         assert_eq!(db.tokens.0.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_writer_busy_past_the_acquire_timeout_is_unavailable() {
+        let db = Db::connect("sqlite::memory:").await.unwrap();
+        let Pool::Memory(writer) = &db.pool else {
+            unreachable!("an in-memory database is one connection")
+        };
+        let held = writer.0.lock().await;
+        let started = Instant::now();
+        let error = db.create_post(1, "t", "b").await.unwrap_err();
+        assert!(matches!(error.0, sqlx::Error::PoolTimedOut), "{error:?}");
+        assert!(error.is_unavailable(), "a busy writer answers 503");
+        assert!(started.elapsed() >= ACQUIRE_TIMEOUT);
+        drop(held);
+        // Closed, it answers as a closed pool does: unavailable too.
+        db.close().await;
+        let error = db.posts().await.unwrap_err();
+        assert!(matches!(error.0, sqlx::Error::PoolClosed), "{error:?}");
+        assert!(error.is_unavailable());
     }
 }

@@ -77,16 +77,9 @@ fn run(
     rest_args: TokenStream,
 ) -> TokenStream {
     let rk = crate::runtime();
-    let awaited = decl.func.sig.asyncness.map(|_| quote!(.await));
     match &decl.style {
-        Style::Provider { value, is_result } => {
-            let outcome = if *is_result {
-                quote!(#callee(#(#call_args),*) #awaited)
-            } else {
-                quote!(::core::result::Result::<_, ::core::convert::Infallible>::Ok(#callee(#(#call_args),*) #awaited))
-            };
-            let check =
-                quote_spanned!(value.span()=> #rk::provide::<#value, _>(&mut __rk_parts, #outcome));
+        Style::Provider { .. } => {
+            let check = provided(decl, callee, call_args, quote!(&mut __rk_parts));
             quote! {
                 match #check {
                     ::core::result::Result::Ok(()) => __rk_rest(__rk_parts, __rk_body #rest_args).await,
@@ -127,7 +120,7 @@ fn plain(decl: &Declaration, openapi: TokenStream) -> TokenStream {
             let extract = extractors.iter().map(|(var, ty)| {
                 crate::chain::extract_parts_or(var, ty, &state, &quote!(&__rk_state), fail.clone())
             });
-            let provided = provided(decl, quote!(#ident), &vars);
+            let provided = provided(decl, quote!(#ident), &vars, quote!(__rk_parts));
             let before = quote! {
                 impl #ident {
                     #[doc(hidden)]
@@ -202,7 +195,13 @@ fn plain(decl: &Declaration, openapi: TokenStream) -> TokenStream {
 
 /// A provider's outcome as the context value: the call of `callee` with `call_args`, its
 /// value put in the request (`Ok(())`) or its error answered (`Err(response)`).
-fn provided(decl: &Declaration, callee: TokenStream, call_args: &[TokenStream]) -> TokenStream {
+/// `parts` is the request's `&mut Parts`.
+fn provided(
+    decl: &Declaration,
+    callee: TokenStream,
+    call_args: &[TokenStream],
+    parts: TokenStream,
+) -> TokenStream {
     let rk = crate::runtime();
     let awaited = decl.func.sig.asyncness.map(|_| quote!(.await));
     let Style::Provider { value, is_result } = &decl.style else {
@@ -213,7 +212,7 @@ fn provided(decl: &Declaration, callee: TokenStream, call_args: &[TokenStream]) 
     } else {
         quote!(::core::result::Result::<_, ::core::convert::Infallible>::Ok(#callee(#(#call_args),*) #awaited))
     };
-    quote_spanned!(value.span()=> #rk::provide::<#value, _>(__rk_parts, #outcome))
+    quote_spanned!(value.span()=> #rk::provide::<#value, _>(#parts, #outcome))
 }
 
 /// A middleware with `#[arg]` arguments: the factory function, the configured struct it

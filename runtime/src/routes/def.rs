@@ -4,11 +4,10 @@
 
 use axum::handler::Handler;
 use axum::routing::MethodRouter;
-use http::HeaderValue;
 
 use super::model::{CarriedBuild, Mount, RouteInfo};
 use super::shapes::{self, AffixTable};
-use crate::handler::{RouteFuture, RouteHandler};
+use crate::handler::{Allow, RouteFuture, RouteHandler};
 
 /// A route ready to register: its description and how to build its method router.
 #[doc(hidden)]
@@ -19,7 +18,7 @@ pub struct RouteDef<S> {
     /// Builds the route's handler and its layers, once per router, given the `Allow`
     /// value of its path when other routes decide it (a function-form route beside other
     /// functions of its path; `None` for a module or a function alone).
-    pub build: fn(Option<&'static HeaderValue>) -> RouteRouter<S>,
+    pub build: fn(Allow) -> RouteRouter<S>,
 }
 
 /// The layers a route's middleware list starts with, applied around its endpoints. The
@@ -179,10 +178,9 @@ where
     M: Mount<S>,
     S: Clone + Send + Sync + 'static,
 {
-    let handler = OwnAllow(M::mount(handler));
     match filter {
-        Some(filter) => axum::routing::on(filter, handler),
-        None => axum::routing::any(handler),
+        Some(filter) => axum::routing::on(filter, OwnAllow(M::mount(handler))),
+        None => stateful_any::<S, M, H>(None, handler),
     }
 }
 
@@ -256,7 +254,7 @@ where
 pub fn function_router<S, M, H>(
     filter: axum::routing::MethodFilter,
     handler: H,
-    allow: Option<&'static HeaderValue>,
+    allow: Allow,
     endpoint: Endpoint<S, M, H>,
 ) -> RouteRouter<M::State>
 where

@@ -30,10 +30,9 @@ use axum::routing::future::InfallibleRouteFuture;
 use axum::routing::MethodRouter;
 use futures_util::future::{Either, Map};
 use futures_util::FutureExt;
-use http::HeaderValue;
 use tower::Service;
 
-use crate::handler::{RouteFuture, RouteHandler};
+use crate::handler::{Allow, RouteFuture, RouteHandler};
 use crate::params::ParamAliases;
 
 pub use super::model::AffixTable;
@@ -301,7 +300,7 @@ pub(crate) type CallWithState<S> =
 
 /// `handler` as a [`CallWithState`], answering with `allow` (the path's `Allow` value when
 /// other routes decide it).
-pub(super) fn erase<H, S>(handler: H, allow: Option<&'static HeaderValue>) -> CallWithState<S>
+pub(super) fn erase<H, S>(handler: H, allow: Allow) -> CallWithState<S>
 where
     H: RouteHandler<S>,
     S: Clone + Send + Sync + 'static,

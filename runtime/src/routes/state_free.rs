@@ -17,9 +17,8 @@ use std::task::{Context, Poll};
 use axum::body::Body;
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter};
-use http::HeaderValue;
 
-use crate::handler::{RouteFuture, RouteHandler};
+use crate::handler::{Allow, RouteFuture, RouteHandler};
 
 /// A generated handler that needs no state, as a handler of any state: called with `()`,
 /// so its body is compiled once, for `()`, whatever the app's state type, and every other
@@ -35,12 +34,7 @@ where
     S: Clone + Send + Sync + 'static,
 {
     #[inline]
-    fn call(
-        self,
-        request: http::Request<Body>,
-        _state: S,
-        allow: Option<&'static HeaderValue>,
-    ) -> RouteFuture {
+    fn call(self, request: http::Request<Body>, _state: S, allow: Allow) -> RouteFuture {
         self.0.call(request, (), allow)
     }
 }
