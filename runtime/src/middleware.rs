@@ -444,9 +444,9 @@ pub fn layers(services: Vec<LayerService>) -> Layers {
     }
 }
 
-/// Sends the request through layer `index` of `layers`, with the [`Carry`] of `state`, the
-/// layers and `with` in its extensions for the layer's inner [`Resume`] (a route's chain
-/// and the app-wide one).
+/// Sends the request through layer `index` of `layers`, with the `Carry` of `state`, the
+/// layers and `with` in its extensions for the layer's inner `Resume` (a route's chain and
+/// the app-wide one).
 pub async fn through_layer<S, W>(
     layers: &Layers,
     index: usize,
