@@ -27,10 +27,12 @@ pub(crate) fn state_bound() -> TokenStream {
     quote!(#s: #rk::StateBound)
 }
 
-/// The chain's code, built from the innermost answer outwards. The code of every stage
-/// answers a response from the locals `__rk_parts`, `__rk_body`, `__rk_state` and
-/// `__rk_layers`; a layer moves the code inside it into a function of its
-/// own (the layer's [`Resume`](routekit::__private::Resume)), built once with the router.
+/// The chain's code, built from the innermost answer outwards. The code of every stage is
+/// an expression of a future of the response, made from the locals `__rk_parts`,
+/// `__rk_body`, `__rk_state` and `__rk_layers`, with no `async` block of its own (the
+/// compiler checks each one where it is written; the runtime's futures are checked once);
+/// a layer moves the code inside it into a function of its own (the layer's
+/// [`Resume`](routekit::__private::Resume)), built once with the router.
 #[derive(Default)]
 pub(crate) struct Chain {
     /// One `__routekit_resume_N` function per layer.
@@ -128,7 +130,7 @@ pub(crate) fn resume_fn(
     let state = state_bound();
     quote! {
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_mut, unused_variables, clippy::let_unit_value, clippy::needless_return)]
+        #[allow(non_snake_case, unused_mut, unused_variables, clippy::let_unit_value, clippy::needless_return, clippy::result_large_err)]
         fn #name<#s>(
             mut __rk_parts: #rk::http::request::Parts,
             __rk_body: #rk::axum::body::Body,
@@ -139,7 +141,7 @@ pub(crate) fn resume_fn(
             #(#bounds,)*
         {
             let #rk::Carry { state: __rk_state, layers: __rk_layers, with: #with } = __rk_carry;
-            ::std::boxed::Box::pin(async move { #code })
+            ::std::boxed::Box::pin(#code)
         }
     }
 }
@@ -148,7 +150,7 @@ pub(crate) fn resume_fn(
 pub(crate) fn through_layer(index: usize, with: &Ident) -> TokenStream {
     let rk = private();
     let s = state_param();
-    quote!(#rk::through_layer::<#s, _>(&__rk_layers, #index, __rk_parts, __rk_body, __rk_state, #with).await)
+    quote!(#rk::through_layer::<#s, _>(__rk_layers, #index, __rk_parts, __rk_body, __rk_state, #with))
 }
 
 /// A `#[middleware]` function's stage of a chain, `code` running inside it: the one
@@ -158,9 +160,7 @@ pub fn call_named(ty: &Ident, code: &TokenStream) -> TokenStream {
     let s = state_param();
     let rk = crate::runtime_at(ty.span());
     quote_spanned! {ty.span()=>
-    <#ty as #rk::Middleware<#s>>::call(__rk_parts, __rk_body, __rk_state, move |mut __rk_parts, __rk_body, __rk_state| async move {
-        #code
-    }).await
+    <#ty as #rk::Middleware<#s>>::call(__rk_parts, __rk_body, __rk_state, move |mut __rk_parts, __rk_body, __rk_state| #code)
     }
 }
 

@@ -16,6 +16,7 @@ use syn::Ident;
 
 use crate::ast::{Handler, Role};
 use crate::attr::MiddlewareItem;
+use crate::chain::Values;
 use crate::listed::Listed;
 
 /// The generic parameter every check's list ends in: what the app-wide list provides.
@@ -88,5 +89,48 @@ impl CtxChecks {
             .iter()
             .rev()
             .fold(quote!(()), |tail, index| quote!((#index, #tail)))
+    }
+}
+
+/// The `Ctx` checks of a route whose lists hold values, made in its `build` on the values
+/// themselves: a configured `#[middleware]` (`require_role("admin")`) is known only by the
+/// type of its value, which carries `MiddlewareInfo`; any other layer provides nothing.
+/// Route-level items are checked once, then each handler's own items and `Ctx` arguments.
+pub(crate) fn value_checks(
+    route_level: &[&MiddlewareItem],
+    handlers: &[Handler],
+    values: &Values,
+    listed: &Listed,
+) -> TokenStream {
+    let rk = crate::chain::private();
+    let step = |item: &MiddlewareItem| match item {
+        MiddlewareItem::Named(path) => {
+            let ty = listed.ty(path);
+            let step = quote_spanned!(path.span()=> .named::<#ty, _>());
+            quote!(let __rk_list = __rk_list #step;)
+        }
+        MiddlewareItem::Layer(expr) => {
+            let local = values.local(item);
+            let step = quote_spanned!(expr.span()=> .step());
+            quote!(let __rk_list = (&__rk_list.item(&#local)) #step;)
+        }
+    };
+    let route_steps: TokenStream = route_level.iter().map(|item| step(item)).collect();
+    // A handler's `Ctx` arguments are checked with the app-wide list (`check.rs`), which
+    // these checks cannot see.
+    let handler_checks = handlers.iter().map(|handler| {
+        let steps: TokenStream = handler.middleware.iter().map(step).collect();
+        quote! {{
+            #steps
+        }}
+    });
+    quote! {
+        {
+            #[allow(unused_imports)]
+            use #rk::{StepInfo as _, StepLayer as _};
+            let __rk_list = #rk::provided();
+            #route_steps
+            #(#handler_checks)*
+        }
     }
 }

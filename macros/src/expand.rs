@@ -2,8 +2,9 @@
 //! and the `__routekit_def` function `routes!` calls.
 //!
 //! A generated handler does what a hand-written axum handler does: split the request,
-//! run each extractor once, call the function, turn its output into a response. Middleware
-//! are called as nested async blocks, so a provider costs no boxing at all.
+//! run each extractor once, call the function, turn its output into a response. It does so
+//! by naming runtime functions (`invoke`, `Middleware::call`), with no `async` block of its
+//! own; middleware futures nest inside one another, so a provider costs no boxing at all.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -41,12 +42,12 @@ fn leading_layer(expr: &syn::Expr, local: &Ident) -> TokenStream {
     })
 }
 
-/// The `Allow` value of a route's own methods, as the runtime writes it (`allow_header!`, at
-/// compile time): its methods by name.
+/// A route's own methods as the runtime's method bits, by which it reads the route's
+/// `Allow` value from its one table of every value (`allow`, `allow_or`).
 fn own_allow(handlers: &[Handler]) -> TokenStream {
     let rk = private();
     let methods = handlers.iter().map(|h| format_ident!("{}", h.method));
-    quote!(#rk::allow_header!(#(#methods),*))
+    quote!(#(#rk::method_bit::#methods)|*)
 }
 
 fn method_filter(method: &str) -> TokenStream {
@@ -165,7 +166,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     // functions share its path, when the runtime passes the path's (`__rk_allow`).
     let own_allow = own_allow(route.handlers);
     let allow_value = if route.complete {
-        own_allow.clone()
+        quote!(#rk::allow(#own_allow))
     } else {
         quote!(#rk::allow_or(__rk_allow, #own_allow))
     };
@@ -224,7 +225,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             quote! {
                 if #test {
                     #split
-                    return #rk::RouteFuture::pending(#template, async move { #code });
+                    return #rk::RouteFuture::pending(#template, #code);
                 }
             }
         });
@@ -237,7 +238,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                     .then(|| quote!(let (mut __rk_parts, __rk_body) = __rk_request.into_parts();));
                 quote! {
                     #split
-                    #rk::RouteFuture::pending(#template, async move { #code })
+                    #rk::RouteFuture::pending(#template, #code)
                 }
             }
             None => quote! {
@@ -250,21 +251,28 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             #tail
         }
     } else {
-        let branches = branches.iter().map(|(test, code, _)| {
-            let test = test(quote!(__rk_parts.method));
-            quote!(if #test { #code })
-        });
-        let dispatch = quote!(#(#branches else)* { #automatic });
+        // One future type for every method: each branch's, nested in `Either`s.
+        let automatic = match &any {
+            Some(_) => automatic,
+            None => quote!(::core::future::ready(#automatic)),
+        };
+        let dispatch = branches
+            .iter()
+            .rev()
+            .fold(automatic, |rest, (test, code, _)| {
+                let test = test(quote!(__rk_parts.method));
+                quote!(if #test { #rk::Either::Left(#code) } else { #rk::Either::Right(#rest) })
+            });
         let body = chain.wrap(&route_level[leading..], dispatch, &bounds, &values, &listed);
         quote! {
-            #rk::RouteFuture::pending(#template, async move {
+            #rk::RouteFuture::pending(#template, {
                 let (mut __rk_parts, __rk_body) = __rk_request.into_parts();
                 #body
             })
         }
     };
     let value_checks = if checked_by_value {
-        value_checks(&route_level, route.handlers, &values, &listed)
+        crate::ctx_checks::value_checks(&route_level, route.handlers, &values, &listed)
     } else {
         TokenStream::new()
     };
@@ -331,7 +339,8 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         unused_mut,
         unused_variables,
         clippy::let_unit_value,
-        clippy::needless_return
+        clippy::needless_return,
+        clippy::result_large_err
     ));
     let allow_register = allow(quote!(private_bounds, private_interfaces));
     let allow_register_fn = allow(quote!(
@@ -547,49 +556,6 @@ fn mentions(code: &TokenStream, idents: &[&str]) -> bool {
         proc_macro2::TokenTree::Group(group) => mentions(&group.stream(), idents),
         _ => false,
     })
-}
-
-/// The `Ctx` checks of a route whose lists hold values, made in its `build` on the values
-/// themselves: a configured `#[middleware]` (`require_role("admin")`) is known only by the
-/// type of its value, which carries `MiddlewareInfo`; any other layer provides nothing.
-/// Route-level items are checked once, then each handler's own items and `Ctx` arguments.
-fn value_checks(
-    route_level: &[&MiddlewareItem],
-    handlers: &[Handler],
-    values: &Values,
-    listed: &Listed,
-) -> TokenStream {
-    let rk = private();
-    let step = |item: &MiddlewareItem| match item {
-        MiddlewareItem::Named(path) => {
-            let ty = listed.ty(path);
-            let step = quote_spanned!(path.span()=> .named::<#ty, _>());
-            quote!(let __rk_list = __rk_list #step;)
-        }
-        MiddlewareItem::Layer(expr) => {
-            let local = values.local(item);
-            let step = quote_spanned!(expr.span()=> .step());
-            quote!(let __rk_list = (&__rk_list.item(&#local)) #step;)
-        }
-    };
-    let route_steps: TokenStream = route_level.iter().map(|item| step(item)).collect();
-    // A handler's `Ctx` arguments are checked with the app-wide list (`check.rs`), which
-    // these checks cannot see.
-    let handler_checks = handlers.iter().map(|handler| {
-        let steps: TokenStream = handler.middleware.iter().map(step).collect();
-        quote! {{
-            #steps
-        }}
-    });
-    quote! {
-        {
-            #[allow(unused_imports)]
-            use #rk::{StepInfo as _, StepLayer as _};
-            let __rk_list = #rk::provided();
-            #route_steps
-            #(#handler_checks)*
-        }
-    }
 }
 
 /// The source line of a token, for the route table.

@@ -290,7 +290,8 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
 
         #[allow(
             non_camel_case_types, non_snake_case, dead_code, private_bounds, private_interfaces,
-            unused_mut, unused_variables, clippy::let_unit_value, clippy::needless_return
+            unused_mut, unused_variables, clippy::let_unit_value, clippy::needless_return,
+            clippy::result_large_err
         )]
         const _: () = {
             #items

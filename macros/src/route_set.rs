@@ -184,7 +184,7 @@ fn app_chain(items: &[MiddlewareItem]) -> AppChain {
 
     let mut resumes = TokenStream::new();
     let mut builds = Vec::new();
-    let mut code = quote!(#rk::enter(__rk_inner, __rk_parts, __rk_body, __rk_state).await);
+    let mut code = quote!(#rk::enter(__rk_inner, __rk_parts, __rk_body, __rk_state));
     let layer_count = items
         .iter()
         .filter(|item| matches!(item, MiddlewareItem::Layer(_)))
@@ -254,7 +254,7 @@ fn app_chain(items: &[MiddlewareItem]) -> AppChain {
                 __rk_layers: #rk::Layers,
                 __rk_inner: #rk::Inner,
             ) -> impl ::core::future::Future<Output = #rk::axum::response::Response> + ::core::marker::Send + 'static {
-                async move { #code }
+                #code
             }
         }
 

@@ -6,20 +6,18 @@ pub use axum;
 pub use http;
 pub use routekit_macros::middleware;
 
-pub use crate::__routekit_allow_header as allow_header;
-pub use crate::__routekit_allow_value as allow_value;
 pub use crate::__routekit_if_client as if_client;
 pub use crate::__routekit_if_openapi as if_openapi;
-pub use crate::answers::{allow_text, method_bit, AllowText};
+pub use crate::answers::{allow, method_bit};
 pub use crate::openapi;
 pub use crate::TrailingSlash;
 
 pub use crate::app::{enter, AppChain, Direct, Inner, Register, Routes, ViaApp};
 pub use crate::context::{Next, NextFuture};
-pub use crate::extract::{from_parts, from_request};
+pub use crate::extract::{from_parts, from_request, invoke, invoke_bare, no_params, NoBody};
 pub use crate::handler::{
-    allow_or, credentialed, respond, revalidate, Allow, HttpRequest, RouteFuture, RouteHandler,
-    StateBound,
+    allow_or, credentialed, respond, revalidate, revalidate_to, Allow, HttpRequest, RouteFuture,
+    RouteHandler, StateBound,
 };
 pub use crate::links::{
     finish as finish_link, write_display, write_optional_str, write_rest, LinkOptional, LinkSegment,
@@ -41,6 +39,7 @@ pub use crate::routes::{
     RouteInfo, RouteKind, RouteOptions, StateFree,
 };
 pub use axum::routing::MethodFilter;
+pub use futures_util::future::Either;
 pub use tower::Layer;
 
 /// What a `#[server_fn]` expansion names: its input extractors, the rule check, the path.
@@ -72,44 +71,4 @@ macro_rules! __routekit_if_client {
 #[doc(hidden)]
 macro_rules! __routekit_if_client {
     ($($on:tt)*) => {};
-}
-
-/// `allow_value!(GET, POST)`: the `Allow` value of a route module, as a `&'static str`
-/// computed at compile time.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __routekit_allow_value {
-    ($($method:ident),*) => {{
-        const TEXT: &str =
-            (&$crate::__private::allow_text(0 $(| $crate::__private::method_bit::$method)*)).as_str();
-        TEXT
-    }};
-}
-
-/// `allow_header!(GET, POST)`: [`allow_value!`](crate::__routekit_allow_value) as a
-/// `HeaderValue`, checked and built at compile time.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __routekit_allow_header {
-    ($($method:ident),*) => {
-        const {
-            $crate::__private::http::HeaderValue::from_static(
-                $crate::__private::allow_value!($($method),*),
-            )
-        }
-    };
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn allow_header_is_built_at_compile_time() {
-        assert_eq!(crate::__routekit_allow_header!(POST), "OPTIONS, POST");
-    }
-
-    #[test]
-    fn allow_value_is_written_at_compile_time() {
-        const VALUE: &str = crate::__routekit_allow_value!(PUT, GET, ANY);
-        assert_eq!(VALUE, "GET, HEAD, OPTIONS, PUT");
-    }
 }

@@ -64,9 +64,9 @@ pub mod method_bit {
     }
 }
 
-/// An `Allow` value, built by [`allow_text`] at compile time for a route module
-/// (`__private::allow_value!`) and when the router is built for function-form routes: the one
-/// implementation of the value, so both agree by construction.
+/// An `Allow` value, built by [`allow_text`] at compile time, once for every set of methods:
+/// the one implementation of the value, which a route's own answers and a path of several
+/// functions read from the same table ([`allow`], [`allow_header`]).
 #[doc(hidden)]
 #[derive(Clone, Copy)]
 pub struct AllowText {
@@ -124,6 +124,14 @@ static EVERY: [AllowText; 128] = {
     }
     table
 };
+
+/// A route's own `Allow` value, of its [`method_bit`]s: a clone of [`allow_header`]'s, which
+/// copies two words (a static `Bytes`). Read only by `OPTIONS` and `405` answers.
+#[doc(hidden)]
+#[inline]
+pub fn allow(methods: u8) -> HeaderValue {
+    allow_header(methods).clone()
+}
 
 /// The `Allow` header value of `methods`, from a table of every value built at compile
 /// time, so a path's value is a `&'static` reference (one word, nothing to drop) and its

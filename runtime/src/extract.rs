@@ -1,5 +1,15 @@
 //! Running axum extractors inside a generated handler: each extractor once, the body reader
 //! last, and axum's own plain-text rejections re-rendered in routekit's `{"error": …}` shape.
+//!
+//! [`invoke`] is a handler's whole call, written once here: the generated code names the
+//! handler's argument types and passes three closures (its path parameters, the call, the
+//! answer), and no `async` block of its own. The compiler type-checks and borrow-checks an
+//! `async` block for every place it is written, and a generated one per route was most of
+//! what a route cost a clean build beyond a hand-written axum route (BENCHMARKS.md, "Compile
+//! time"); a generic function is checked once and only instantiated per route.
+
+use std::future::Future;
+use std::marker::PhantomData;
 
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts};
@@ -64,4 +74,164 @@ async fn unify(response: Response) -> Response {
         unified.headers_mut().entry(name).or_insert(value);
     }
     unified
+}
+
+/// A handler's call: its path parameters read (`params`), the `FromRequestParts` arguments
+/// `E` in order, the body argument `B` last, then `call` with the three (which answers the
+/// handler's future, its output made a response by `Respond`). The first rejection is the
+/// answer.
+#[inline]
+// `impl Future + Send + 'static` named, not `async fn`: the generic code calling this then
+// knows its future is `Send` without looking into it, once per route.
+#[allow(clippy::manual_async_fn)]
+pub fn invoke<S, P, E, B, M, G, F, Fut>(
+    mut parts: Parts,
+    body: Body,
+    state: S,
+    params: G,
+    call: F,
+) -> impl Future<Output = Response> + Send + 'static
+where
+    S: Send + Sync + 'static,
+    P: Send + 'static,
+    E: PartsArgs<S> + 'static,
+    B: BodyArg<S, M> + 'static,
+    G: FnOnce(&mut Parts) -> Result<P, Response> + Send + 'static,
+    F: FnOnce(P, E, B) -> Fut + Send + 'static,
+    Fut: Future<Output = Response> + Send + 'static,
+{
+    async move {
+        let params = match params(&mut parts) {
+            Ok(params) => params,
+            Err(response) => return response,
+        };
+        let args = match E::extract(&mut parts, &state).await {
+            Ok(args) => args,
+            Err(response) => return response,
+        };
+        let body = match B::extract(parts, body, &state).await {
+            Ok(body) => body,
+            Err(response) => return response,
+        };
+        call(params, args, body).await
+    }
+}
+
+/// [`invoke`] for a handler without arguments: the request is not moved into its future.
+#[inline]
+// `impl Future + Send + 'static` named, not `async fn`: the generic code calling this then
+// knows its future is `Send` without looking into it, once per route.
+#[allow(clippy::manual_async_fn)]
+pub fn invoke_bare<F, Fut>(call: F) -> impl Future<Output = Response> + Send + 'static
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = Response> + Send + 'static,
+{
+    async move { call().await }
+}
+
+/// The `params` of a handler without path parameters.
+#[inline]
+pub fn no_params(_: &mut Parts) -> Result<(), Response> {
+    Ok(())
+}
+
+/// A handler's `FromRequestParts` arguments, a tuple of them, extracted in order.
+pub trait PartsArgs<S>: Sized + Send {
+    fn extract(parts: &mut Parts, state: &S)
+        -> impl Future<Output = Result<Self, Response>> + Send;
+}
+
+impl<S: Send + Sync> PartsArgs<S> for () {
+    #[inline]
+    fn extract(_: &mut Parts, _: &S) -> impl Future<Output = Result<Self, Response>> + Send {
+        Nothing(PhantomData)
+    }
+}
+
+macro_rules! parts_args {
+    ($($arg:ident),+) => {
+        impl<S, $($arg),+> PartsArgs<S> for ($($arg,)+)
+        where
+            S: Send + Sync,
+            $($arg: FromRequestParts<S> + Send,)+
+        {
+            #[inline]
+            async fn extract(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+                Ok(($(from_parts::<$arg, S>(parts, state).await?,)+))
+            }
+        }
+    };
+}
+
+parts_args!(T1);
+parts_args!(T1, T2);
+parts_args!(T1, T2, T3);
+parts_args!(T1, T2, T3, T4);
+parts_args!(T1, T2, T3, T4, T5);
+parts_args!(T1, T2, T3, T4, T5, T6);
+parts_args!(T1, T2, T3, T4, T5, T6, T7);
+parts_args!(T1, T2, T3, T4, T5, T6, T7, T8);
+parts_args!(T1, T2, T3, T4, T5, T6, T7, T8, T9);
+parts_args!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10);
+parts_args!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11);
+parts_args!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12);
+parts_args!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13);
+parts_args!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14);
+parts_args!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15);
+parts_args!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16);
+
+/// A handler's body argument, read last: the extractor itself, or [`NoBody`] for a handler
+/// without one. `M` is how: axum's marker for an extractor, `NoBody` for none.
+pub trait BodyArg<S, M>: Sized + Send {
+    fn extract(
+        parts: Parts,
+        body: Body,
+        state: &S,
+    ) -> impl Future<Output = Result<Self, Response>> + Send;
+}
+
+/// The body argument of a handler that reads no body: the request is dropped unread.
+#[derive(Default)]
+pub struct NoBody;
+
+/// The answer of an empty argument list: ready at once, and, unlike `std::future::Ready`
+/// of a `Result` holding a `Response`, nothing to store in the handler's future.
+struct Nothing<T>(PhantomData<fn() -> T>);
+
+impl<T: Default> Future for Nothing<T> {
+    type Output = Result<T, Response>;
+
+    #[inline]
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::task::Poll::Ready(Ok(T::default()))
+    }
+}
+
+/// [`BodyArg`]'s marker for an extractor that reads the request as axum's marker `M` says.
+pub struct ViaBody<M>(PhantomData<M>);
+
+impl<S: Send + Sync> BodyArg<S, NoBody> for NoBody {
+    #[inline]
+    fn extract(_: Parts, _: Body, _: &S) -> impl Future<Output = Result<Self, Response>> + Send {
+        Nothing(PhantomData)
+    }
+}
+
+impl<S, T, M> BodyArg<S, ViaBody<M>> for T
+where
+    S: Send + Sync,
+    T: FromRequest<S, M> + Send,
+{
+    #[inline]
+    fn extract(
+        parts: Parts,
+        body: Body,
+        state: &S,
+    ) -> impl Future<Output = Result<Self, Response>> + Send {
+        from_request::<T, S, M>(parts, body, state)
+    }
 }

@@ -209,13 +209,12 @@ pub trait RouteHandler<S>: Clone + Send + Sync + Sized + 'static {
 pub type Allow = Option<&'static HeaderValue>;
 
 /// The `Allow` value a function-form route answers with: its path's when other functions
-/// share the path, else its own (`own`, built at compile time).
+/// share the path, else its own (of the [`method_bit`](crate::answers::method_bit)s
+/// `own`).
 #[inline]
-pub fn allow_or(path: Allow, own: HeaderValue) -> HeaderValue {
-    match path {
-        Some(path) => path.clone(),
-        None => own,
-    }
+pub fn allow_or(path: Allow, own: u8) -> HeaderValue {
+    path.unwrap_or_else(|| crate::answers::allow_header(own))
+        .clone()
 }
 
 /// What an app's state type is to every generated item: `Clone + Send + Sync + 'static`,
@@ -296,6 +295,22 @@ pub fn revalidate(
         response.headers_mut().entry(CACHE_CONTROL).or_insert(value);
     }
     response
+}
+
+/// [`revalidate`] on the answer of `future`, a handler's.
+#[inline]
+// `impl Future + Send + 'static` named, not `async fn`: the generic code calling this then
+// knows its future is `Send` without looking into it, once per route.
+#[allow(clippy::manual_async_fn)]
+pub fn revalidate_to<F>(
+    future: F,
+    cache_control: HeaderValue,
+    credentialed: bool,
+) -> impl Future<Output = Response> + Send + 'static
+where
+    F: Future<Output = Response> + Send + 'static,
+{
+    async move { revalidate(future.await, cache_control, credentialed) }
 }
 
 /// Whether a request carries credentials a shared cache must not answer for everyone.

@@ -448,7 +448,7 @@ pub fn layers(services: Vec<LayerService>) -> Layers {
 /// layers and `with` in its extensions for the layer's inner `Resume` (a route's chain and
 /// the app-wide one).
 pub async fn through_layer<S, W>(
-    layers: &Layers,
+    layers: Layers,
     index: usize,
     mut parts: Parts,
     body: Body,
@@ -465,7 +465,7 @@ where
     let service = service.clone();
     parts.extensions.insert(Carry {
         state,
-        layers: layers.clone(),
+        layers,
         with,
     });
     match service
