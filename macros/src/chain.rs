@@ -29,9 +29,9 @@ pub(crate) fn state_bound() -> TokenStream {
 
 /// The chain's code, built from the innermost answer outwards. The code of every stage is
 /// an expression of a future of the response, made from the locals `__rk_parts`,
-/// `__rk_body`, `__rk_state` and `__rk_layers`, with no `async` block of its own (the
-/// compiler checks each one where it is written; the runtime's futures are checked once);
-/// a layer moves the code inside it into a function of its own (the layer's
+/// `__rk_body`, `__rk_state` and `__rk_layers`: the next stage's call, with no `async`
+/// block around it (one costs a state machine per stage per route, and its work per
+/// request); a layer moves the code inside it into a function of its own (the layer's
 /// [`Resume`](routekit::__private::Resume)), built once with the router.
 #[derive(Default)]
 pub(crate) struct Chain {

@@ -9,35 +9,35 @@ use syn::LitStr;
 use crate::ast::{Binding, Handler, Role, Slot};
 
 use crate::affix::affix_marker;
-use crate::chain::{parts_bound, private};
+use crate::chain::{extract_parts, parts_bound, private};
 
-/// The code that extracts a handler's arguments and calls it: an expression of the
-/// handler's future, made by the runtime's `invoke` from the argument types and three
-/// closures (path parameters, the call, the answer). The generated code holds no `async`
-/// block: the compiler checks one per place it is written, and `invoke`'s once.
+/// The code that extracts a handler's arguments and calls it.
 pub(crate) fn endpoint(
     handler: &Handler,
     revalidate: Option<&str>,
 ) -> (Vec<TokenStream>, TokenStream) {
     let rk = private();
     let mut bounds = Vec::new();
-    let mut param_vars = Vec::new();
-    let mut param_reads = Vec::new();
-    let mut slot_tys = Vec::new();
-    let mut parts_vars = Vec::new();
-    let mut parts_tys = Vec::new();
-    let mut body = None;
+    let mut stmts = Vec::new();
     let mut call_args = Vec::new();
-    for (index, arg) in handler.args.iter().enumerate() {
-        let var = format_ident!("__routekit_arg{}", index);
-        let ty = &arg.ty;
-        match &arg.role {
+
+    let params: Vec<_> = handler
+        .args
+        .iter()
+        .filter_map(|a| match &a.role {
             Role::Param {
                 name,
-                binding,
                 slot,
                 value_ty,
-            } => {
+                ..
+            } => Some((name, *slot, value_ty, &a.ty)),
+            _ => None,
+        })
+        .collect();
+    if !params.is_empty() {
+        let slot_tys: Vec<_> = params
+            .iter()
+            .map(|(name, slot, value_ty, ty)| {
                 // The slot's type carries its parameter's name as its hash, written here as a
                 // literal: a `const` call per slot was the compiler's to evaluate (`name_hash`).
                 let kind = match slot {
@@ -49,8 +49,28 @@ pub(crate) fn endpoint(
                     }
                 };
                 let hash = proc_macro2::Literal::u64_suffixed(name_hash(name));
-                slot_tys.push(quote_spanned!(ty.span()=> #rk::Slot<#kind, #hash>));
-                let field = syn::Index::from(param_reads.len());
+                quote_spanned!(ty.span()=> #rk::Slot<#kind, #hash>)
+            })
+            .collect();
+        stmts.push(quote! {
+            let __routekit_params = match #rk::path_params::<(#(#slot_tys,)*)>(&mut __rk_parts) { ::core::result::Result::Ok(value) => value, ::core::result::Result::Err(error) => return #rk::respond(error) };
+        });
+    }
+
+    let mut param_index = 0usize;
+    let mut body_stmt = None;
+    for (index, arg) in handler.args.iter().enumerate() {
+        let var = format_ident!("__routekit_arg{}", index);
+        let ty = &arg.ty;
+        match &arg.role {
+            Role::Param {
+                name,
+                binding,
+                slot,
+                value_ty,
+            } => {
+                let field = syn::Index::from(param_index);
+                param_index += 1;
                 let expected = quote!(#value_ty).to_string().replace(' ', "");
                 let expected = LitStr::new(&expected, Span::call_site());
                 let value = quote!(__routekit_params.#field);
@@ -75,49 +95,36 @@ pub(crate) fn endpoint(
                         quote!(#rk::rest_or_empty(#value, #path, #name, #expected))
                     }
                 };
-                param_reads.push(quote_spanned! {ty.span()=>
-                    let #var: #ty = #read.map_err(#rk::respond)?;
+                stmts.push(quote_spanned! {ty.span()=>
+                    let #var: #ty = match #read { ::core::result::Result::Ok(value) => value, ::core::result::Result::Err(error) => return #rk::respond(error) };
                 });
-                param_vars.push(var.clone());
             }
             Role::Ctx { .. } | Role::Parts => {
-                bounds.push(parts_bound(ty, &quote!(__RkS)));
-                parts_vars.push(var.clone());
-                parts_tys.push(ty);
+                let s = quote!(__RkS);
+                bounds.push(parts_bound(ty, &s));
+                stmts.push(extract_parts(&var, ty, &s, &quote!(&__rk_state)));
             }
             Role::Body => {
                 let rk_at = crate::runtime_at(ty.span());
                 bounds.push(quote_spanned!(ty.span()=> #ty: #rk_at::axum::extract::FromRequest<__RkS> + ::core::marker::Send));
-                body = Some((var.clone(), ty));
+                body_stmt = Some(quote_spanned! {ty.span()=>
+                    let #var = match #rk::from_request::<#ty, __RkS, _>(__rk_parts, __rk_body, &__rk_state).await { ::core::result::Result::Ok(value) => value, ::core::result::Result::Err(error) => return #rk::respond(error) };
+                });
             }
         }
         call_args.push(var);
     }
-    let params = if slot_tys.is_empty() {
-        quote!(#rk::no_params)
-    } else {
-        quote! {
-            |__rk_parts: &mut #rk::http::request::Parts| {
-                let __routekit_params = #rk::path_params::<(#(#slot_tys,)*)>(__rk_parts)?;
-                #(#param_reads)*
-                ::core::result::Result::Ok((#(#param_vars,)*))
-            }
-        }
-    };
-    let (body_var, body_ty) = match body {
-        Some((var, ty)) => (quote!(#var), quote!(#ty)),
-        None => (quote!(_), quote!(#rk::NoBody)),
-    };
+    stmts.extend(body_stmt);
 
     let ident = &handler.ident;
     let call = if handler.is_async {
-        quote!(#ident(#(#call_args),*))
+        quote!(#ident(#(#call_args),*).await)
     } else {
-        quote!(::core::future::ready(#ident(#(#call_args),*)))
+        quote!(#ident(#(#call_args),*))
     };
-    let answer = respond_to(handler, &call);
-    let answer = match revalidate {
-        Some(value) => quote!(#rk::revalidate_to(
+    let answer = respond(handler, &call);
+    let respond = match revalidate {
+        Some(value) => quote!(#rk::revalidate(
             #answer,
             const { #rk::http::HeaderValue::from_static(#value) },
             __routekit_credentialed,
@@ -128,29 +135,33 @@ pub(crate) fn endpoint(
     // takes the parts.
     let credentialed = revalidate
         .map(|_| quote!(let __routekit_credentialed = #rk::credentialed(&__rk_parts.headers);));
-    let code = if handler.args.is_empty() && revalidate.is_none() {
-        // Nothing to read: the request is left to be dropped where it is, as axum does.
-        quote!(#rk::invoke_bare(move || #answer))
-    } else {
-        quote! {{
-            #credentialed
-            #rk::invoke(
-                __rk_parts,
-                __rk_body,
-                __rk_state,
-                #params,
-                move |(#(#param_vars,)*), (#(#parts_vars,)*): (#(#parts_tys,)*), #body_var: #body_ty| #answer,
-            )
-        }}
+    let code = quote! {
+        #credentialed
+        #(#stmts)*
+        #respond
     };
     (bounds, code)
 }
 
-/// A handler's future, its output turned into a response through routekit's `Returns` probe
-/// (autoref: a response type takes `IsResponse`, any other `NotResponse`, which does not
-/// compile), spanned at the handler's return type, so a type that is not a response is one
-/// error there. A named return type is named (`Returns::<Response>::NEW`); an `impl Trait`
-/// one is taken from the future.
+/// `call`'s value as a response, through routekit's `Returns` probe (autoref: a response
+/// type takes `IsResponse`, any other `NotResponse`, which does not compile), spanned at
+/// the handler's return type, so a type that is not a response is one error there.
+pub(crate) fn respond(handler: &Handler, call: &TokenStream) -> TokenStream {
+    let rk = private();
+    match &handler.openapi.output {
+        Some(ty) => quote_spanned! {handler.output_span=>
+            (&&#rk::Returns::<#ty>::NEW).respond(#call)
+        },
+        None => quote_spanned! {handler.output_span=> {
+            let __rk_out = #call;
+            (&&#rk::Returns::of(&__rk_out)).respond(__rk_out)
+        }},
+    }
+}
+
+/// A bare handler's future, its output turned into a response as [`respond`] does. A
+/// named return type is named (`Returns::<Response>::NEW`); an `impl Trait` one is taken
+/// from the future.
 pub(crate) fn respond_to(handler: &Handler, call: &TokenStream) -> TokenStream {
     let rk = private();
     match &handler.openapi.output {
@@ -164,7 +175,7 @@ pub(crate) fn respond_to(handler: &Handler, call: &TokenStream) -> TokenStream {
     }
 }
 
-/// The imports [`respond_to`] calls through, once per route: anonymous, so
+/// The imports [`respond`] and [`respond_to`] call through, once per route: anonymous, so
 /// they clash with nothing in a route module.
 pub(crate) fn respond_imports() -> TokenStream {
     let rk = private();

@@ -2,9 +2,9 @@
 //! and the `__routekit_def` function `routes!` calls.
 //!
 //! A generated handler does what a hand-written axum handler does: split the request,
-//! run each extractor once, call the function, turn its output into a response. It does so
-//! by naming runtime functions (`invoke`, `Middleware::call`), with no `async` block of its
-//! own; middleware futures nest inside one another, so a provider costs no boxing at all.
+//! run each extractor once, call the function, turn its output into a response, in one
+//! `async` block. Middleware stages call one another's futures directly (no `async` block
+//! around each), so a provider costs no boxing at all.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -140,16 +140,22 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let methods: Vec<&str> = route.handlers.iter().map(|h| h.method).collect();
     // An `ANY` handler answers what no named method does, so it is tried last and takes
     // the place of the automatic `OPTIONS` and `405`.
+    // Each handler as a future (its statements in one `async` block, inside its own
+    // middleware), and, without handler-level middleware, the statements themselves, which
+    // a dispatch inside the route's chain runs inline.
     let mut any = None;
     for (handler, handler_level, inner, direct) in endpoints {
+        let own = quote!(async move { #inner });
+        let (code, inline) = if handler_level.is_empty() {
+            (own, Some(inner))
+        } else {
+            let code = chain.wrap(&handler_level, own, &bounds, &values, &listed);
+            (code, None)
+        };
         if handler.method == "ANY" {
-            any = Some((
-                chain.wrap(&handler_level, inner, &bounds, &values, &listed),
-                direct,
-            ));
+            any = Some((code, inline, direct));
             continue;
         }
-        let code = chain.wrap(&handler_level, inner, &bounds, &values, &listed);
         let method = format_ident!("{}", handler.method);
         let also_head = handler.method == "GET" && !methods.contains(&"HEAD");
         let test = move |actual: TokenStream| {
@@ -160,7 +166,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                 quote!(#actual == #rk::http::Method::#method)
             }
         };
-        branches.push((test, code, direct));
+        branches.push((test, code, inline, direct));
     }
     // A module knows its `Allow` value; a function-form route's is its own unless other
     // functions share its path, when the runtime passes the path's (`__rk_allow`).
@@ -172,7 +178,10 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     };
     let handles_options = methods.contains(&"OPTIONS");
     let automatic = match &any {
-        Some((code, _)) => code.clone(),
+        Some((code, inline, _)) => match inline {
+            Some(inline) => inline.clone(),
+            None => quote!(#code.await),
+        },
         None if handles_options => {
             quote!(#rk::method_not_allowed(&__rk_parts.method, #allow_value))
         }
@@ -211,7 +220,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         // A branch whose code reads neither the parts nor the body (a handler without
         // arguments) leaves the request to be dropped here, as axum does, rather than
         // moving it into the boxed future.
-        let branches = branches.iter().map(|(test, code, direct)| {
+        let branches = branches.iter().map(|(test, code, _, direct)| {
             let test = test(quote!(*__rk_request.method()));
             if let Some(direct) = direct {
                 return quote! {
@@ -230,10 +239,10 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             }
         });
         let tail = match &any {
-            Some((_, Some(direct))) => quote! {
+            Some((_, _, Some(direct))) => quote! {
                 #rk::RouteFuture::pending(#template, #direct)
             },
-            Some((code, None)) => {
+            Some((code, _, None)) => {
                 let split = mentions(code, &["__rk_parts", "__rk_body"])
                     .then(|| quote!(let (mut __rk_parts, __rk_body) = __rk_request.into_parts();));
                 quote! {
@@ -251,18 +260,14 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             #tail
         }
     } else {
-        // One future type for every method: each branch's, nested in `Either`s.
-        let automatic = match &any {
-            Some(_) => automatic,
-            None => quote!(::core::future::ready(#automatic)),
-        };
-        let dispatch = branches
-            .iter()
-            .rev()
-            .fold(automatic, |rest, (test, code, _)| {
-                let test = test(quote!(__rk_parts.method));
-                quote!(if #test { #rk::Either::Left(#code) } else { #rk::Either::Right(#rest) })
-            });
+        let branches = branches.iter().map(|(test, code, inline, _)| {
+            let test = test(quote!(__rk_parts.method));
+            match inline {
+                Some(inline) => quote!(if #test { #inline }),
+                None => quote!(if #test { #code.await }),
+            }
+        });
+        let dispatch = quote!(async move { #(#branches else)* { #automatic } });
         let body = chain.wrap(&route_level[leading..], dispatch, &bounds, &values, &listed);
         quote! {
             #rk::RouteFuture::pending(#template, {

@@ -14,10 +14,10 @@ pub use crate::TrailingSlash;
 
 pub use crate::app::{enter, AppChain, Direct, Inner, Register, Routes, ViaApp};
 pub use crate::context::{Next, NextFuture};
-pub use crate::extract::{from_parts, from_request, invoke, invoke_bare, no_params, NoBody};
+pub use crate::extract::{from_parts, from_request};
 pub use crate::handler::{
-    allow_or, credentialed, respond, revalidate, revalidate_to, Allow, HttpRequest, RouteFuture,
-    RouteHandler, StateBound,
+    allow_or, credentialed, respond, revalidate, Allow, HttpRequest, RouteFuture, RouteHandler,
+    StateBound,
 };
 pub use crate::links::{
     finish as finish_link, write_display, write_optional_str, write_rest, LinkOptional, LinkSegment,
@@ -39,7 +39,6 @@ pub use crate::routes::{
     RouteInfo, RouteKind, RouteOptions, StateFree,
 };
 pub use axum::routing::MethodFilter;
-pub use futures_util::future::Either;
 pub use tower::Layer;
 
 /// What a `#[server_fn]` expansion names: its input extractors, the rule check, the path.

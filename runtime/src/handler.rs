@@ -297,22 +297,6 @@ pub fn revalidate(
     response
 }
 
-/// [`revalidate`] on the answer of `future`, a handler's.
-#[inline]
-// `impl Future + Send + 'static` named, not `async fn`: the generic code calling this then
-// knows its future is `Send` without looking into it, once per route.
-#[allow(clippy::manual_async_fn)]
-pub fn revalidate_to<F>(
-    future: F,
-    cache_control: HeaderValue,
-    credentialed: bool,
-) -> impl Future<Output = Response> + Send + 'static
-where
-    F: Future<Output = Response> + Send + 'static,
-{
-    async move { revalidate(future.await, cache_control, credentialed) }
-}
-
 /// Whether a request carries credentials a shared cache must not answer for everyone.
 #[inline]
 pub fn credentialed(headers: &http::HeaderMap) -> bool {
