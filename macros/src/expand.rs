@@ -302,9 +302,8 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             });
             (
                 quote! {
-                    if !#rk::affixes_fit(&__ROUTEKIT_AFFIXES, __rk_request.uri().path()) {
-                        return #rk::RouteFuture::not_found();
-                    }
+                    const AFFIXES: ::core::option::Option<&'static #rk::AffixTable> =
+                        ::core::option::Option::Some(&__ROUTEKIT_AFFIXES);
                 },
                 quote!(.with_affixes(&__ROUTEKIT_AFFIXES)),
             )
@@ -366,14 +365,15 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             #state,
             #(#bounds,)*
         {
+            #affix_check
+
             #allow_call
-            fn call(
+            fn answer(
                 self,
                 __rk_request: #rk::HttpRequest,
                 __rk_state: #s,
                 __rk_allow: #rk::Allow,
             ) -> #rk::RouteFuture {
-                #affix_check
                 #take_layers
                 #call_body
             }

@@ -105,10 +105,12 @@ where
     H: RouteHandler<S>,
     S: Clone + Send + Sync + 'static,
 {
+    const AFFIXES: Option<&'static crate::affixes::AffixTable> = H::AFFIXES;
+
     #[inline]
-    fn call(self, mut req: http::Request<Body>, _state: (), allow: Allow) -> RouteFuture {
+    fn answer(self, mut req: http::Request<Body>, _state: (), allow: Allow) -> RouteFuture {
         match req.extensions_mut().remove::<AppState<S>>() {
-            Some(AppState(state)) => self.handler.call(req, state, allow),
+            Some(AppState(state)) => self.handler.answer(req, state, allow),
             None => RouteFuture::without_state(true),
         }
     }
@@ -168,7 +170,7 @@ impl Inner {
     #[inline]
     fn call(self, req: http::Request<Body>) -> Either<RouteFuture, InfallibleRouteFuture> {
         match &self.0.direct {
-            Some(direct) => Either::Left(direct(req, ())),
+            Some(direct) => Either::Left(direct(req, (), false)),
             None => Either::Right(Handler::call(self.0.router.clone(), req, ())),
         }
     }

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use http::header::{HeaderValue, CACHE_CONTROL};
 use http::StatusCode;
 
+use crate::affixes::{affixes_fit, AffixTable};
 use crate::error::ApiError;
 
 /// The boxed future of a generated handler's work, as axum's own handlers box theirs.
@@ -200,8 +201,25 @@ fn panicked(route: &str, panic: Box<dyn std::any::Any + Send>) -> Response {
 /// `OPTIONS` and `405`); `None` when the route's own methods are its path's. The value
 /// travels as an argument, so nothing about one app is kept in a static for another.
 pub trait RouteHandler<S>: Clone + Send + Sync + Sized + 'static {
-    /// Answers `request`.
-    fn call(self, request: HttpRequest, state: S, allow: Allow) -> RouteFuture;
+    /// The prefix/suffix text the request path must carry, when the route's template has
+    /// some (`#[route]` names its table).
+    const AFFIXES: Option<&'static AffixTable> = None;
+
+    /// The route's work, the path's text known to fit: what a shared path that chose the
+    /// route by that text calls.
+    fn answer(self, request: HttpRequest, state: S, allow: Allow) -> RouteFuture;
+
+    /// Answers `request`: the JSON `404` when the path lacks the route's text, else
+    /// [`answer`](Self::answer).
+    #[inline]
+    fn call(self, request: HttpRequest, state: S, allow: Allow) -> RouteFuture {
+        if let Some(table) = Self::AFFIXES {
+            if !affixes_fit(table, request.uri().path()) {
+                return RouteFuture::not_found();
+            }
+        }
+        self.answer(request, state, allow)
+    }
 }
 
 /// What a [`RouteHandler`] is told of its path's `Allow` value: the value, when other

@@ -18,6 +18,7 @@
 // response to send, and boxing it would allocate on the error path for nothing.
 #![allow(clippy::result_large_err)]
 
+mod affixes;
 mod after;
 mod answers;
 mod app;

@@ -318,6 +318,6 @@ where
     type Future = RouteFuture;
 
     fn call(self, req: http::Request<axum::body::Body>, state: S) -> RouteFuture {
-        (self.0)(req, state)
+        (self.0)(req, state, false)
     }
 }

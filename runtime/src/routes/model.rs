@@ -93,17 +93,4 @@ pub trait Mount<S>: 'static {
 pub(super) type CarriedBuild<S> =
     Box<dyn Fn() -> (MethodRouter<S>, Option<MethodRouter<S>>) + Send + Sync + 'static>;
 
-/// The prefix/suffix text of one axum path of a route, as `#[route]` writes it from the
-/// template: what the route's handler checks first, or the runtime in front of it (the
-/// JSON `404` when the request path lacks it), and what picks the route among others on one
-/// axum path.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AffixTable {
-    /// How many segments the pattern has (the empty text before its first `/` counted), `0`
-    /// when a catch-all leaves that open. When known, the segments are found from the end
-    /// of the path, where prefix/suffix parameters usually are.
-    pub segments: usize,
-    /// For each segment with text around its parameter: its index, the prefix, the suffix.
-    pub entries: &'static [(usize, &'static str, &'static str)],
-}
+pub use crate::affixes::AffixTable;

@@ -4,8 +4,9 @@
 //! axum's router (matchit 0.8.4) matches whole segments only, so `/files/{$name}.txt`
 //! registers `/files/{name}` and routekit checks the text around the parameter, where it
 //! lies in the request path (a segment is decoded only when it holds an escape). A route
-//! alone on its axum path checks it in its handler, first thing ([`AffixTable`], written by
-//! `#[route]`); one that leading layers or options wrap, or whose optional segments move the
+//! alone on its axum path checks it in its handler's `call`, first thing (the trait's own
+//! method, from the [`AffixTable`] `#[route]` writes); one that leading layers or options
+//! wrap, or whose optional segments move the
 //! text, gets the check as a layer in front of it instead, so that it still runs before any
 //! of the route's middleware. Routes whose templates share one
 //! axum path (`/files/{$name}.txt`, `/files/{$name}.json`, `/files/$id`) are one endpoint
@@ -35,17 +36,7 @@ use tower::Service;
 use crate::handler::{Allow, RouteFuture, RouteHandler};
 use crate::params::ParamAliases;
 
-pub use super::model::AffixTable;
-
-/// Whether `path` carries the text of `table`: what a route's handler checks first.
-///
-/// A [`SharedPath`] that has just chosen the route by the same text calls it, and the text is
-/// scanned a second time (170 instructions in `bench/run instructions` scenario 10) rather
-/// than telling the handler through a side channel that it was.
-#[doc(hidden)]
-pub fn affixes_fit(table: &AffixTable, path: &str) -> bool {
-    fit(table.segments, table.entries, path)
-}
+pub use crate::affixes::{affixes_fit, AffixTable};
 
 /// The table of a path without prefix/suffix text: every request path fits.
 static NO_TEXT: AffixTable = AffixTable {
@@ -64,97 +55,6 @@ pub(super) fn checked_by(path: &AffixTable, own: &AffixTable) -> bool {
     !own.entries.is_empty()
         && path.entries == own.entries
         && (own.segments == 0 || own.segments == path.segments)
-}
-
-/// Whether the path's segments carry the text of `entries`, with at least one character
-/// between (a parameter is never empty). The router already matched the path's shape; the
-/// segments are found by a scan of the path's bytes (from its end when the pattern has a
-/// known number of `segments`), and only a segment holding an escape is percent-decoded
-/// before its text is compared.
-fn fit(segments: usize, entries: &[(usize, &str, &str)], path: &str) -> bool {
-    let bytes = path.as_bytes();
-    if segments == 0 {
-        // The start of segment `current` (segment 0 is the empty text before the first `/`).
-        let (mut start, mut current) = (0, 0);
-        for &(index, prefix, suffix) in entries {
-            while current < index {
-                match bytes[start..].iter().position(|&b| b == b'/') {
-                    Some(slash) => start += slash + 1,
-                    None => return false,
-                }
-                current += 1;
-            }
-            let mut end = start;
-            let mut escaped = false;
-            while let Some(&b) = bytes.get(end) {
-                if b == b'/' {
-                    break;
-                }
-                escaped |= b == b'%';
-                end += 1;
-            }
-            if !segment_fits(&path[start..end], escaped, prefix, suffix) {
-                return false;
-            }
-        }
-    } else {
-        // The end of segment `current`, counted from the last (`0`).
-        let (mut end, mut current) = (bytes.len(), 0);
-        for &(index, prefix, suffix) in entries.iter().rev() {
-            let Some(wanted) = (segments - 1).checked_sub(index) else {
-                return false;
-            };
-            while current < wanted {
-                match bytes[..end].iter().rposition(|&b| b == b'/') {
-                    Some(slash) => end = slash,
-                    None => return false,
-                }
-                current += 1;
-            }
-            let mut start = end;
-            let mut escaped = false;
-            while let Some(&b) = start.checked_sub(1).and_then(|at| bytes.get(at)) {
-                if b == b'/' {
-                    break;
-                }
-                escaped |= b == b'%';
-                start -= 1;
-            }
-            if !segment_fits(&path[start..end], escaped, prefix, suffix) {
-                return false;
-            }
-        }
-    }
-    true
-}
-
-/// Whether one segment of the path is `prefix`, at least one character, then `suffix`,
-/// percent-decoded first when it holds an escape.
-#[inline]
-fn segment_fits(segment: &str, escaped: bool, prefix: &str, suffix: &str) -> bool {
-    if escaped {
-        text_fits(
-            &percent_encoding::percent_decode_str(segment).decode_utf8_lossy(),
-            prefix,
-            suffix,
-        )
-    } else {
-        text_fits(segment, prefix, suffix)
-    }
-}
-
-/// Whether `text` is `prefix`, at least one character, then `suffix`. Compared byte by
-/// byte: the texts are a few bytes long, shorter than a call to `memcmp`.
-#[inline]
-fn text_fits(text: &str, prefix: &str, suffix: &str) -> bool {
-    let (text, prefix, suffix) = (text.as_bytes(), prefix.as_bytes(), suffix.as_bytes());
-    text.len() > prefix.len() + suffix.len()
-        && text.iter().zip(prefix).all(|(a, b)| a == b)
-        && text
-            .iter()
-            .rev()
-            .zip(suffix.iter().rev())
-            .all(|(a, b)| a == b)
 }
 
 /// How specific a path's text is, segment by segment: the length of the text around each
@@ -278,7 +178,8 @@ where
             req.extensions_mut().insert(ParamAliases(aliases.clone()));
         }
         match &choice.way {
-            Way::Direct(call) => Either::Left(call(req, state)),
+            // The text was just checked: the route's work, not a second scan.
+            Way::Direct(call) => Either::Left(call(req, state, true)),
             Way::Router(router) => {
                 req.extensions_mut().insert(CarriedState(state.clone()));
                 Either::Right(Handler::call(MethodRouter::clone(router), req, state))
@@ -295,8 +196,12 @@ struct CarriedState<S>(S);
 /// [`SharedPath`] member is built from. Erased so that a route pays for the chance of sharing a
 /// path one small closure, not a second set of axum's service machinery (the services and
 /// method routers below are built once per state type, not once per route).
+///
+/// Its `bool` says whether the caller has checked the path's prefix/suffix text (a shared
+/// path, which chose the route by it): then the handler's [`RouteHandler::answer`] runs
+/// alone, else its `call`, which checks first.
 pub(crate) type CallWithState<S> =
-    Arc<dyn Fn(http::Request<Body>, S) -> RouteFuture + Send + Sync + 'static>;
+    Arc<dyn Fn(http::Request<Body>, S, bool) -> RouteFuture + Send + Sync + 'static>;
 
 /// `handler` as a [`CallWithState`], answering with `allow` (the path's `Allow` value when
 /// other routes decide it).
@@ -305,7 +210,14 @@ where
     H: RouteHandler<S>,
     S: Clone + Send + Sync + 'static,
 {
-    Arc::new(move |req, state| handler.clone().call(req, state, allow))
+    Arc::new(move |req, state, checked| {
+        let handler = handler.clone();
+        if checked {
+            handler.answer(req, state, allow)
+        } else {
+            handler.call(req, state, allow)
+        }
+    })
 }
 
 /// A route's handler as a service that takes the state from the request, so the route's
@@ -338,7 +250,7 @@ where
 
     fn call(&mut self, mut req: http::Request<Body>) -> Self::Future {
         let future = match req.extensions_mut().remove::<CarriedState<S>>() {
-            Some(CarriedState(state)) => (self.call)(req, state),
+            Some(CarriedState(state)) => (self.call)(req, state, true),
             // Only a shared path calls a carried handler, and it always passes the state.
             None => RouteFuture::without_state(false),
         };

@@ -33,9 +33,11 @@ where
     H: RouteHandler<()>,
     S: Clone + Send + Sync + 'static,
 {
+    const AFFIXES: Option<&'static crate::affixes::AffixTable> = H::AFFIXES;
+
     #[inline]
-    fn call(self, request: http::Request<Body>, _state: S, allow: Allow) -> RouteFuture {
-        self.0.call(request, (), allow)
+    fn answer(self, request: http::Request<Body>, _state: S, allow: Allow) -> RouteFuture {
+        self.0.answer(request, (), allow)
     }
 }
 
