@@ -185,9 +185,10 @@ pub(crate) fn respond_imports() -> TokenStream {
     }
 }
 
-/// `routekit::__private::name_hash` (FNV-1a, 64 bits): the hash a path parameter's slot
+/// The runtime's `params::name_hash` (FNV-1a, 64 bits): the hash a path parameter's slot
 /// type carries, which the runtime compares with the hash of each name axum matched. The
-/// two must agree; every route with a path parameter tests that they do.
+/// two must agree: both crates' tests pin `"id"` to the same value, and every route with a
+/// path parameter would miss its value if they did not.
 pub(crate) fn name_hash(name: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in name.bytes() {
@@ -204,5 +205,7 @@ mod tests {
         // The FNV-1a test vectors (offset basis for "", then "a").
         assert_eq!(super::name_hash(""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(super::name_hash("a"), 0xaf63_dc4c_8601_ec8c);
+        // The value the runtime's test pins (`params.rs`).
+        assert_eq!(super::name_hash("id"), 0x08b7_2e07_b55c_3ac0);
     }
 }

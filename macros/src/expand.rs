@@ -141,19 +141,20 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     // An `ANY` handler answers what no named method does, so it is tried last and takes
     // the place of the automatic `OPTIONS` and `405`.
     // Each handler as a future (its statements in one `async` block, inside its own
-    // middleware), and, without handler-level middleware, the statements themselves, which
-    // a dispatch inside the route's chain runs inline.
+    // middleware), and as what a dispatch inside the route's chain (itself `async`) runs:
+    // the statements themselves, or, behind handler-level middleware, that future awaited.
     let mut any = None;
     for (handler, handler_level, inner, direct) in endpoints {
         let own = quote!(async move { #inner });
-        let (code, inline) = if handler_level.is_empty() {
-            (own, Some(inner))
+        let (code, in_chain) = if handler_level.is_empty() {
+            (own, inner)
         } else {
             let code = chain.wrap(&handler_level, own, &bounds, &values, &listed);
-            (code, None)
+            let awaited = quote!(#code.await);
+            (code, awaited)
         };
         if handler.method == "ANY" {
-            any = Some((code, inline, direct));
+            any = Some((code, in_chain, direct));
             continue;
         }
         let method = format_ident!("{}", handler.method);
@@ -166,7 +167,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
                 quote!(#actual == #rk::http::Method::#method)
             }
         };
-        branches.push((test, code, inline, direct));
+        branches.push((test, code, in_chain, direct));
     }
     // A module knows its `Allow` value; a function-form route's is its own unless other
     // functions share its path, when the runtime passes the path's (`__rk_allow`).
@@ -178,10 +179,7 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     };
     let handles_options = methods.contains(&"OPTIONS");
     let automatic = match &any {
-        Some((code, inline, _)) => match inline {
-            Some(inline) => inline.clone(),
-            None => quote!(#code.await),
-        },
+        Some((_, in_chain, _)) => in_chain.clone(),
         None if handles_options => {
             quote!(#rk::method_not_allowed(&__rk_parts.method, #allow_value))
         }
@@ -260,12 +258,9 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             #tail
         }
     } else {
-        let branches = branches.iter().map(|(test, code, inline, _)| {
+        let branches = branches.iter().map(|(test, _, in_chain, _)| {
             let test = test(quote!(__rk_parts.method));
-            match inline {
-                Some(inline) => quote!(if #test { #inline }),
-                None => quote!(if #test { #code.await }),
-            }
+            quote!(if #test { #in_chain })
         });
         let dispatch = quote!(async move { #(#branches else)* { #automatic } });
         let body = chain.wrap(&route_level[leading..], dispatch, &bounds, &values, &listed);

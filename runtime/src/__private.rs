@@ -29,14 +29,13 @@ pub use crate::middleware::{
     NotAMiddleware, NotInScope, ProvidedBy, SatisfiedBy, StepInfo, StepLayer,
 };
 pub use crate::params::{
-    name_hash, optional, path_params, required, rest, rest_or_empty, Affix, Affixed, Rest, Seg,
-    Slot,
+    optional, path_params, required, rest, rest_or_empty, Affix, Affixed, Rest, Seg, Slot,
 };
 pub use crate::returns::{IsResponse, NotResponse, Returns};
 pub use crate::routes::{
-    affixes_fit, automatic_answer, function_router, method_not_allowed, module_router, state_free,
-    stateful, stateful_any, whole_route, AffixTable, IgnoreState, MethodInfo, Mount, RouteDef,
-    RouteInfo, RouteKind, RouteOptions, StateFree,
+    automatic_answer, function_router, method_not_allowed, module_router, state_free, stateful,
+    stateful_any, whole_route, AffixTable, IgnoreState, MethodInfo, Mount, RouteDef, RouteInfo,
+    RouteKind, RouteOptions, StateFree,
 };
 pub use axum::routing::MethodFilter;
 pub use tower::Layer;

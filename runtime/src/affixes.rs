@@ -24,8 +24,7 @@ pub struct AffixTable {
 ///
 /// [`RouteHandler::call`]: crate::__private::RouteHandler::call
 /// [`RouteHandler::answer`]: crate::__private::RouteHandler::answer
-#[doc(hidden)]
-pub fn affixes_fit(table: &AffixTable, path: &str) -> bool {
+pub(crate) fn affixes_fit(table: &AffixTable, path: &str) -> bool {
     fit(table.segments, table.entries, path)
 }
 

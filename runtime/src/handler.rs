@@ -195,7 +195,8 @@ fn panicked(route: &str, panic: Box<dyn std::any::Any + Send>) -> Response {
         .into_response()
 }
 
-/// What `#[route]` generates for each route: its handler, called with the request, the
+/// What `#[route]` generates for each route: its handler (`answer`, and `AFFIXES` when the
+/// template has prefix/suffix text; `call` is the trait's), called with the request, the
 /// app's state, and the `Allow` value of its path when other routes decide it (a
 /// function-form route beside other functions of its path answers their methods in its
 /// `OPTIONS` and `405`); `None` when the route's own methods are its path's. The value

@@ -192,11 +192,11 @@ impl<'de, K: SlotKind> DeserializeSeed<'de> for SlotValue<K> {
 
 /// A parameter name as a number, FNV-1a: what a [`Slot`] carries in its type, so that the
 /// slots of every route whose handler takes `id: u64` share one deserializer, and the
-/// name reaches it with nothing at run time. `#[route]` writes the slot as
-/// `Slot<Seg<u64>, { name_hash("id") }>`, evaluated at compile time; two different names
+/// name reaches it with nothing at run time. `#[route]` writes the slot with the hash as a
+/// literal (`Slot<Seg<u64>, 628…u64>` for `id`), computed by its own copy of this function,
+/// which the test below and the macro's test pin to the same values; two different names
 /// hash alike with a chance of about one in 2^64.
-#[doc(hidden)]
-pub const fn name_hash(name: &str) -> u64 {
+pub(crate) const fn name_hash(name: &str) -> u64 {
     let bytes = name.as_bytes();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut i = 0;

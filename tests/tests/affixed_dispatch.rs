@@ -178,3 +178,33 @@ async fn affixed_routes_behind_app_wide_middleware() {
         json!({ "any": "6" })
     );
 }
+
+#[route(GET, "/g/{$id}.json")]
+async fn read_g(id: u64) -> Response {
+    Response::json(&json!({ "read": id }))
+}
+
+#[route(POST, "/g/{$id}.json")]
+async fn write_g(id: u64) -> Response {
+    Response::json(&json!({ "wrote": id }))
+}
+
+#[tokio::test]
+async fn the_automatic_answers_of_functions_sharing_an_affixed_path_check_its_text() {
+    let client = TestClient::new(routes![read_g, write_g]);
+    let res = client.options("/g/7.json").send().await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS, POST"));
+    let res = client.put("/g/7.json").send().await;
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.header("allow"), Some("GET, HEAD, OPTIONS, POST"));
+    // The path lacks the text: the JSON 404 for every method, the automatic ones too.
+    for res in [
+        client.options("/g/7.txt").send().await,
+        client.put("/g/7.txt").send().await,
+        client.get("/g/7.txt").send().await,
+    ] {
+        assert_eq!(res.status(), 404);
+        assert_eq!(res.json::<Value>()["error"], "Not found");
+    }
+}

@@ -24,8 +24,8 @@ pub use def::{
 #[doc(hidden)]
 pub use model::Mount;
 pub use model::{MethodInfo, RouteInfo, RouteKind};
+pub use shapes::AffixTable;
 pub(crate) use shapes::CallWithState;
-pub use shapes::{affixes_fit, AffixTable};
 pub(crate) use state_free::endpoint as state_free_endpoint;
 pub use state_free::{whole_route, Answered, IgnoreState, StateFree};
 pub(crate) use table::is_table_probe;

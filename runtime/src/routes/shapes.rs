@@ -36,7 +36,8 @@ use tower::Service;
 use crate::handler::{Allow, RouteFuture, RouteHandler};
 use crate::params::ParamAliases;
 
-pub use crate::affixes::{affixes_fit, AffixTable};
+use crate::affixes::affixes_fit;
+pub use crate::affixes::AffixTable;
 
 /// The table of a path without prefix/suffix text: every request path fits.
 static NO_TEXT: AffixTable = AffixTable {
