@@ -316,6 +316,18 @@ pub fn is_attr(attr: &Attribute, name: &str) -> bool {
     attr.path().segments.last().is_some_and(|s| s.ident == name)
 }
 
+/// Removes the mark `#[group]` leaves on a child it registers (`in_group`), and says
+/// whether it was there.
+pub fn take_in_group(attrs: &mut Vec<Attribute>) -> bool {
+    let before = attrs.len();
+    attrs.retain(|attr| {
+        let segments = &attr.path().segments;
+        let private = segments.len() >= 2 && segments[segments.len() - 2].ident == "__private";
+        !(private && is_attr(attr, "in_group"))
+    });
+    attrs.len() != before
+}
+
 /// Removes every `#[middleware(...)]` from `attrs` and parses their lists, in order.
 pub fn take_middleware(
     attrs: &mut Vec<Attribute>,

@@ -28,6 +28,9 @@ pub struct Route<'a> {
     pub handlers: &'a [Handler],
     /// Whether the route answers `OPTIONS` and `405` itself (module form).
     pub complete: bool,
+    /// Whether a `#[group]` registers the route (`in_group`): only then does it implement
+    /// `Register`, the trait the group names it by; `routes!` calls `__routekit_register`.
+    pub in_group: bool,
 }
 
 /// A clone of leading layer `local` (written as `expr`), as it wraps the route: as written
@@ -477,31 +480,31 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         (
             quote!(__routekit_route),
             quote!(__routekit_register),
-            quote! {
-                #[doc(hidden)]
-                #[allow(non_camel_case_types)]
-                pub struct __routekit_route;
-            },
+            route.in_group.then(|| {
+                quote! {
+                    #[doc(hidden)]
+                    #[allow(non_camel_case_types)]
+                    pub struct __routekit_route;
+                }
+            }),
         )
     } else {
         let companion = format_ident!("{}", route.name);
-        (
-            quote!(#companion),
-            quote!(Self::__routekit_register),
-            quote!(),
-        )
+        (quote!(#companion), quote!(Self::__routekit_register), None)
     };
-    items.extend(quote! {
-        #allow_register
-        impl<#s, __RkM, #app, #(#indices),*> #rk::Register<#s, __RkM, #app, #index_tuple> for #self_ty
-        #where_clause
-        {
-            #[inline]
-            fn register(__rk_routes: &mut #rk::Routes<#s, __RkM, #app>) {
-                #register_path::<#s, __RkM, #app, #(#indices),*>(__rk_routes);
+    if route.in_group {
+        items.extend(quote! {
+            #allow_register
+            impl<#s, __RkM, #app, #(#indices),*> #rk::Register<#s, __RkM, #app, #index_tuple> for #self_ty
+            #where_clause
+            {
+                #[inline]
+                fn register(__rk_routes: &mut #rk::Routes<#s, __RkM, #app>) {
+                    #register_path::<#s, __RkM, #app, #(#indices),*>(__rk_routes);
+                }
             }
-        }
-    });
+        });
+    }
     let def = quote! {
         #marker
 

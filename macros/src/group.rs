@@ -47,6 +47,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             return quote!(#error #item);
         }
     };
+    let in_group = attr::take_in_group(&mut module.attrs);
     let lists = take_lists(&mut module.attrs, &mut errors);
     let Some((_, content)) = module.content.as_mut() else {
         errors.error(
@@ -83,6 +84,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             let is_group = attr::is_attr(&attrs[at], "group");
             attrs[at] = with_prefix(&attrs[at], prefix, is_group);
         }
+        attrs.insert(at + 1, syn::parse_quote!(#[#rk::in_group]));
         if let Some(shared) = &shared {
             // Before the child's own lists: right after its `#[route]`/`#[group]`, or, when
             // a list is written above that attribute, before the first such list (which
@@ -104,7 +106,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             ),
         );
     }
-    content.push(Item::Verbatim(register(&children)));
+    content.push(Item::Verbatim(register(&children, in_group)));
     let errors = errors.into_compile_errors();
     quote!(#errors #module)
 }
@@ -223,10 +225,11 @@ fn with_prefix(attr: &Attribute, prefix: &LitStr, is_group: bool) -> Attribute {
     }
 }
 
-/// The group's `__routekit_route`, registering each child: its `Register` impl holds when
-/// every child's does, so a child's failed `Ctx` check is reported where the group is
-/// registered, with the child's own predicate as the cause.
-fn register(children: &[Child]) -> TokenStream {
+/// The group's `__routekit_register`, registering each child: it holds when every child's
+/// `Register` impl does, so a child's failed `Ctx` check is reported where the group is
+/// registered, with the child's own predicate as the cause. A group inside another
+/// (`in_group`) also implements `Register` itself, on its `__routekit_route`.
+fn register(children: &[Child], in_group: bool) -> TokenStream {
     let rk = crate::runtime();
     let s = format_ident!("__RkS");
     let app = crate::ctx_checks::app_param();
@@ -253,20 +256,25 @@ fn register(children: &[Child]) -> TokenStream {
             __RkM: #rk::Mount<#s>,
             #(#bounds,)*
     };
-    quote_spanned! {Span::call_site()=>
-        #[doc(hidden)]
-        #[allow(non_camel_case_types)]
-        pub struct __routekit_route;
+    let own_impl = in_group.then(|| {
+        quote_spanned! {Span::call_site()=>
+            #[doc(hidden)]
+            #[allow(non_camel_case_types)]
+            pub struct __routekit_route;
 
-        #[allow(private_bounds, private_interfaces)]
-        impl<#s, __RkM, #app, #(#indices),*> #rk::Register<#s, __RkM, #app, #index_tuple> for __routekit_route
-        #where_clause
-        {
-            #[inline]
-            fn register(__rk_routes: &mut #rk::Routes<#s, __RkM, #app>) {
-                #(#calls)*
+            #[allow(private_bounds, private_interfaces)]
+            impl<#s, __RkM, #app, #(#indices),*> #rk::Register<#s, __RkM, #app, #index_tuple> for __routekit_route
+            #where_clause
+            {
+                #[inline]
+                fn register(__rk_routes: &mut #rk::Routes<#s, __RkM, #app>) {
+                    #(#calls)*
+                }
             }
         }
+    });
+    quote_spanned! {Span::call_site()=>
+        #own_impl
 
         /// What `routes![group]` calls: registers every route of the group.
         #[doc(hidden)]
@@ -328,7 +336,7 @@ mod tests {
         );
         assert!(out.contains("has no routes"), "{out}");
         // It still defines what `routes![admin]` calls.
-        assert!(out.contains("struct __routekit_route"), "{out}");
+        assert!(out.contains("fn __routekit_register"), "{out}");
     }
 
     #[test]

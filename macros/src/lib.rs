@@ -68,6 +68,16 @@ pub fn server_fn(attr: TokenStream, item: TokenStream) -> TokenStream {
     server_fn::expand(attr.into(), item.into()).into()
 }
 
+/// What `#[group]` puts on each route or group it rewrites: tells that child it is
+/// registered through its group, so it alone implements `Register`, the trait a group
+/// names its children by. The child's own attribute reads and removes it; anywhere else
+/// it changes nothing.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn in_group(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    item
+}
+
 /// Builds an `axum::Router<S>` from route modules and route functions.
 #[proc_macro]
 pub fn routes(input: TokenStream) -> TokenStream {

@@ -126,6 +126,7 @@ fn allow_method_name(func: &mut ItemFn) {
 }
 
 fn module_form(args: Option<RouteArgs>, mut module: ItemMod, mut errors: Errors) -> TokenStream {
+    let in_group = attr::take_in_group(&mut module.attrs);
     let route_middleware = attr::take_middleware(&mut module.attrs, &mut errors);
     if let Some((_, ident)) = args.as_ref().and_then(|a| a.method.as_ref()) {
         errors.error(
@@ -206,6 +207,7 @@ fn module_form(args: Option<RouteArgs>, mut module: ItemMod, mut errors: Errors)
         route_middleware: &route_middleware,
         handlers: &handlers,
         complete: true,
+        in_group,
     };
     let (items, def) = expand::route(&route, &format!("{}::", module.ident));
     let link = links::link(&args.template, &handlers, &quote!(pub));
@@ -224,6 +226,7 @@ fn module_form(args: Option<RouteArgs>, mut module: ItemMod, mut errors: Errors)
 }
 
 fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) -> TokenStream {
+    let in_group = attr::take_in_group(&mut func.attrs);
     let middleware = attr::take_middleware(&mut func.attrs, &mut errors);
     let openapi = crate::openapi::take(&mut func, &mut errors); // openapi hook
     let name = func.sig.ident.to_string();
@@ -267,6 +270,7 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
         route_middleware: &middleware,
         handlers: &handlers,
         complete: false,
+        in_group,
     };
     let (items, def) = expand::route(&route, "");
     let vis = &func.vis;

@@ -4,7 +4,7 @@
 
 pub use axum;
 pub use http;
-pub use routekit_macros::middleware;
+pub use routekit_macros::{in_group, middleware};
 
 pub use crate::__routekit_if_client as if_client;
 pub use crate::__routekit_if_openapi as if_openapi;
