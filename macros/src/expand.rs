@@ -69,7 +69,7 @@ fn labels(items: &[&MiddlewareItem]) -> Vec<String> {
 /// A route is one axum handler whatever its number of methods: the route-level chain runs
 /// once around a `match` on the method, so it is generated once, and the automatic
 /// `HEAD`, `OPTIONS` and `405` answers are runtime functions inside that chain.
-pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
+pub fn route(route: &Route, handler_scope: &str) -> Expansion {
     let rk = private();
     let s = state_param();
     let state = state_bound();
@@ -324,14 +324,23 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     };
     // Without layers the handler is a unit struct, as an axum handler `fn` is: axum clones
     // a route's boxed service per request, and a zero-sized one costs no allocation.
-    let (fields, take_layers, make) = if builds.is_empty() {
-        (quote!(;), quote!(), quote!(__routekit_handler))
-    } else {
-        (
+    // A module's handler is its own unit struct; a function's is its companion, the type
+    // `routes![hello]` names (braced, as the function holds the name's value).
+    let handler_ty = match route.complete {
+        true => quote!(__routekit_handler),
+        false => {
+            let companion = format_ident!("{}", route.name);
+            quote!(#companion)
+        }
+    };
+    let (fields, take_layers, make) = match (builds.is_empty(), route.complete) {
+        (true, true) => (quote!(;), quote!(), quote!(__routekit_handler)),
+        (true, false) => (quote!({}), quote!(), quote!(#handler_ty {})),
+        (false, _) => (
             quote!({ layers: #rk::Layers }),
-            quote!(let __routekit_handler { layers: __rk_layers } = self;),
-            quote!(__routekit_handler { layers: #rk::layers(::std::vec![#(#builds),*]) }),
-        )
+            quote!(let #handler_ty { layers: __rk_layers } = self;),
+            quote!(#handler_ty { layers: #rk::layers(::std::vec![#(#builds),*]) }),
+        ),
     };
     // A function-form route's items sit in a `const _` block that allows these lints once
     // (`route.rs`); a module's sit among the user's items, each allowing its own.
@@ -352,13 +361,16 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
         non_snake_case,
         unused_variables
     ));
+    if route.complete {
+        items.extend(quote! {
+            #allow_handler
+            #[doc(hidden)]
+            #[derive(Clone)]
+            pub struct __routekit_handler #fields
+        });
+    }
     items.extend(quote! {
-        #allow_handler
-        #[doc(hidden)]
-        #[derive(Clone)]
-        pub struct __routekit_handler #fields
-
-        impl<#s> #rk::RouteHandler<#s> for __routekit_handler
+        impl<#s> #rk::RouteHandler<#s> for #handler_ty
         where
             #state,
             #(#bounds,)*
@@ -459,13 +471,14 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
     let index_tuple = checks.index_tuple();
     let predicates = &checks.predicates;
     // The handler's own bounds are named through it, once: a failed one is still reported
-    // as itself, at the user's argument, "required for `__routekit_handler`".
+    // as itself, at the user's argument, "required for `__routekit_handler`" (a function's
+    // companion).
     // A chain with layers also builds their `__routekit_resume_N` functions here, which
     // carry the same bounds themselves.
     let handler_bound = match (bounds.is_empty(), builds.is_empty()) {
         (true, _) => TokenStream::new(),
         (false, true) => {
-            quote!(__routekit_handler: #rk::RouteHandler<#s>,)
+            quote!(#handler_ty: #rk::RouteHandler<#s>,)
         }
         (false, false) => quote!(#(#bounds,)*),
     };
@@ -532,7 +545,20 @@ pub fn route(route: &Route, handler_scope: &str) -> (TokenStream, TokenStream) {
             });
         }
     };
-    (items, def)
+    Expansion {
+        items,
+        def,
+        fields: (!route.complete).then_some(fields),
+    }
+}
+
+/// What [`route`] generates: the handler and its impls (`items`), `__routekit_register`
+/// (`def`), and for a function-form route the fields of its companion struct, which is
+/// the handler and which `route.rs` writes beside the function.
+pub struct Expansion {
+    pub items: TokenStream,
+    pub def: TokenStream,
+    pub fields: Option<TokenStream>,
 }
 
 /// The route's `#[route]` options, `RouteOptions::NONE` when it sets none.

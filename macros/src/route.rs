@@ -209,7 +209,8 @@ fn module_form(args: Option<RouteArgs>, mut module: ItemMod, mut errors: Errors)
         complete: true,
         in_group,
     };
-    let (items, def) = expand::route(&route, &format!("{}::", module.ident));
+    let expand::Expansion { items, def, .. } =
+        expand::route(&route, &format!("{}::", module.ident));
     let link = links::link(&args.template, &handlers, &quote!(pub));
     let calls = calls::calls(
         &args.template,
@@ -272,7 +273,7 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
         complete: false,
         in_group,
     };
-    let (items, def) = expand::route(&route, "");
+    let expand::Expansion { items, def, fields } = expand::route(&route, "");
     let vis = &func.vis;
     let link = links::link(&args.template, &handlers, &quote!(#vis));
     let calls = calls::calls(
@@ -290,7 +291,8 @@ fn function_form(args: Option<RouteArgs>, mut func: ItemFn, mut errors: Errors) 
 
         #[allow(non_camel_case_types, dead_code)]
         #[doc(hidden)]
-        #vis struct #companion {}
+        #[derive(Clone)]
+        #vis struct #companion #fields
 
         #[allow(
             non_camel_case_types, non_snake_case, dead_code, private_bounds, private_interfaces,

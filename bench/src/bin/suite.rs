@@ -3,11 +3,12 @@
 //! and written to `bench/results/latest.md`.
 //!
 //! ```text
-//! suite [instructions] [scaling] [load] [compile] [--quick]
+//! suite [instructions] [scaling] [load] [compile] [--quick] [--sizes=N,M]
 //! ```
 //!
 //! With no part named, every part runs. `--quick` shortens the load rounds and the
 //! compile sizes, to check the suite itself; its figures are not the published ones.
+//! `--sizes=200,500` runs `compile` at those route counts only.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -32,12 +33,22 @@ struct Options {
     work: PathBuf,
     /// `--openapi`: the routekit apps of `compile` built with the `openapi` feature on.
     openapi: bool,
+    /// `--sizes=200,500`: the route counts of `compile`, instead of 50, 200, 500 and 1,000.
+    sizes: Option<Vec<usize>>,
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
     let openapi = args.iter().any(|a| a == "--openapi");
+    let sizes = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--sizes="))
+        .map(|list| {
+            list.split(',')
+                .map(|n| n.parse().expect("--sizes=N,M takes route counts"))
+                .collect()
+        });
     let mut parts: Vec<&str> = args
         .iter()
         .map(String::as_str)
@@ -46,7 +57,7 @@ fn main() {
     for part in &parts {
         if !["instructions", "scaling", "load", "compile"].contains(part) {
             eprintln!(
-                "usage: suite [instructions] [scaling] [load] [compile] [--quick] [--openapi]"
+                "usage: suite [instructions] [scaling] [load] [compile] [--quick] [--openapi] [--sizes=N,M]"
             );
             std::process::exit(2);
         }
@@ -68,6 +79,7 @@ fn main() {
     let options = Options {
         quick,
         openapi,
+        sizes,
         bin_dir,
         repo,
         work,
@@ -536,10 +548,10 @@ fn load(options: &Options) -> String {
 // Compile time
 
 fn compile(options: &Options) -> String {
-    let sizes: &[usize] = if options.quick {
-        &[50]
-    } else {
-        &[50, 200, 500, 1000]
+    let sizes: &[usize] = match &options.sizes {
+        Some(sizes) => sizes,
+        None if options.quick => &[50],
+        None => &[50, 200, 500, 1000],
     };
     let root = options.work.join("compile");
     let target = root.join("target");
