@@ -143,6 +143,73 @@ pub(crate) fn endpoint(
     (bounds, code)
 }
 
+/// The handler's whole call as one runtime call, `invoke_params` (path parameters only)
+/// or `invoke` (and a body), when its arguments fit the runtime's tuples: up to three
+/// path parameters (one segment each, required or optional), then at most one body
+/// extractor, and it is an `async fn` with a named return type. `None` keeps the
+/// generated block (`endpoint`), as for any `FromRequestParts` extractor
+/// (`runtime/src/invoke.rs` says why). The handler's name is spanned at its return type:
+/// a type that is not a response is reported there, by `HandlerFn`'s message.
+pub(crate) fn invoke(handler: &Handler, template: &str) -> Option<TokenStream> {
+    let rk = private();
+    let output = handler.openapi.output.as_ref()?;
+    if !handler.is_async || !handler.middleware.is_empty() {
+        return None;
+    }
+    let (mut params, mut body) = (Vec::new(), Vec::new());
+    let mut names = Vec::new();
+    for arg in &handler.args {
+        let ty = &arg.ty;
+        match &arg.role {
+            Role::Param {
+                name,
+                slot,
+                value_ty,
+                binding,
+            } => {
+                if !body.is_empty() {
+                    return None;
+                }
+                let kind = match slot {
+                    Slot::Segment => quote_spanned!(ty.span()=> #rk::Seg<#value_ty>),
+                    Slot::Affixed => {
+                        let affix = affix_marker(name);
+                        quote_spanned!(ty.span()=> #rk::Affixed<#value_ty, #affix>)
+                    }
+                    Slot::Rest => return None,
+                };
+                let hash = proc_macro2::Literal::u64_suffixed(name_hash(name));
+                params.push(match binding {
+                    Binding::Required => quote_spanned!(ty.span()=> #rk::Req<#kind, #hash>),
+                    Binding::Optional => quote_spanned!(ty.span()=> #rk::Opt<#kind, #hash>),
+                    Binding::OrEmpty => return None,
+                });
+                let expected = quote!(#value_ty).to_string().replace(' ', "");
+                names.push(quote!((#name, #expected)));
+            }
+            Role::Ctx { .. } | Role::Parts => return None,
+            Role::Body => body.push(quote!(#ty)),
+        }
+    }
+    if params.len() > 3 || body.len() > 1 {
+        return None;
+    }
+    let mut ident = handler.ident.clone();
+    ident.set_span(handler.output_span);
+    let names = quote!(&[#(#names),*]);
+    Some(if body.is_empty() {
+        quote! {
+            #rk::invoke_params::<(#(#params,)*), #output>(__rk_request, #template, #names, #ident)
+        }
+    } else {
+        quote! {
+            #rk::invoke::<__RkS, (#(#params,)*), (#(#body,)*), #output>(
+                __rk_request, __rk_state, #template, #names, #ident,
+            )
+        }
+    })
+}
+
 /// `call`'s value as a response, through routekit's `Returns` probe (autoref: a response
 /// type takes `IsResponse`, any other `NotResponse`, which does not compile), spanned at
 /// the handler's return type, so a type that is not a response is one error there.

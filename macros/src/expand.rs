@@ -17,6 +17,7 @@ use crate::listed::Listed;
 
 use crate::affix::{affix_markers, affix_table, affix_table_tokens};
 use crate::chain::{middleware_bounds, private, state_bound, state_param, Chain, Values};
+use crate::dispatch::Branch;
 use crate::endpoint::endpoint;
 
 /// Everything codegen needs about one route.
@@ -119,10 +120,16 @@ pub fn route(route: &Route, handler_scope: &str) -> Expansion {
             && handler.middleware.is_empty();
         let ident = &handler.ident;
         let direct = bare.then(|| crate::endpoint::respond_to(handler, &quote!(#ident())));
+        // Otherwise, without middleware of its own or a cache header, its whole call is
+        // the runtime's, where the route's chain is not around it (`call_body`).
+        let invoke = match (bare, cache) {
+            (false, None) => crate::endpoint::invoke(handler, &template),
+            _ => None,
+        };
         bounds.extend(handler_bounds);
         let handler_level: Vec<&MiddlewareItem> = handler.middleware.iter().collect();
         bounds.extend(middleware_bounds(&handler_level, &listed));
-        endpoints.push((handler, handler_level, inner, direct));
+        endpoints.push((handler, handler_level, inner, direct, invoke));
 
         let chain_items: Vec<&MiddlewareItem> = route_level
             .iter()
@@ -147,7 +154,7 @@ pub fn route(route: &Route, handler_scope: &str) -> Expansion {
     // middleware), and as what a dispatch inside the route's chain (itself `async`) runs:
     // the statements themselves, or, behind handler-level middleware, that future awaited.
     let mut any = None;
-    for (handler, handler_level, inner, direct) in endpoints {
+    for (handler, handler_level, inner, direct, invoke) in endpoints {
         let own = quote!(async move { #inner });
         let (code, in_chain) = if handler_level.is_empty() {
             (own, inner)
@@ -156,21 +163,18 @@ pub fn route(route: &Route, handler_scope: &str) -> Expansion {
             let awaited = quote!(#code.await);
             (code, awaited)
         };
-        if handler.method == "ANY" {
-            any = Some((code, in_chain, direct));
-            continue;
-        }
-        let method = format_ident!("{}", handler.method);
-        let also_head = handler.method == "GET" && !methods.contains(&"HEAD");
-        let test = move |actual: TokenStream| {
-            let rk = private();
-            if also_head {
-                quote!(#actual == #rk::http::Method::GET || #actual == #rk::http::Method::HEAD)
-            } else {
-                quote!(#actual == #rk::http::Method::#method)
-            }
+        let branch = Branch {
+            method: handler.method,
+            also_head: handler.method == "GET" && !methods.contains(&"HEAD"),
+            code,
+            in_chain,
+            direct,
+            invoke,
         };
-        branches.push((test, code, in_chain, direct));
+        match handler.method {
+            "ANY" => any = Some(branch),
+            _ => branches.push(branch),
+        }
     }
     // A module knows its `Allow` value; a function-form route's is its own unless other
     // functions share its path, when the runtime passes the path's (`__rk_allow`).
@@ -182,7 +186,7 @@ pub fn route(route: &Route, handler_scope: &str) -> Expansion {
     };
     let handles_options = methods.contains(&"OPTIONS");
     let automatic = match &any {
-        Some((_, in_chain, _)) => in_chain.clone(),
+        Some(any) => any.in_chain.clone(),
         None if handles_options => {
             quote!(#rk::method_not_allowed(&__rk_parts.method, #allow_value))
         }
@@ -217,55 +221,18 @@ pub fn route(route: &Route, handler_scope: &str) -> Expansion {
     // Without route-level middleware inside the handler, the method is matched before any
     // future is made: only the matched method's work is boxed, and the automatic answers
     // are given on the spot. Otherwise the middleware runs first, around the match.
+    // Without route-level middleware inside the handler, the method is matched before any
+    // future is made; otherwise the middleware runs first, around the match.
     let call_body = if route_level[leading..].is_empty() {
-        // A branch whose code reads neither the parts nor the body (a handler without
-        // arguments) leaves the request to be dropped here, as axum does, rather than
-        // moving it into the boxed future.
-        let branches = branches.iter().map(|(test, code, _, direct)| {
-            let test = test(quote!(*__rk_request.method()));
-            if let Some(direct) = direct {
-                return quote! {
-                    if #test {
-                        return #rk::RouteFuture::pending(#template, #direct);
-                    }
-                };
-            }
-            let split = mentions(code, &["__rk_parts", "__rk_body"])
-                .then(|| quote!(let (mut __rk_parts, __rk_body) = __rk_request.into_parts();));
-            quote! {
-                if #test {
-                    #split
-                    return #rk::RouteFuture::pending(#template, #code);
-                }
-            }
-        });
-        let tail = match &any {
-            Some((_, _, Some(direct))) => quote! {
-                #rk::RouteFuture::pending(#template, #direct)
-            },
-            Some((code, _, None)) => {
-                let split = mentions(code, &["__rk_parts", "__rk_body"])
-                    .then(|| quote!(let (mut __rk_parts, __rk_body) = __rk_request.into_parts();));
-                quote! {
-                    #split
-                    #rk::RouteFuture::pending(#template, #code)
-                }
-            }
-            None => quote! {
-                let __rk_allow = #allow_value;
-                #rk::RouteFuture::automatic(__rk_request, __rk_allow, #handles_options)
-            },
-        };
-        quote! {
-            #(#branches)*
-            #tail
-        }
+        crate::dispatch::unwrapped(
+            &branches,
+            any.as_ref(),
+            &template,
+            &allow_value,
+            handles_options,
+        )
     } else {
-        let branches = branches.iter().map(|(test, _, in_chain, _)| {
-            let test = test(quote!(__rk_parts.method));
-            quote!(if #test { #in_chain })
-        });
-        let dispatch = quote!(async move { #(#branches else)* { #automatic } });
+        let dispatch = crate::dispatch::in_chain(&branches, &automatic);
         let body = chain.wrap(&route_level[leading..], dispatch, &bounds, &values, &listed);
         quote! {
             #rk::RouteFuture::pending(#template, {
@@ -575,16 +542,6 @@ fn route_options(args: &RouteArgs) -> TokenStream {
     let max_duration = some(args.max_duration.map(|seconds| quote!(#seconds)));
     let etag = args.etag;
     quote!(#rk::RouteOptions { body_limit: #body_limit, etag: #etag, max_duration: #max_duration })
-}
-
-/// Whether generated `code` names one of `idents` (the chain's locals), so that a local
-/// nothing reads is not made.
-fn mentions(code: &TokenStream, idents: &[&str]) -> bool {
-    code.clone().into_iter().any(|tree| match tree {
-        proc_macro2::TokenTree::Ident(ident) => idents.iter().any(|name| ident == name),
-        proc_macro2::TokenTree::Group(group) => mentions(&group.stream(), idents),
-        _ => false,
-    })
 }
 
 /// The source line of a token, for the route table.

@@ -11,6 +11,7 @@ mod attr;
 mod calls;
 mod chain;
 mod ctx_checks;
+mod dispatch;
 mod endpoint;
 mod errors;
 mod expand;

@@ -19,6 +19,7 @@ pub use crate::handler::{
     allow_or, credentialed, respond, revalidate, Allow, HttpRequest, RouteFuture, RouteHandler,
     StateBound,
 };
+pub use crate::invoke::{invoke, invoke_params, Opt, Req};
 pub use crate::links::{
     finish as finish_link, write_display, write_optional_str, write_rest, LinkOptional, LinkSegment,
 };

@@ -33,6 +33,7 @@ mod error_from;
 mod extract;
 pub mod guide;
 mod handler;
+mod invoke;
 pub mod links;
 mod middleware;
 mod middleware_types;

@@ -21,6 +21,17 @@ mod todos {
     }
 }
 
+// The same with a path parameter and a body.
+#[route("/api/todos/$id/copies")]
+mod copies {
+    use super::*;
+
+    pub async fn POST(id: u64, Json(todo): Json<serde_json::Value>) -> Vec<Todo> {
+        let _ = todo;
+        vec![Todo { id }]
+    }
+}
+
 fn main() {
-    let _app: axum::Router = routes![todo, todos];
+    let _app: axum::Router = routes![todo, todos, copies];
 }

@@ -8,7 +8,8 @@
 //!
 //! With no part named, every part runs. `--quick` shortens the load rounds and the
 //! compile sizes, to check the suite itself; its figures are not the published ones.
-//! `--sizes=200,500` runs `compile` at those route counts only.
+//! `--sizes=200,500` runs `compile` at those route counts only; `--repo=DIR` builds its
+//! apps against another checkout's runtime (an A/B against an earlier commit).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -57,7 +58,7 @@ fn main() {
     for part in &parts {
         if !["instructions", "scaling", "load", "compile"].contains(part) {
             eprintln!(
-                "usage: suite [instructions] [scaling] [load] [compile] [--quick] [--openapi] [--sizes=N,M]"
+                "usage: suite [instructions] [scaling] [load] [compile] [--quick] [--openapi] [--sizes=N,M] [--repo=DIR]"
             );
             std::process::exit(2);
         }
@@ -70,10 +71,15 @@ fn main() {
         .parent()
         .unwrap()
         .to_path_buf();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
+    // `--repo=DIR`: the routekit checkout whose runtime the compile apps build (an A/B
+    // against another commit's worktree), this one's by default.
+    let repo = match args.iter().find_map(|a| a.strip_prefix("--repo=")) {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap()
+            .to_path_buf(),
+    };
     let work = std::env::temp_dir().join("routekit-bench");
     std::fs::create_dir_all(&work).unwrap();
     let options = Options {
