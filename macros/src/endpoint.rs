@@ -203,7 +203,7 @@ pub(crate) fn invoke(handler: &Handler, template: &str) -> Option<TokenStream> {
         }
     } else {
         quote! {
-            #rk::invoke::<__RkS, (#(#params,)*), (#(#body,)*), #output>(
+            #rk::invoke::<__RkS, (#(#params,)*), #(#body)*, #output>(
                 __rk_request, __rk_state, #template, #names, #ident,
             )
         }

@@ -221,8 +221,6 @@ pub fn route(route: &Route, handler_scope: &str) -> Expansion {
     // Without route-level middleware inside the handler, the method is matched before any
     // future is made: only the matched method's work is boxed, and the automatic answers
     // are given on the spot. Otherwise the middleware runs first, around the match.
-    // Without route-level middleware inside the handler, the method is matched before any
-    // future is made; otherwise the middleware runs first, around the match.
     let call_body = if route_level[leading..].is_empty() {
         crate::dispatch::unwrapped(
             &branches,
@@ -301,7 +299,7 @@ pub fn route(route: &Route, handler_scope: &str) -> Expansion {
         }
     };
     let (fields, take_layers, make) = match (builds.is_empty(), route.complete) {
-        (true, true) => (quote!(;), quote!(), quote!(__routekit_handler)),
+        (true, true) => (quote!(;), quote!(), quote!(#handler_ty)),
         (true, false) => (quote!({}), quote!(), quote!(#handler_ty {})),
         (false, _) => (
             quote!({ layers: #rk::Layers }),
@@ -438,8 +436,8 @@ pub fn route(route: &Route, handler_scope: &str) -> Expansion {
     let index_tuple = checks.index_tuple();
     let predicates = &checks.predicates;
     // The handler's own bounds are named through it, once: a failed one is still reported
-    // as itself, at the user's argument, "required for `__routekit_handler`" (a function's
-    // companion).
+    // as itself, at the user's argument, "required for `__routekit_handler`" (a
+    // function's: for its companion, the route's name).
     // A chain with layers also builds their `__routekit_resume_N` functions here, which
     // carry the same bounds themselves.
     let handler_bound = match (bounds.is_empty(), builds.is_empty()) {
@@ -469,8 +467,7 @@ pub fn route(route: &Route, handler_scope: &str) -> Expansion {
             }),
         )
     } else {
-        let companion = format_ident!("{}", route.name);
-        (quote!(#companion), quote!(Self::__routekit_register), None)
+        (handler_ty.clone(), quote!(Self::__routekit_register), None)
     };
     if route.in_group {
         items.extend(quote! {

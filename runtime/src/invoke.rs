@@ -20,7 +20,6 @@
 use std::future::Future;
 use std::marker::PhantomData;
 
-use axum::body::Body;
 use axum::extract::FromRequest;
 use axum::response::{IntoResponse, Response};
 use http::request::Parts;
@@ -126,25 +125,8 @@ path_args!(A0 0);
 path_args!(A0 0, A1 1);
 path_args!(A0 0, A1 1, A2 2);
 
-/// A handler's body extractor, `(T,)`: run last, with the parts.
-pub trait BodyArg<S>: Sized + Send + 'static {
-    fn extract(
-        parts: Parts,
-        body: Body,
-        state: &S,
-    ) -> impl Future<Output = Result<Self, Response>> + Send;
-}
-
-impl<S: Send + Sync, T: FromRequest<S> + Send + 'static> BodyArg<S> for (T,) {
-    #[inline]
-    async fn extract(parts: Parts, body: Body, state: &S) -> Result<(T,), Response> {
-        Ok((from_request::<T, S, _>(parts, body, state).await?,))
-    }
-}
-
-/// A handler taking path parameters `P` and body `B` (tuples), whose future's output `R`
-/// is a response. Implemented for every `async fn` of those
-/// arguments; `R` is the handler's declared return type, named by `#[route]`, so that a
+/// A handler taking path parameters `P` and body `B` (tuples: `(T,)` or no body), whose
+/// future's output `R` is a response. Implemented for every `async fn` of those arguments; `R` is the handler's declared return type, named by `#[route]`, so that a
 /// type that is not a response is this one error at that type.
 #[diagnostic::on_unimplemented(
     message = "a handler's return type must be a response, and `{R}` is not one",
@@ -213,12 +195,12 @@ pub fn invoke<S, P, B, R>(
     state: S,
     route: &'static str,
     names: ParamNames,
-    handler: impl HandlerFn<P::Values, B, R>,
+    handler: impl HandlerFn<P::Values, (B,), R>,
 ) -> RouteFuture
 where
     S: Send + Sync + 'static,
     P: PathArgs,
-    B: BodyArg<S>,
+    B: FromRequest<S> + Send + 'static,
 {
     let (mut parts, body) = request.into_parts();
     let values = match P::read(&mut parts, names) {
@@ -226,8 +208,8 @@ where
         Err(error) => return RouteFuture::pending(route, std::future::ready(error)),
     };
     RouteFuture::pending(route, async move {
-        match B::extract(parts, body, &state).await {
-            Ok(body) => handler.call(values, body).await,
+        match from_request::<B, S, _>(parts, body, &state).await {
+            Ok(body) => handler.call(values, (body,)).await,
             Err(error) => error,
         }
     })
